@@ -1,0 +1,1 @@
+"""Benchmark commands: one per capability, printing the figures the README quotes."""

@@ -1,0 +1,191 @@
+"""The command line: parses arguments, calls the library, prints. JSONL on stdout, the rest on stderr."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+from tqdm import tqdm
+
+from newsprism import __version__, pipeline
+from newsprism.errors import InputError
+from newsprism.store import Store
+
+T = TypeVar("T")
+DEFAULT_DB = "newsprism.sqlite"
+db_option = click.option(
+    "--db",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=lambda: os.environ.get("NEWSPRISM_DB", DEFAULT_DB),
+    show_default=f"$NEWSPRISM_DB or {DEFAULT_DB}",
+    help="SQLite store file.",
+)
+jobs_option = click.option(
+    "--jobs", "-j", type=click.IntRange(1, 64), default=1, show_default=True, help="Worker processes."
+)
+progress_option = click.option(
+    "--progress/--no-progress", default=None, help="Progress bar on stderr (default: when stderr is a terminal)."
+)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="newsprism")
+def main() -> None:
+    """newsprism: raw news pages in; clean articles, stories and comparisons out."""
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@jobs_option
+@progress_option
+def extract(paths: tuple[Path, ...], jobs: int, progress: bool | None) -> None:
+    """Print one Article (JSON) per article found in PATHS (files or folders)."""
+    failed = 0
+    for _record, result in _with_progress(pipeline.extract_paths(paths, jobs), progress, "extract"):
+        if isinstance(result, InputError):
+            failed += 1
+            report_error(result)
+        else:
+            print_json(result.to_dict())
+    sys.exit(1 if failed else 0)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@db_option
+@jobs_option
+@progress_option
+def ingest(paths: tuple[Path, ...], db: Path, jobs: int, progress: bool | None) -> None:
+    """Extract the articles in PATHS and add them to the store (idempotent)."""
+    with Store(db) as store:
+        outcomes = _with_progress(pipeline.extract_paths(paths, jobs), progress, "ingest")
+        report = pipeline.ingest(_reporting_errors(outcomes), store)
+    click.echo(f"ingested into {db}: {json.dumps(report.to_dict())}", err=True)
+    sys.exit(1 if report.failures else 0)
+
+
+@main.command()
+@db_option
+@progress_option
+def reextract(db: Path, progress: bool | None) -> None:
+    """Extract every stored raw input again with the current extractor."""
+    _require_store(db)
+    with Store(db) as store:
+        report = pipeline.reextract(store)
+    for failure in report.failures:
+        report_error(failure)
+    click.echo(f"re-extracted {db}: {json.dumps(report.to_dict())}", err=True)
+    sys.exit(1 if report.failures else 0)
+
+
+@main.command()
+@click.argument("query", nargs=-1, required=True)
+@db_option
+@click.option("--outlet", help="Only this outlet (exact name).")
+@click.option("--language", help="Only this language (ISO 639-1).")
+@click.option("--since", help="Published on or after this date (YYYY-MM-DD).")
+@click.option("--until", help="Published on or before this date (YYYY-MM-DD).")
+@click.option("--limit", type=click.IntRange(1, 1000), default=20, show_default=True)
+@click.option("--offset", type=click.IntRange(0), default=0, show_default=True)
+def search(query: tuple[str, ...], db: Path, **filters: Any) -> None:
+    """Full-text search of the store; one JSON hit per line, best first."""
+    _require_store(db)
+    with Store(db) as store:
+        try:
+            hits = store.search(" ".join(query), **filters)
+        except ValueError as error:
+            raise click.UsageError(str(error)) from error
+    for hit in hits:
+        print_json(hit.to_dict())
+
+
+@main.command()
+@click.option(
+    "--corpus", type=click.Path(file_okay=False, path_type=Path), default=None, help="Sample corpus folder."
+)
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("var/demo"), show_default=True)
+@jobs_option
+def demo(corpus: Path | None, out: Path, jobs: int) -> None:
+    """Run the whole pipeline on the bundled sample corpus and say where the results are."""
+    from newsprism.demo import SAMPLE_QUERY, find_corpus, run_demo
+
+    folder = find_corpus(corpus)
+    if folder is None:
+        raise click.UsageError(f"{corpus or 'corpus/'}: sample corpus not found (pass --corpus DIR)")
+    summary = run_demo(folder, out, jobs)
+    for failure in summary.report.failures:
+        report_error(failure)
+    click.echo(f"newsprism demo: {sum(summary.outlets.values())} articles from {len(summary.outlets)} outlets")
+    for outlet, count in summary.outlets.most_common():
+        click.echo(f"  {count:3d}  {outlet}")
+    click.echo(f"ingest:   {json.dumps(summary.report.to_dict())}")
+    for hit in summary.sample_hits:
+        click.echo(f"search {SAMPLE_QUERY!r}: {hit.outlet}: {hit.title}")
+    click.echo(f"store:    {summary.db_path}  (try: newsprism search --db {summary.db_path} WORDS)")
+    click.echo(f"articles: {summary.jsonl_path}")
+    sys.exit(1 if summary.report.failures else 0)
+
+
+@main.group()
+def bench() -> None:
+    """Benchmarks that print the figures quoted in the README."""
+
+
+@bench.command("extract")
+@click.option(
+    "--data",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("../shared/data/extraction"),
+    show_default=True,
+)
+@click.option("--mode", type=click.Choice(["html", "dump", "both"]), default="both", show_default=True)
+@click.option("--split", type=click.Choice(["tune", "holdout", "all"]), default="all", show_default=True)
+@click.option("--baseline/--no-baseline", default=True, show_default=True, help="Also run trafilatura.")
+@click.option("--limit", type=click.IntRange(1), default=None, help="Only the first N pages.")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Write JSON here.")
+def bench_extract(data: Path, mode: str, split: str, baseline: bool, limit: int | None, out: Path | None) -> None:
+    """Extraction figures on the trafilatura evaluation pages, as HTML and as rendered dumps."""
+    from newsprism.bench import extract as extract_bench
+
+    if not (data / "evaldata.json").is_file():
+        raise click.UsageError(f"{data}: no evaldata.json (pass --data DIR)")
+    modes = ["html", "dump"] if mode == "both" else [mode]
+    results = extract_bench.run(data, modes, split, baseline, limit)
+    click.echo(extract_bench.format_table(results))
+    if out:
+        out.write_text(json.dumps(results, indent=2), encoding="utf-8")
+
+
+def print_json(data: dict[str, Any]) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False) + "\n")
+
+
+def report_error(error: InputError) -> None:
+    # tqdm.write keeps a running progress bar intact below the message.
+    tqdm.write(f"newsprism: error: {error.source}: {error.reason}", file=sys.stderr)
+
+
+def _reporting_errors(outcomes: Iterable[T]) -> Iterator[T]:
+    for outcome in outcomes:
+        result = outcome[1]  # type: ignore[index]
+        if isinstance(result, InputError):
+            report_error(result)
+        yield outcome
+
+
+def _with_progress(items: Iterable[T], progress: bool | None, label: str) -> Iterable[T]:
+    return tqdm(items, desc=label, unit=" records", disable=None if progress is None else not progress, file=sys.stderr)
+
+
+def _require_store(db: Path) -> None:
+    if not db.is_file():
+        raise click.UsageError(f"{db}: no such store (run `newsprism ingest` first or pass --db)")
+
+
+if __name__ == "__main__":
+    main()

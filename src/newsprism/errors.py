@@ -1,0 +1,14 @@
+"""Errors raised at the edge, where untrusted input enters."""
+
+
+class InputError(Exception):
+    """One input could not be turned into articles; reported as one line, never a traceback."""
+
+    def __init__(self, source: str, reason: str) -> None:
+        super().__init__(f"{source}: {reason}")
+        self.source = source
+        self.reason = reason
+
+    def __reduce__(self) -> tuple[type, tuple[str, str]]:
+        # Pickle by fields, so errors cross process-pool boundaries intact.
+        return (type(self), (self.source, self.reason))

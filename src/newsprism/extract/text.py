@@ -1,0 +1,63 @@
+"""Text as published, and a normalised form of it for matching and search."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+import py3langid
+from confusable_homoglyphs import confusables
+
+_QUOTES = str.maketrans(
+    {
+        "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
+        "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u00ab": '"',
+        "\u00bb": '"', "\u2033": '"', "\u2039": "'", "\u203a": "'",
+    }
+)
+_SPACES = re.compile(r"[^\S\n]+")
+_BLANK_RUNS = re.compile(r"\n{3,}")
+
+
+def normalise(text: str) -> str:
+    """NFKC, confusable letters folded to the script of their word, quotes unified.
+
+    Only for matching and search: the published text is never replaced by this.
+    """
+    text = unicodedata.normalize("NFKC", text).translate(_QUOTES)
+    return re.sub(r"\w+", lambda m: _fold_word(m.group(0)), text)
+
+
+@lru_cache(maxsize=65536)
+def _fold_word(word: str) -> str:
+    """Replace letters of a minority script inside a word (a Cyrillic 'С' in 'Сancelled')."""
+    if word.isascii() or not confusables.is_mixed_script(word):
+        return word
+    latin = sum(ch.isascii() for ch in word)
+    if latin * 2 < len(word):
+        return word
+    out = []
+    for ch in word:
+        if ch.isascii():
+            out.append(ch)
+            continue
+        found = confusables.is_confusable(ch, preferred_aliases=["latin"], greedy=True) or []
+        homoglyphs = [h["c"] for f in found for h in f["homoglyphs"] if h["c"].isascii()]
+        out.append(homoglyphs[0] if homoglyphs else ch)
+    return "".join(out)
+
+
+def tidy_paragraphs(paragraphs: list[str]) -> str:
+    """Join body paragraphs the way the Article contract wants: "\\n\\n" between them."""
+    cleaned = [_SPACES.sub(" ", p).strip() for p in paragraphs]
+    return _BLANK_RUNS.sub("\n\n", "\n\n".join(p for p in cleaned if p))
+
+
+def detect_language(text: str) -> str | None:
+    """ISO 639-1 code, offline (py3langid ships its model); None for too little text."""
+    sample = text[:5000]
+    if len(re.findall(r"\w+", sample)) < 3:
+        return None
+    lang, _ = py3langid.classify(sample)
+    return lang

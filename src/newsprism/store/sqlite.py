@@ -1,0 +1,237 @@
+"""The embedded store: one SQLite file in WAL mode, versioned migrations, FTS5 search.
+
+Ingest is idempotent: a raw input is keyed by a hash of its bytes and an article by its
+content id, so ingesting the same inputs twice changes nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import sqlite3
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from newsprism.extract.text import normalise
+from newsprism.model import ARTICLE_FIELDS, Article, Layer, RawRecord
+
+_JSON_FIELDS = ("authors", "tags", "credits", "extraction")
+_MIGRATION_NAME = re.compile(r"^(\d{4})_\w+\.sql$")
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    id: str
+    title: str | None
+    outlet: str | None
+    published: str | None
+    language: str | None
+    snippet: str
+    score: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return self.__dict__.copy()
+
+
+class Store:
+    """A newsprism store on one SQLite file."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.db = sqlite3.connect(self.path)
+        self.db.row_factory = sqlite3.Row
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA foreign_keys=ON")
+        self.db.execute("PRAGMA synchronous=NORMAL")
+        migrate(self.db)
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # --- writing -----------------------------------------------------------------
+
+    def add_raw(self, record: RawRecord) -> str:
+        """Keep the raw bytes (compressed); returns the raw id, the same for the same bytes."""
+        raw_id = raw_id_of(record)
+        self.db.execute(
+            "INSERT OR IGNORE INTO raw_inputs(id, source, kind, url, fetched, meta, data, size)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                raw_id,
+                record.source,
+                record.kind,
+                record.url,
+                record.fetched,
+                json.dumps(record.meta, ensure_ascii=False, default=str),
+                zlib.compress(record.data, 6),
+                len(record.data),
+            ),
+        )
+        return raw_id
+
+    def add_article(self, article: Article, raw_id: str | None = None) -> bool:
+        """Insert the article unless its id is already stored; True when it was new."""
+        row = article_row(article)
+        cursor = self.db.execute(
+            f"INSERT OR IGNORE INTO articles(raw_id, {', '.join(row)})"
+            f" VALUES (?, {', '.join('?' * len(row))})",
+            (raw_id, *row.values()),
+        )
+        if cursor.rowcount == 0:
+            return False
+        self.db.execute(
+            "INSERT INTO articles_fts(rowid, title, text) VALUES (?, ?, ?)",
+            (cursor.lastrowid, normalise(article.title or ""), normalise(article.text)),
+        )
+        for layer in article.layers.values():
+            self.put_layer(article.id, layer)
+        return True
+
+    def put_layer(self, article_id: str, layer: Layer) -> None:
+        spans = json.dumps([s.__dict__ for s in layer.spans], ensure_ascii=False)
+        self.db.execute(
+            "INSERT OR REPLACE INTO layers(article_id, name, component, version, spans) VALUES (?, ?, ?, ?, ?)",
+            (article_id, layer.name, layer.component, layer.version, spans),
+        )
+
+    def add_failure(self, source: str, reason: str) -> None:
+        self.db.execute("INSERT OR IGNORE INTO failures(source, reason) VALUES (?, ?)", (source, reason))
+
+    def replace_articles_of_raw(self, raw_id: str, articles: list[Article]) -> None:
+        """Swap the articles made from one raw input for a new extraction of it."""
+        for (rowid,) in self.db.execute("SELECT rowid FROM articles WHERE raw_id = ?", (raw_id,)).fetchall():
+            self.db.execute("DELETE FROM articles_fts WHERE rowid = ?", (rowid,))
+        self.db.execute("DELETE FROM articles WHERE raw_id = ?", (raw_id,))
+        for article in articles:
+            self.add_article(article, raw_id)
+
+    def commit(self) -> None:
+        self.db.commit()
+
+    # --- reading -----------------------------------------------------------------
+
+    def raw_records(self) -> Iterator[tuple[str, RawRecord]]:
+        rows = self.db.execute("SELECT id, source, kind, url, fetched, meta, data FROM raw_inputs ORDER BY rowid")
+        for row in rows:
+            yield row["id"], RawRecord(
+                source=row["source"],
+                kind=row["kind"],
+                data=zlib.decompress(row["data"]),
+                url=row["url"],
+                fetched=row["fetched"],
+                meta=json.loads(row["meta"]),
+            )
+
+    def article(self, article_id: str) -> Article | None:
+        row = self.db.execute("SELECT * FROM articles WHERE id = ?", (article_id,)).fetchone()
+        if row is None:
+            return None
+        article = article_from_row(row)
+        for layer_row in self.db.execute("SELECT * FROM layers WHERE article_id = ?", (article_id,)):
+            article.layers[layer_row["name"]] = Layer.from_dict(
+                {**dict(layer_row), "spans": json.loads(layer_row["spans"])}
+            )
+        return article
+
+    def articles(self) -> Iterator[Article]:
+        for row in self.db.execute("SELECT * FROM articles ORDER BY published, id"):
+            yield article_from_row(row)
+
+    def counts(self) -> dict[str, int]:
+        tables = ("raw_inputs", "articles", "layers", "stories", "failures")
+        return {t: self.db.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in tables}
+
+    def search(
+        self,
+        query: str,
+        *,
+        outlet: str | None = None,
+        language: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        limit: int = 20,
+        offset: int = 0,
+    ) -> list[SearchHit]:
+        """Full-text search (bm25) on normalised title and text, with metadata filters."""
+        where, params = ["articles_fts MATCH ?"], [fts_query(query)]
+        for clause, value in (
+            ("a.outlet = ?", outlet),
+            ("a.language = ?", language),
+            ("a.published >= ?", since),
+            ("substr(a.published, 1, 10) <= ?", until),
+        ):
+            if value:
+                where.append(clause)
+                params.append(value)
+        sql = (
+            "SELECT a.id, a.title, a.outlet, a.published, a.language,"
+            " snippet(articles_fts, 1, '[', ']', ' … ', 12) AS snippet, bm25(articles_fts, 5.0, 1.0) AS score"
+            " FROM articles_fts JOIN articles a ON a.rowid = articles_fts.rowid"
+            f" WHERE {' AND '.join(where)} ORDER BY score, a.published DESC LIMIT ? OFFSET ?"
+        )
+        rows = self.db.execute(sql, (*params, limit, offset)).fetchall()
+        return [SearchHit(**{**dict(r), "score": round(-r["score"], 4)}) for r in rows]
+
+
+def raw_id_of(record: RawRecord) -> str:
+    digest = hashlib.blake2b(record.kind.encode() + b"\x00" + record.data, digest_size=12)
+    return digest.hexdigest()
+
+
+def article_row(article: Article) -> dict[str, Any]:
+    data = article.to_dict()
+    for name in _JSON_FIELDS:
+        data[name] = json.dumps(data[name], ensure_ascii=False)
+    return data
+
+
+def article_from_row(row: sqlite3.Row) -> Article:
+    data = {name: row[name] for name in ARTICLE_FIELDS}
+    for name in _JSON_FIELDS:
+        data[name] = json.loads(data[name])
+    return Article.from_dict(data)
+
+
+def fts_query(query: str) -> str:
+    """Turn user words into an FTS5 query of quoted terms, so punctuation cannot break the syntax."""
+    terms = re.findall(r"\w+", normalise(query))
+    if not terms:
+        raise ValueError("search query has no words")
+    return " ".join(f'"{t}"' for t in terms)
+
+
+def migrate(db: sqlite3.Connection) -> int:
+    """Apply the numbered migrations newer than the file's user_version; returns the version."""
+    current = db.execute("PRAGMA user_version").fetchone()[0]
+    for version, sql in _migrations():
+        if version <= current:
+            continue
+        try:
+            db.executescript(f"BEGIN;\n{sql}\nPRAGMA user_version = {version};\nCOMMIT;")
+        except sqlite3.Error:
+            db.rollback()
+            raise
+        current = version
+    return current
+
+
+def _migrations() -> list[tuple[int, str]]:
+    folder = resources.files("newsprism.store") / "migrations"
+    found = []
+    for entry in folder.iterdir():
+        match = _MIGRATION_NAME.match(entry.name)
+        if match:
+            found.append((int(match.group(1)), entry.read_text(encoding="utf-8")))
+    return sorted(found)

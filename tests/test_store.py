@@ -1,0 +1,91 @@
+"""The SQLite store: migrations, idempotent writes, raw inputs kept, normalised full-text search."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+from newsprism.model import Article, Layer, RawRecord, Span
+from newsprism.store import Store
+from newsprism.store.sqlite import migrate
+
+
+def make_article(title: str, text: str, **fields: object) -> Article:
+    return Article(source="t/a.txt", title=title, text=text, outlet="Harbour Ledger", domain="ledger.example", **fields)
+
+
+@pytest.fixture
+def store(tmp_path):
+    with Store(tmp_path / "s.sqlite") as opened:
+        yield opened
+
+
+def test_store_file_is_wal_and_migrated(tmp_path):
+    path = tmp_path / "fresh.sqlite"
+    Store(path).close()
+    db = sqlite3.connect(path)
+    assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    version = db.execute("PRAGMA user_version").fetchone()[0]
+    assert version >= 1
+    assert migrate(db) == version  # running migrations again changes nothing
+
+
+def test_same_article_twice_is_stored_once(store):
+    article = make_article("Port strike ends", "Dockers returned to work on Monday.")
+    assert store.add_article(article) is True
+    assert store.add_article(make_article("Port strike ends", "Dockers returned to work on Monday.")) is False
+    store.commit()
+    assert store.counts()["articles"] == 1
+
+
+def test_raw_input_round_trips_compressed(store):
+    record = RawRecord(source="x.html", kind="html", data=b"<html>" + b"a" * 5000, url="https://l.example/1")
+    raw_id = store.add_raw(record)
+    assert store.add_raw(record) == raw_id
+    store.commit()
+    stored_size = store.db.execute("SELECT length(data) FROM raw_inputs").fetchone()[0]
+    assert stored_size < 200
+    [(got_id, got)] = list(store.raw_records())
+    assert got_id == raw_id and got.data == record.data and got.url == record.url
+
+
+def test_article_and_layers_round_trip(store):
+    article = make_article(
+        "Vote delayed",
+        "The council delayed the vote.",
+        authors=["Mira Castell"],
+        tags=["council"],
+        published="2026-03-04T09:30:00+01:00",
+    )
+    article.layers["entities"] = Layer("entities", "test", "1", [Span(4, 11, "ORG", {"canonical": "City Council"})])
+    store.add_article(article)
+    store.commit()
+    got = store.article(article.id)
+    assert got.to_dict(with_layers=True) == article.to_dict(with_layers=True)
+
+
+def test_search_finds_homoglyph_title_by_plain_spelling(store):
+    store.add_article(make_article("Talks \u0421ancelled at short notice", "Envoys went home early.", language="en"))
+    store.add_article(make_article("Harvest festival opens", "Stalls lined the square.", language="en"))
+    store.commit()
+    hits = store.search("cancelled")
+    assert [h.title for h in hits] == ["Talks \u0421ancelled at short notice"]
+
+
+def test_search_filters_and_hostile_query_syntax(store):
+    store.add_article(make_article("Bridge reopens", "The bridge reopened.", published="2026-03-02", language="en"))
+    store.add_article(make_article("Bridge closes", "The bridge closed.", published="2026-03-09", language="en"))
+    store.commit()
+    assert [h.title for h in store.search("bridge", since="2026-03-05")] == ["Bridge closes"]
+    assert [h.title for h in store.search("bridge", until="2026-03-02")] == ["Bridge reopens"]
+    assert len(store.search('bridge")*(')) == 2  # stray FTS5 syntax is not taken as syntax
+    with pytest.raises(ValueError):
+        store.search("!!!")
+
+
+def test_failures_are_recorded_once(store):
+    store.add_failure("bad.warc", "truncated WARC after 2 records")
+    store.add_failure("bad.warc", "truncated WARC after 2 records")
+    store.commit()
+    assert store.counts()["failures"] == 1
