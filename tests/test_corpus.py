@@ -1,4 +1,4 @@
-"""Checks on the bundled sample corpus itself: sizes, coverage, and that gold.json matches the files.
+"""Checks on the bundled sample corpus itself: sizes, coverage, and that its gold file matches the files.
 
 The corpus is the demo input and the fixture for every later stage, so a planted string that
 drifted out of its page, or a container record that moved, must fail here and not in a later
@@ -24,7 +24,7 @@ from warcio.archiveiterator import ArchiveIterator
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
-GOLD = json.loads((CORPUS / "gold.json").read_text(encoding="utf-8"))
+GOLD = json.loads((Path(__file__).parent / "fixtures" / "corpus-gold.json").read_text(encoding="utf-8"))
 ARTICLES = GOLD["articles"]
 SEEDS = ROOT.parent / "shared" / "seeds"
 

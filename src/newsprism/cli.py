@@ -14,6 +14,7 @@ from tqdm import tqdm
 
 from newsprism import __version__, pipeline
 from newsprism.errors import InputError
+from newsprism.ingest import count_inputs
 from newsprism.store import Store
 
 T = TypeVar("T")
@@ -46,12 +47,13 @@ def main() -> None:
 def extract(paths: tuple[Path, ...], jobs: int, progress: bool | None) -> None:
     """Print one Article (JSON) per article found in PATHS (files or folders)."""
     failed = 0
-    for _record, result in _with_progress(pipeline.extract_paths(paths, jobs), progress, "extract"):
-        if isinstance(result, InputError):
-            failed += 1
-            report_error(result)
-        else:
-            print_json(result.to_dict())
+    with _progress_bar(paths, progress, "extract") as bar:
+        for _record, result in pipeline.extract_paths(paths, jobs, bar.update):
+            if isinstance(result, InputError):
+                failed += 1
+                report_error(result)
+            else:
+                print_json(result.to_dict())
     sys.exit(1 if failed else 0)
 
 
@@ -62,8 +64,8 @@ def extract(paths: tuple[Path, ...], jobs: int, progress: bool | None) -> None:
 @progress_option
 def ingest(paths: tuple[Path, ...], db: Path, jobs: int, progress: bool | None) -> None:
     """Extract the articles in PATHS and add them to the store (idempotent)."""
-    with Store(db) as store:
-        outcomes = _with_progress(pipeline.extract_paths(paths, jobs), progress, "ingest")
+    with Store(db) as store, _progress_bar(paths, progress, "ingest") as bar:
+        outcomes = pipeline.extract_paths(paths, jobs, bar.update)
         report = pipeline.ingest(_reporting_errors(outcomes), store)
     click.echo(f"ingested into {db}: {json.dumps(report.to_dict())}", err=True)
     sys.exit(1 if report.failures else 0)
@@ -178,8 +180,11 @@ def _reporting_errors(outcomes: Iterable[T]) -> Iterator[T]:
         yield outcome
 
 
-def _with_progress(items: Iterable[T], progress: bool | None, label: str) -> Iterable[T]:
-    return tqdm(items, desc=label, unit=" records", disable=None if progress is None else not progress, file=sys.stderr)
+def _progress_bar(paths: tuple[Path, ...], progress: bool | None, label: str) -> tqdm:
+    """A bar over input files; by default only when stderr is a terminal, so logs stay clean."""
+    disable = not sys.stderr.isatty() if progress is None else not progress
+    total = None if disable else count_inputs(paths)
+    return tqdm(total=total, desc=label, unit=" files", disable=disable, file=sys.stderr)
 
 
 def _require_store(db: Path) -> None:

@@ -7,13 +7,14 @@ process or in a pool of worker processes (``jobs``).
 from __future__ import annotations
 
 import multiprocessing
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 
 from newsprism.errors import InputError
 from newsprism.extract import extract
-from newsprism.ingest import iter_records
+from newsprism.ingest import iter_input_files, read_input
 from newsprism.model import Article, RawRecord
 from newsprism.store import Store
 
@@ -30,39 +31,47 @@ def safe_extract(record: RawRecord) -> Article | InputError:
         return InputError(record.source, f"extraction failed: {type(error).__name__}: {error}".strip())
 
 
-def _extract_pair(record: RawRecord) -> Outcome:
-    return record, safe_extract(record)
+_FILE_DONE = object()  # marks, in the record stream, the end of one input file's records
 
 
-def extract_paths(paths: Iterable[str | Path], jobs: int = 1) -> Iterator[Outcome]:
-    """Every input under ``paths`` as (record, article or error), in input order."""
-    errors: list[InputError] = []
-    pending = _records_only(iter_records(paths), errors)
-    if jobs <= 1:
-        for record in pending:
-            yield from _drain(errors)
-            yield _extract_pair(record)
-    else:
-        context = multiprocessing.get_context("spawn")
-        with context.Pool(jobs) as pool:
-            for outcome in pool.imap(_extract_pair, pending, chunksize=4):
-                yield from _drain(errors)
-                yield outcome
-    yield from _drain(errors)
+def extract_paths(
+    paths: Iterable[str | Path], jobs: int = 1, on_file_done: Callable[[], object] | None = None
+) -> Iterator[Outcome]:
+    """Every input under ``paths`` as (record, article or error), in input order.
+
+    Records go to the workers in small batches, so memory stays bounded however many
+    inputs there are; ``on_file_done`` is called once per input file, for progress bars.
+    """
+    pool = multiprocessing.get_context("spawn").Pool(jobs) if jobs > 1 else None
+    try:
+        for batch in _batches(_record_stream(paths), size=max(jobs, 1) * 8):
+            records = [item for item in batch if isinstance(item, RawRecord)]
+            results = iter(pool.map(safe_extract, records) if pool else map(safe_extract, records))
+            for item in batch:
+                if item is _FILE_DONE:
+                    if on_file_done:
+                        on_file_done()
+                elif isinstance(item, InputError):
+                    yield None, item
+                else:
+                    yield item, next(results)
+    finally:
+        if pool:
+            pool.terminate()
 
 
-def _records_only(items: Iterator[RawRecord | InputError], errors: list[InputError]) -> Iterator[RawRecord]:
-    """Pass records on; set reader errors aside so they are reported in order and not sent to workers."""
-    for item in items:
+def _record_stream(paths: Iterable[str | Path]) -> Iterator[object]:
+    for item in iter_input_files(paths):
         if isinstance(item, InputError):
-            errors.append(item)
-        else:
             yield item
+        else:
+            yield from read_input(item)
+        yield _FILE_DONE
 
 
-def _drain(errors: list[InputError]) -> Iterator[Outcome]:
-    while errors:
-        yield None, errors.pop(0)
+def _batches(items: Iterator[object], size: int) -> Iterator[list[object]]:
+    while batch := list(islice(items, size)):
+        yield batch
 
 
 @dataclass

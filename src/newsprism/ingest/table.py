@@ -65,8 +65,8 @@ def read_json(data: bytes, source: str, limits: Limits) -> Iterator[RawRecord | 
         raise InputError(source, f"invalid JSON: {exc.msg} (line {exc.lineno})") from exc
     except RecursionError as exc:
         raise InputError(source, "invalid JSON (nested too deeply)") from exc
-    rows = _json_rows(document)
-    if rows is None:
+    rows = [_keyed(row) if isinstance(row, dict) else row for row in _json_rows(document) or []]
+    if not any(isinstance(row, dict) and _text_of(row) for row in rows):
         raise InputError(source, "JSON document holds no articles (expected an array of objects with a text field)")
     for n, row in enumerate(rows):
         if n >= limits.max_records:
@@ -75,7 +75,7 @@ def read_json(data: bytes, source: str, limits: Limits) -> Iterator[RawRecord | 
         if not isinstance(row, dict):
             yield InputError(f"{source}#{n}", f"JSON {type(row).__name__} where an object was expected")
             continue
-        yield _row_record({_column_key(str(k)): v for k, v in row.items()}, f"{source}#{n}")
+        yield _row_record(row, f"{source}#{n}")
 
 
 def _json_rows(document: object) -> list[object] | None:
@@ -145,11 +145,11 @@ def _jsonl_row(line: str, source: str, limits: Limits) -> RawRecord | InputError
         return InputError(source, "invalid JSON (nested too deeply)")
     if not isinstance(row, dict):
         return InputError(source, f"JSON {type(row).__name__} where an object was expected")
-    return _row_record({_column_key(str(k)): v for k, v in row.items()}, source)
+    return _row_record(_keyed(row), source)
 
 
 def _row_record(row: dict[str, Any], source: str) -> RawRecord | InputError:
-    text = next((row[c] for c in TEXT_COLUMNS if isinstance(row.get(c), str) and row[c].strip()), None)
+    text = _text_of(row)
     if text is None:
         return InputError(source, f"no text in any text column ({', '.join(TEXT_COLUMNS)})")
     meta: dict[str, Any] = {}
@@ -159,6 +159,14 @@ def _row_record(row: dict[str, Any], source: str) -> RawRecord | InputError:
             meta[field] = value
     url = meta.pop("url", None)
     return RawRecord(source=source, kind="fields", data=text.encode("utf-8"), url=str(url) if url else None, meta=meta)
+
+
+def _keyed(row: dict[Any, Any]) -> dict[str, Any]:
+    return {_column_key(str(k)): v for k, v in row.items()}
+
+
+def _text_of(row: dict[str, Any]) -> str | None:
+    return next((row[c] for c in TEXT_COLUMNS if isinstance(row.get(c), str) and row[c].strip()), None)
 
 
 def _column_key(name: str) -> str:
