@@ -17,7 +17,8 @@ def test_normalise_keeps_whole_cyrillic_words():
 
 
 def test_normalise_unifies_quotes_and_compatibility_forms():
-    assert normalise("\u201cfair\u201d \u2018deal\u2019 \u201eja\u201c \ufb01nal\u00a0cut") == "\"fair\" 'deal' \"ja\" final cut"
+    raw = "\u201cfair\u201d \u2018deal\u2019 \u201eja\u201c \ufb01nal\u00a0cut"
+    assert normalise(raw) == "\"fair\" 'deal' \"ja\" final cut"
 
 
 def test_tidy_paragraphs_joins_with_blank_lines_and_folds_spaces():
