@@ -28,7 +28,7 @@ bench: bench-extract
 
 bench-extract: install
 	mkdir -p bench-out
-	$(BIN)/newsprism bench extract --out bench-out/extract.json
+	$(BIN)/newsprism bench extract --jobs 2 --out bench-out/extract.json
 
 # Retrain the page-dump line classifier (scikit-learn is a training-only extra).
 train-dump: install

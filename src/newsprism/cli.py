@@ -142,22 +142,26 @@ def bench() -> None:
 @click.option(
     "--data",
     type=click.Path(file_okay=False, path_type=Path),
-    default=Path("../shared/data/extraction"),
-    show_default=True,
+    default=None,
+    help="Extraction dev set folder  [default: ../shared/data/extraction beside the checkout]",
 )
 @click.option("--mode", type=click.Choice(["html", "dump", "both"]), default="both", show_default=True)
 @click.option("--split", type=click.Choice(["tune", "holdout", "all"]), default="all", show_default=True)
 @click.option("--baseline/--no-baseline", default=True, show_default=True, help="Also run trafilatura.")
 @click.option("--limit", type=click.IntRange(1), default=None, help="Only the first N pages.")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Write JSON here.")
-def bench_extract(data: Path, mode: str, split: str, baseline: bool, limit: int | None, out: Path | None) -> None:
+@jobs_option
+def bench_extract(
+    data: Path | None, mode: str, split: str, baseline: bool, limit: int | None, out: Path | None, jobs: int
+) -> None:
     """Extraction figures on the trafilatura evaluation pages, as HTML and as rendered dumps."""
     from newsprism.bench import extract as extract_bench
 
+    data = data or extract_bench.DEFAULT_DATA_DIR
     if not (data / "evaldata.json").is_file():
         raise click.UsageError(f"{data}: no evaldata.json (pass --data DIR)")
     modes = ["html", "dump"] if mode == "both" else [mode]
-    results = extract_bench.run(data, modes, split, baseline, limit)
+    results = extract_bench.run(data, modes, split, baseline, limit, workers=jobs)
     click.echo(extract_bench.format_table(results))
     if out:
         out.write_text(json.dumps(results, indent=2), encoding="utf-8")

@@ -15,14 +15,22 @@ def collapse(text: str) -> str:
     return _WS.sub(" ", text).strip()
 
 
+def words(text: str) -> list[str]:
+    return [w.lower() for w in _WORD.findall(text)]
+
+
 def shingles(text: str, size: int = SHINGLE) -> set[tuple[str, ...]]:
     """4-word shingles of lower-cased \\w+ tokens; a shorter text is one shingle of all its words."""
-    words = [w.lower() for w in _WORD.findall(text)]
-    if not words:
+    tokens = words(text)
+    if not tokens:
         return set()
-    if len(words) < size:
-        return {tuple(words)}
-    return {tuple(words[i : i + size]) for i in range(len(words) - size + 1)}
+    if len(tokens) < size:
+        return {tuple(tokens)}
+    return ngrams(tokens, size)
+
+
+def ngrams(tokens: list[str], size: int) -> set[tuple[str, ...]]:
+    return {tuple(tokens[i : i + size]) for i in range(len(tokens) - size + 1)}
 
 
 @dataclass
@@ -61,7 +69,9 @@ class SnippetCounts:
 class ShingleScores:
     """Per-page shingle precision and recall, averaged over pages.
 
-    Recall: share of the `with` snippets' shingles present in the output.
+    Recall: share of the `with` snippets' shingles present in the output (a snippet
+    of fewer than four words counts as one shingle, matched against the output's
+    n-grams of the same length).
     Precision: of the gold shingles present in the output, the share that are
     `with` shingles rather than `without` (boilerplate) shingles. An empty
     output scores 0 on both, as a crash does upstream.
@@ -71,14 +81,16 @@ class ShingleScores:
     recalls: list[float] = field(default_factory=list)
 
     def add(self, output: str, with_: list[str], without: list[str]) -> None:
-        out = shingles(output)
+        tokens = words(output)
         good = set().union(*(shingles(s) for s in with_)) if with_ else set()
         bad = set().union(*(shingles(s) for s in without)) if without else set()
         bad -= good
-        if not out:
+        if not tokens:
             self.precisions.append(0.0)
             self.recalls.append(0.0)
             return
+        # A snippet shorter than a shingle is looked for among the output's n-grams of its own length.
+        out = set().union(*(ngrams(tokens, n) for n in {len(g) for g in good | bad}))
         hit, miss = len(good & out), len(bad & out)
         self.recalls.append(_ratio(hit, len(good)) if good else 1.0)
         self.precisions.append(_ratio(hit, hit + miss) if hit + miss else 1.0)

@@ -2,7 +2,8 @@
 
 The body is plain text (paragraphs separated by blank lines, or by single newlines
 when there is no blank line) or an HTML fragment (a feed's content: paragraphs from
-block elements, scripts/styles/images/captions dropped). Metadata comes from
+block elements, scripts/styles/images/captions dropped); credit lines and wire sign-offs
+("(Reporting by ...)") go to ``credits``, a leading dateline is noted. Metadata comes from
 ``record.meta`` (Article field names, values as the reader found them) and is only
 normalised here: dates to ISO 8601 with their time zone, names split, language cut
 to ISO 639-1 (detected from the text when not given), domain taken from the URL.
@@ -19,6 +20,7 @@ import lxml.html
 from lxml import etree
 
 from newsprism.errors import InputError
+from newsprism.extract.attribution import dateline_of, split_credits
 from newsprism.extract.metadata import clean_names, domain_of, machine_date
 from newsprism.extract.text import detect_language, tidy_paragraphs
 from newsprism.model import Article, RawRecord
@@ -41,7 +43,8 @@ _TAG_SEPARATORS = re.compile(r"\s*[,;|]\s*")
 
 
 def extract_fields(record: RawRecord) -> Article:
-    text = tidy_paragraphs(_paragraphs(record.data))
+    paragraphs, credits = split_credits([p for p in _paragraphs(record.data) if p.strip()])
+    text = tidy_paragraphs(paragraphs)
     if not text:
         raise InputError(record.source, "no article text found")
     meta = record.meta
@@ -62,6 +65,8 @@ def extract_fields(record: RawRecord) -> Article:
         section=_string(meta.get("section")),
         image=_string(meta.get("image")),
         language=_language(meta.get("language")) or detect_language(text),
+        dateline=dateline_of(paragraphs[0]),
+        credits=credits,
         extraction={"method": "fields", "confidence": 1.0},
     )
 

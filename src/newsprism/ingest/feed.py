@@ -77,7 +77,7 @@ def _item_meta(entry: Any, feed: Any, content: str) -> dict[str, Any]:
         "modified": dict.get(entry, "updated"),  # entry.get() falls back to the published date
         "authors": [a["name"] for a in entry.get("authors", []) if a.get("name")],
         "tags": [t["term"] for t in entry.get("tags", []) if t.get("term")],
-        "outlet": feed.get("title"),
+        "outlet": feed_publisher(feed),
         "description": summary if summary != content else None,
         "language": feed.get("language") or _content_language(entry),
         "image": _image(entry),
@@ -101,3 +101,26 @@ def _image(entry: Any) -> str | None:
         if link.get("rel") == "enclosure" and link.get("type", "").startswith("image/") and link.get("href"):
             return link["href"]
     return None
+
+
+_TITLE_SEPARATOR = re.compile(r"\s+[–—|:-]\s+")
+_NAME = re.compile(r"[A-Z][\w'’&-]*(?:\s+(?:[A-Z][\w'’&-]*|of|for|and|the|de|der|für))*")
+
+
+def feed_publisher(feed: Any) -> str | None:
+    """The publisher, not the feed's name: "CPA – World Wire" is CPA's, spelt out where the feed says
+    whose rights they are ("© 2026 Continental Press Agency")."""
+    publisher = feed.get("publisher") or feed.get("author")
+    if publisher:
+        return str(publisher)
+    title = str(feed.get("title") or "").strip()
+    brand = _TITLE_SEPARATOR.split(title, maxsplit=1)[0].strip() or None
+    if brand and brand.isupper() and len(brand) <= 6:
+        names = [name for key in ("rights", "subtitle") for name in _NAME.findall(str(feed.get(key) or ""))]
+        return next((name for name in names if _initials(name) == brand), brand)
+    return brand
+
+
+def _initials(name: str) -> str:
+    return "".join(word[0] for word in name.split() if word[0].isupper())
+

@@ -1,0 +1,185 @@
+"""Article extraction from plain-text page dumps with a learned line classifier.
+
+A dump (all visible text of a page, one block per line, metadata values mixed in)
+has no markup left, so the body is found line by line: features of each line and
+its neighbours (dump_features), a tree ensemble trained on the dev set
+(dump_model, weights in models/dump_lines.json), then a two-state Viterbi pass and
+a best contiguous region so the body comes out as one block without short in-body
+noise. Metadata comes from the same lines (dump_meta).
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+
+from newsprism.bench.scoring import shingles
+from newsprism.errors import InputError
+from newsprism.extract.dump_features import line_features, split_lines
+from newsprism.extract.dump_meta import (
+    DumpMeta,
+    guess_title,
+    is_closing_credit,
+    is_furniture,
+    read_metadata,
+    strip_bullet,
+)
+from newsprism.extract.dump_model import load_model
+from newsprism.extract.text import detect_language, tidy_paragraphs
+from newsprism.ingest.encoding import decode_text
+from newsprism.model import Article, RawRecord
+
+MAX_DUMP_BYTES = 5_000_000
+SWITCH_PROBABILITY = 0.45
+BODY_BIAS = 0.2  # weak labels miss body lines (trafilatura's recall), so lean towards body
+SHORT_LINE_PROBABILITY = 0.75
+MIN_PARAGRAPH_WORDS = 10  # an article has at least one sentence-long paragraph
+RUN_ON_OVERLAP = 0.5
+_SENTENCE_END = re.compile(r"[.!?…][\"'”’»)]*$")
+
+
+def extract_dump(record: RawRecord) -> Article:
+    """The article in a page dump; InputError when the dump has no article text."""
+    dump = decode_text(record.data[:MAX_DUMP_BYTES])
+    if dump is None:
+        raise InputError(record.source, "undecodable text")
+    texts, features, language = featurise(dump)
+    if not texts:
+        raise InputError(record.source, "no article text found")
+    probs = load_model().probabilities(features)
+    body = choose_body(texts, probs)
+    if not any(len(texts[i].split()) >= MIN_PARAGRAPH_WORDS for i in body):
+        raise InputError(record.source, "no article text found")
+    meta = read_metadata(texts, body, record.url)
+    body = [i for i in body if not is_furniture(texts[i], meta.title)]
+    return _article(record, texts, body, probs, meta, language)
+
+
+def featurise(dump: str) -> tuple[list[str], np.ndarray, str | None]:
+    """Non-empty lines (stripped), their feature rows and the dump's language; shared with training."""
+    texts = split_lines(dump)
+    language = detect_language("\n".join(t for t in texts if len(t) > 60) or dump)
+    return texts, line_features(texts, guess_title(texts, None), language), language
+
+
+def choose_body(texts: list[str], probs: np.ndarray) -> list[int]:
+    """Indices of body lines: Viterbi-smoothed labels inside the best-scoring contiguous region.
+
+    Date, byline and credit lines are left out of the smoothing (they neither bridge nor break
+    the body), and the body ends at a closing credit line ("Source: X", "Outlet, DD.MM.YYYY")."""
+    kept = [i for i, text in enumerate(texts) if not is_furniture(text, None)]
+    if not kept:
+        return []
+    leaning = np.clip(probs[kept] + BODY_BIAS, 0.0, 1.0)
+    labels = viterbi(leaning, SWITCH_PROBABILITY)
+    weights = np.log1p(np.array([len(texts[i]) for i in kept], dtype=float))
+    scores = np.where(labels == 1, weights * (leaning - 0.25), weights * (leaning - 0.75))
+    start, end = best_region(scores)
+    chosen = [kept[k] for k in range(start, end) if labels[k] == 1 and _confident(texts[kept[k]], probs[kept[k]])]
+    return drop_run_on_copies(texts, _until_closing_credit(texts, chosen))
+
+
+def _until_closing_credit(texts: list[str], chosen: list[int]) -> list[int]:
+    """Cut what follows the article's closing credit line, when less body came after it than before."""
+    if not chosen:
+        return chosen
+    for i in range(chosen[0], chosen[-1]):
+        if is_closing_credit(texts[i]):
+            before = [j for j in chosen if j < i]
+            if len(before) > len(chosen) - len(before):
+                return before
+    return chosen
+
+
+def _confident(text: str, prob: float) -> bool:
+    """Sentences need a fair probability; short non-sentence lines (buttons, teaser headlines) a high one."""
+    return prob >= SHORT_LINE_PROBABILITY or (_paragraph_shaped(text) and prob >= 0.5 - BODY_BIAS)
+
+
+def _paragraph_shaped(text: str) -> bool:
+    """A full sentence or more: kept inside the body region even when the model hesitates."""
+    return len(text.split()) >= 8 and bool(_SENTENCE_END.search(text))
+
+
+def viterbi(probs: np.ndarray, switch: float) -> np.ndarray:
+    """Most likely boilerplate(0)/body(1) sequence given per-line body probabilities."""
+    eps = 1e-6
+    emit = np.log(np.stack([1 - probs, probs], axis=1).clip(eps, 1))
+    stay, move = np.log(1 - switch), np.log(switch)
+    trans = np.array([[stay, move], [move, stay]])
+    n = len(probs)
+    score = emit[0] + np.log(0.5)
+    back = np.zeros((n, 2), dtype=int)
+    for i in range(1, n):
+        candidates = score[:, None] + trans
+        back[i] = candidates.argmax(axis=0)
+        score = candidates.max(axis=0) + emit[i]
+    labels = np.zeros(n, dtype=int)
+    labels[-1] = int(score.argmax())
+    for i in range(n - 1, 0, -1):
+        labels[i - 1] = back[i, labels[i]]
+    return labels
+
+
+def best_region(scores: np.ndarray) -> tuple[int, int]:
+    """Maximum-sum contiguous run (Kadane); (0, 0) when every score is negative."""
+    best, best_span = 0.0, (0, 0)
+    running, start = 0.0, 0
+    for i, value in enumerate(scores):
+        if running <= 0:
+            running, start = 0.0, i
+        running += value
+        if running > best:
+            best, best_span = running, (start, i + 1)
+    return best_span
+
+
+def drop_run_on_copies(texts: list[str], chosen: list[int]) -> list[int]:
+    """Drop lines that copy other body lines: a JSON-LD articleBody or description line, a repeat.
+
+    First the run-on copies (half their shingles are in two or more other body lines), then
+    teasers (half their shingles are in one later line) and exact repeats.
+    """
+    line_shingles = {i: shingles(texts[i]) for i in chosen}
+
+    def sources(i: int, among: list[int]) -> list[int]:
+        own = line_shingles[i]
+        found = [j for j in among if texts[j] != texts[i] and len(own & line_shingles[j]) >= 2]
+        covered = set().union(*(line_shingles[j] for j in found)) & own
+        return found if len(own) >= 8 and len(covered) >= RUN_ON_OVERLAP * len(own) else []
+
+    rest = [i for i in chosen if len(sources(i, chosen)) < 2]
+    kept: list[int] = []
+    for i in rest:
+        found = sources(i, rest)
+        if any(texts[j] == texts[i] for j in kept) or (len(found) == 1 and found[0] > i):
+            continue
+        kept.append(i)
+    return kept
+
+
+def _article(
+    record: RawRecord, texts: list[str], body: list[int], probs: np.ndarray, meta: DumpMeta, lang: str | None
+) -> Article:
+    text = tidy_paragraphs([strip_bullet(texts[i]) for i in body])
+    confidence = float(np.mean(probs[body])) if body else 0.0
+    return Article(
+        source=record.source,
+        text=text,
+        url=record.url or meta.canonical_url,
+        canonical_url=meta.canonical_url,
+        outlet=meta.outlet,
+        domain=meta.domain,
+        title=meta.title,
+        description=meta.description,
+        published=meta.published,
+        modified=meta.modified,
+        authors=meta.authors,
+        tags=meta.tags,
+        image=meta.image,
+        language=detect_language(text) or lang,
+        dateline=meta.dateline,
+        credits=meta.credits,
+        extraction={"method": f"dump-lines/{load_model().version}", "confidence": round(confidence, 3)},
+    )

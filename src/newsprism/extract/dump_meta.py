@@ -1,0 +1,293 @@
+"""Metadata read from the lines of a page dump, once the body lines are known.
+
+Dumps carry metadata values without their keys (a canonical URL line, ISO timestamp
+lines, a tag block, the publisher block) and visible credit lines ("Outlet,
+DD.MM.YYYY", "HH:MM GMT DD.MM.YYYY", "Source: X", "© Agency / Photographer"). Their
+shape and their place relative to the headline and the body tell them apart.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+from newsprism.extract.attribution import SOURCE_LINE, caption_credit, dateline_of, is_credit_line
+from newsprism.extract.dates import to_iso
+from newsprism.extract.dump_dates import date_credit, is_date_line, visible_date
+
+_WORD = re.compile(r"\w+")
+_URL_LINE = re.compile(r"^https?://\S+$", re.IGNORECASE)
+_IMAGE_URL = re.compile(r"^https?://\S+\.(jpe?g|png|webp|gif|avif)(\?\S*)?$", re.IGNORECASE)
+_ISO_LINE = re.compile(r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$")
+_CLOCK = re.compile(r"^\d{1,2}:\d{2}(\s*(GMT|UTC|Uhr|[AP]M))?$", re.IGNORECASE)
+_DATE_THEN_NAME = re.compile(r"\d{1,2}\.\d{1,2}\.\d{4},\s*(?P<name>[^,.\d][^,]{1,40})$")
+_NAME_THEN_DATE = re.compile(r"[-–]\s+(?P<name>[^,\d][^,]{1,40}),\s*(?:\d+,\s*)*\d{1,2}\.\d{1,2}\.\d{4}$")
+_NUMERIC_DATE = re.compile(r"\b\d{1,2}[./]\d{1,2}[./]\d{4}\b|\b\d{4}-\d{2}-\d{2}\b")
+_BYLINE = re.compile(
+    r"^(?:by|von|par|por|di|door|text|texto|autor(?:in)?|author|written by)\s*:?\s+(?P<names>\S.{1,120})$", re.I
+)
+_PERSON = re.compile(r"^(?:(?:Dr|Prof)\.\s+)?[A-ZÀ-Þ][\w'’.-]+(?:\s+[A-ZÀ-Þ][\w'’.-]+){1,3}$")
+_PERSON_START = re.compile(r"^(?:(?:Dr|Prof)\.\s+)?[A-ZÀ-Þ][\w'’.-]+(?:\s+[A-ZÀ-Þ][\w'’.-]+){1,3}")
+_NAME_SPLIT = re.compile(r"\s*(?:,|;|&|\band\b|\bund\b|\bet\b|\by\b|\bi\b|\be\b)\s*")
+_TICKER = re.compile(r"^(breaking( news)?|live|update|eilmeldung|just in)\b", re.IGNORECASE)
+_PHONE = re.compile(r"^\+?[\d ()/.-]{7,}$")
+_TITLE_SEPARATOR = re.compile(r"\s+[|\-–—·•]\s+|:\s+")
+_BULLET = re.compile(r"^\s*[•·▪●◦‣]\s*")
+_ARTICLE_PATH = re.compile(r"/[^/]*(\d{4,}|[a-z0-9]+-[a-z0-9]+-[a-z0-9]+)[^/]*/?$", re.IGNORECASE)
+
+
+@dataclass
+class DumpMeta:
+    title: str | None = None
+    description: str | None = None
+    url: str | None = None
+    canonical_url: str | None = None
+    domain: str | None = None
+    outlet: str | None = None
+    published: str | None = None
+    modified: str | None = None
+    image: str | None = None
+    dateline: str | None = None
+    authors: list[str] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+    credits: list[str] = field(default_factory=list)
+    credit_lines: set[int] = field(default_factory=set)
+
+
+def strip_bullet(text: str) -> str:
+    return _BULLET.sub("", text)
+
+
+def is_captioned(text: str) -> bool:
+    """A photo caption that ends with its credit ("... Photo: Agency / Name")."""
+    return caption_credit(text) is not None and len(text.split()) <= 40
+
+
+def is_closing_credit(text: str) -> bool:
+    """"Source: X" or "Outlet, DD.MM.YYYY": lines that end an article."""
+    return bool(SOURCE_LINE.match(text) or date_credit(text))
+
+
+def is_furniture(text: str, title: str | None) -> bool:
+    """Headline, credit and date lines: metadata of the article, never part of its body text."""
+    return (
+        text == title
+        or text.startswith("©")
+        or is_captioned(text)
+        or bool(_BYLINE.match(text) and len(text) < 80 and _byline_names(_BYLINE.match(text)["names"]))
+        or bool(is_credit_line(text) or _NAME_THEN_DATE.search(text) or _CLOCK.match(text))
+        or is_date_line(text)
+    )
+
+
+def read_metadata(texts: list[str], body: list[int], url: str | None) -> DumpMeta:
+    """All metadata the dump gives, relative to the body lines found."""
+    start = body[0] if body else len(texts)
+    end = body[-1] + 1 if body else len(texts)
+    title = guess_title(texts, start)
+    canonical = _canonical_url(texts)
+    published, modified = _dates(texts, title, start, end)
+    credit_lines = _credit_lines(texts, title, start, end)
+    outlet = _outlet(texts)
+    opening = [texts[i] for i in body if not is_furniture(texts[i], title)][:3]
+    dateline = next(filter(None, map(dateline_of, opening)), None)
+    return DumpMeta(
+        title=title,
+        description=_description(texts, title, start, body),
+        url=url or canonical,
+        canonical_url=canonical,
+        domain=_domain(url or canonical),
+        outlet=outlet,
+        published=published,
+        modified=modified,
+        image=next((t for t in texts if _IMAGE_URL.match(t)), None),
+        dateline=dateline,
+        authors=_authors(texts, title, start, end, outlet),
+        tags=_tags(texts, start),
+        credits=list(dict.fromkeys(_credit_text(texts[i]) for i in sorted(credit_lines))),
+        credit_lines=credit_lines,
+    )
+
+
+def guess_title(texts: list[str], body_start: int | None) -> str | None:
+    """The headline: a headline-shaped line repeated elsewhere (as a metadata value, maybe with a
+    site-name suffix), close before the body; not a ticker, a date, a credit or the site name."""
+    counts = Counter(texts)
+    with_site_name = {part for text in texts for part in _site_name_parts(text)}
+    limit = body_start + 2 if body_start is not None else len(texts)
+    best, best_score = None, 0.0
+    for i, text in enumerate(texts[:limit]):
+        repeated = counts[text] > 1 or text in with_site_name
+        if not _headline_shaped(text, repeated):
+            continue
+        words = len(_WORD.findall(text))
+        score = 3.0 * repeated + min(words, 8) / 8
+        if body_start is not None:
+            score -= 0.05 * min(abs(body_start - i), 40)
+        if score > best_score:
+            best, best_score = text, score
+    return best
+
+
+def _site_name_parts(text: str) -> tuple[str, ...]:
+    """"Title | Site" or "Site - Title": the first and the last part around a separator."""
+    parts = _TITLE_SEPARATOR.split(text)
+    return (parts[0], parts[-1]) if len(parts) > 1 else ()
+
+
+def _headline_shaped(text: str, repeated: bool) -> bool:
+    words = _WORD.findall(text)
+    return (
+        2 <= len(words) <= 30
+        and not _URL_LINE.match(text)
+        and not _TICKER.match(text)
+        and not is_credit_line(text)
+        and not _NUMERIC_DATE.search(text)
+        and not any(ch in text for ch in "@©»")
+        and not text.endswith((":", ","))
+        and not (text.endswith(".") and (len(words) > 15 or not repeated))
+        and any(ch.isupper() for ch in text[:2])
+    )
+
+
+def _canonical_url(texts: list[str]) -> str | None:
+    urls = [t for t in texts if _URL_LINE.match(t) and not _IMAGE_URL.match(t)]
+    article = [u for u in urls if _ARTICLE_PATH.search(urlsplit(u).path)]
+    return (article or urls or [None])[0]
+
+
+def _domain(url: str | None) -> str | None:
+    host = urlsplit(url).hostname if url else None
+    return host.removeprefix("www.") if host else None
+
+
+def _dates(texts: list[str], title: str | None, start: int, end: int) -> tuple[str | None, str | None]:
+    """Published and modified: timestamp lines (metadata values) first, the one on the day shown
+    near the headline if several; else the date shown; else a date-only metadata value."""
+    stamps = [v for v in (to_iso(t) for t in texts if _ISO_LINE.match(t)) if v]
+    timed = [s for s in stamps if "T" in s]
+    shown = _shown_date(texts, title, start, end)
+    if timed:
+        same_day = [s for s in timed if shown and s[:10] == shown[:10]]
+        published = (same_day or timed)[0]
+        later = [s for s in timed if s[:19] > published[:19]]
+        return published, (later[0] if later else None)
+    days = [s for s in stamps if s >= "1995"]
+    return shown or (days[0] if days else None), None
+
+
+def _shown_date(texts: list[str], title: str | None, start: int, end: int) -> str | None:
+    """A date shown around the headline; else a date line inside or just after the body
+    (a credit line "Outlet, DD.MM.YYYY" at its end)."""
+    shown_at = [i for i, text in enumerate(texts[: start + 2]) if text == title]
+    head = max(0, min(shown_at[-1] if shown_at else start, start) - 3)
+    near_headline = (visible_date(texts[i]) for i in range(head, min(len(texts), start + 4)))
+    in_body = (visible_date(t) for t in texts[start : end + 6] if is_date_line(t))
+    return next((found for found in (*near_headline, *in_body) if found), None)
+
+
+def _outlet(texts: list[str]) -> str | None:
+    """Site name from credit lines ("Outlet, DD.MM.YYYY") and the publisher block (names before the e-mail);
+    of several candidates, the one the page repeats most (the brand, not the legal name)."""
+    names: list[str] = []
+    for i, text in enumerate(texts):
+        for match in (date_credit(text), _DATE_THEN_NAME.search(text), _NAME_THEN_DATE.search(text)):
+            if match and len(_WORD.findall(match["name"])) <= 4:
+                names.append(match["name"].strip())
+        if "@" in text:
+            names += [name for name in texts[max(0, i - 2) : i] if _could_be_publisher(name)]
+    if not names:
+        return None
+    joined = "\n".join(texts)
+    return max(dict.fromkeys(names), key=lambda name: joined.count(name))
+
+
+def _credit_lines(texts: list[str], title: str | None, start: int, end: int) -> set[int]:
+    """Source and photo credit lines between the headline and just after the body."""
+    head = texts.index(title) if title in texts else start
+    head = max(head, start - 15)
+    window = range(max(0, head), min(len(texts), end + 6))
+    return {i for i in window if is_credit_line(texts[i]) or is_captioned(texts[i])}
+
+
+def _credit_text(line: str) -> str:
+    """The credit itself: the whole credit line, or the credit at the end of a caption."""
+    if is_credit_line(line):
+        return line
+    return caption_credit(line) or line
+
+
+def _description(texts: list[str], title: str | None, start: int, body: list[int]) -> str | None:
+    body_set = set(body)
+    for i, text in enumerate(texts[:start]):
+        if i in body_set or text == title or _URL_LINE.match(text) or len(_WORD.findall(text)) < 6:
+            continue
+        if _TICKER.match(text):
+            continue
+        if len(text) > 600:
+            continue
+        return text
+    return None
+
+
+def _could_be_publisher(text: str) -> bool:
+    """A publisher block puts the name (and maybe a legal name) just before its e-mail."""
+    return "@" not in text and "/" not in text and 1 <= len(_WORD.findall(text)) <= 4 and not text[:1].isdigit()
+
+
+def _authors(texts: list[str], title: str | None, start: int, end: int, outlet: str | None) -> list[str]:
+    """Names of a byline ("By X and Y", "Von X am ...") near the body; else a person's name that the
+    dump repeats (a metadata value and a visible author box) before the body."""
+    for text in texts[max(0, start - 15) : min(len(texts), end + 3)]:
+        match = _BYLINE.match(text)
+        names = _byline_names(match["names"]) if match else []
+        if names:
+            return names
+    counts = Counter(texts[: start + 2])
+    for i, text in enumerate(texts[: start + 2]):
+        if counts[text] > 1 and _PERSON.match(text) and text not in (title, outlet) and not _near_contact(texts, i):
+            return [text]
+    return []
+
+
+def _byline_names(names: str) -> list[str]:
+    """Leading person names of a byline; stops at the first part that is not a name."""
+    found = []
+    for position, part in enumerate(_NAME_SPLIT.split(names)):
+        match = _PERSON.match(part) if position else _PERSON_START.match(part)
+        if not match:
+            break
+        found.append(match.group(0))
+    return found
+
+
+def _near_contact(texts: list[str], i: int) -> bool:
+    """Next to an e-mail or phone line: a publisher block, not an author."""
+    return any("@" in t or _PHONE.match(t) for t in texts[max(0, i - 2) : i + 3])
+
+
+def _tags(texts: list[str], start: int) -> list[str]:
+    """The comma-separated keyword line, else a one-per-line tag block after a timestamp line."""
+    for text in texts[:start]:
+        items = [item.strip() for item in text.split(",")]
+        short = all(0 < len(item.split()) <= 4 and not _NUMERIC_DATE.search(item) for item in items)
+        if len(items) >= 3 and short and not text.endswith("."):
+            return items
+    for i, text in enumerate(texts[:start]):
+        if _ISO_LINE.match(text):
+            block = []
+            for tag in texts[i + 1 :]:
+                if _ISO_LINE.match(tag):
+                    continue
+                if not _tag_shaped(tag):
+                    break
+                block.append(tag)
+            if len(block) >= 2:
+                return block
+    return []
+
+
+def _tag_shaped(text: str) -> bool:
+    return 0 < len(text.split()) <= 3 and not any(ch in text for ch in "/@:.,") and not text.isdigit()

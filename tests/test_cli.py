@@ -1,0 +1,161 @@
+"""Command-level tests on the bundled sample corpus: extract, ingest, search, demo, and bad input."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from newsprism.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = ROOT / "corpus"
+GOLD = json.loads((Path(__file__).parent / "fixtures" / "corpus-gold.json").read_text(encoding="utf-8"))
+GOLD_BY_SOURCE = {g["source"]: g for g in GOLD["articles"]}
+
+
+def run(*args: str) -> tuple[int, list[dict], str]:
+    result = CliRunner().invoke(main, list(args))
+    if result.exception and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    lines = [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
+    return result.exit_code, lines, result.stderr
+
+
+@pytest.fixture(scope="module")
+def corpus_articles() -> dict[str, dict]:
+    code, articles, stderr = run("extract", str(CORPUS))
+    assert code == 0, stderr
+    return {str(Path(a["source"]).relative_to(CORPUS)): a for a in articles}
+
+
+def test_extract_finds_every_corpus_article_once(corpus_articles):
+    assert sorted(corpus_articles) == sorted(GOLD_BY_SOURCE)
+    assert len({a["id"] for a in corpus_articles.values()}) == len(GOLD_BY_SOURCE)
+
+
+def gold_value(source: str, field: str) -> object:
+    """Gold, except that a URL the page does not carry is expected as null (never invented)."""
+    gold = GOLD_BY_SOURCE[source]
+    if field == "outlet":
+        return gold.get("outlet_as_published", gold["outlet"])
+    if field == "url" and gold["kind"] == "dump" and gold["url"] not in (CORPUS / source).read_text(encoding="utf-8"):
+        return None
+    return gold[field]
+
+
+@pytest.mark.parametrize("field", ["title", "published", "outlet", "language", "url"])
+def test_extract_metadata_matches_gold(corpus_articles, field):
+    wrong = {
+        source: (article[field], gold_value(source, field))
+        for source, article in corpus_articles.items()
+        if article[field] != gold_value(source, field)
+    }
+    assert wrong == {}
+
+
+def test_extract_body_boundaries_and_no_boilerplate(corpus_articles):
+    problems = []
+    for source, article in corpus_articles.items():
+        gold, text = GOLD_BY_SOURCE[source], article["text"]
+        if not text.startswith(gold["first_words"]) and gold["first_words"] not in text[:300]:
+            problems.append((source, "start", text[:80]))
+        if not text.rstrip().endswith(gold["last_words"]):
+            problems.append((source, "end", text[-80:]))
+        problems += [(source, "boilerplate", s) for s in gold.get("boilerplate_snippets", []) if s in text]
+    assert problems == []
+
+
+def test_extract_keeps_paragraphs_and_offsets_contract(corpus_articles):
+    for article in corpus_articles.values():
+        assert "\n\n" in article["text"] and "\n\n\n" not in article["text"]
+        assert article["text"] == article["text"].strip()
+        assert 0 <= article["extraction"]["confidence"] <= 1
+
+
+def test_ingest_twice_changes_nothing(tmp_path):
+    db = tmp_path / "store.sqlite"
+    code, _, first = run("ingest", "--db", str(db), str(CORPUS))
+    assert code == 0, first
+    assert f'"new": {len(GOLD_BY_SOURCE)}' in first
+    code, _, second = run("ingest", "--db", str(db), str(CORPUS))
+    assert code == 0 and '"new": 0' in second and f'"unchanged": {len(GOLD_BY_SOURCE)}' in second
+
+    code, hits, _ = run("search", "--db", str(db), "--limit", "5", "prisoner", "swap")
+    assert code == 0 and hits and all({"id", "title", "outlet", "snippet"} <= set(h) for h in hits)
+    code, filtered, _ = run("search", "--db", str(db), "--language", "de", "Gastransit")
+    assert code == 0 and filtered and all(h["language"] == "de" for h in filtered)
+
+
+def test_reextract_keeps_articles_stable(tmp_path):
+    db = tmp_path / "store.sqlite"
+    run("ingest", "--db", str(db), str(CORPUS / "dumps"))
+    code, _, stderr = run("reextract", "--db", str(db))
+    assert code == 0 and '"new": 0' in stderr
+
+
+def write_bad_inputs(folder: Path) -> dict[str, str]:
+    """A folder of hostile or broken inputs beside one good page; returns file name -> reason start."""
+    folder.mkdir()
+    (folder / "good.txt").write_bytes((CORPUS / "dumps").glob("*.txt").__next__().read_bytes())
+    (folder / "empty.txt").write_bytes(b"")
+    (folder / "binary.txt").write_bytes(bytes(range(256)) * 10)
+    (folder / "cut.txt.gz").write_bytes(gzip.compress(b"Line one of a page.\n" * 500)[:300])
+    warc = (CORPUS / "warc" / "crawl.warc.gz").read_bytes()
+    (folder / "cut.warc.gz").write_bytes(warc[: len(warc) // 2])
+    with (folder / "huge.txt").open("wb") as handle:
+        handle.truncate(200 * 1000 * 1000)
+    (folder / "menu.html").write_text(
+        "<html><body><nav><a href='/'>Home</a> <a href='/a'>About</a></nav></body></html>", encoding="utf-8"
+    )
+    (folder / "latin1.txt").write_bytes("Caf\xe9 news\n\nThe caf\xe9 reopened.".encode("latin-1"))
+    return {
+        "empty.txt": "empty file",
+        "binary.txt": "binary file",
+        "cut.txt.gz": "",
+        "cut.warc.gz": "truncated WARC",
+        "huge.txt": "file too large",
+        "menu.html": "no article text found",
+    }
+
+
+def test_bad_inputs_give_one_line_errors_and_the_rest_is_processed(tmp_path):
+    folder = tmp_path / "inputs"
+    expected = write_bad_inputs(folder)
+    result = subprocess.run(
+        [sys.executable, "-m", "newsprism.cli", "extract", str(folder)], capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    errors = [line for line in result.stderr.splitlines() if line.startswith("newsprism: error: ")]
+    assert len(errors) == len(result.stderr.splitlines())
+    for name, reason in expected.items():
+        assert any(f"{folder / name}" in line and reason in line for line in errors), (name, errors)
+    sources = [Path(json.loads(line)["source"]).name for line in result.stdout.splitlines()]
+    assert "good.txt" in sources and any(s.startswith("cut.warc.gz#") for s in sources)
+
+
+def test_usage_errors_exit_2(tmp_path):
+    assert run("extract")[0] == 2
+    assert run("search", "--db", str(tmp_path / "none.sqlite"), "x")[0] == 2
+    assert run("extract", "--jobs", "0", str(CORPUS))[0] == 2
+
+
+def test_parallel_extraction_gives_the_same_articles(corpus_articles):
+    code, articles, _ = run("extract", "--jobs", "2", str(CORPUS / "exports"), str(CORPUS / "html"))
+    assert code == 0
+    serial = [a for s, a in corpus_articles.items() if s.startswith(("html/", "exports/"))]
+    assert [a["id"] for a in articles] == [a["id"] for a in serial]
+
+
+def test_demo_reports_where_results_are(tmp_path):
+    code, _, _ = run("demo", "--out", str(tmp_path / "demo"))
+    assert code == 0
+    assert (tmp_path / "demo" / "newsprism.sqlite").is_file()
+    lines = (tmp_path / "demo" / "articles.jsonl").read_text(encoding="utf-8").splitlines()
+    assert len(lines) == len(GOLD_BY_SOURCE)

@@ -1,0 +1,163 @@
+"""Page-dump extraction on invented dumps that imitate the seeds' structures."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from newsprism.errors import InputError
+from newsprism.extract.dump import best_region, drop_run_on_copies, extract_dump, viterbi
+from newsprism.extract.dump_dates import visible_date
+from newsprism.extract.dump_model import ensemble_from_dict
+from newsprism.model import RawRecord
+
+FIXTURES = Path(__file__).parent / "fixtures" / "dump"
+
+
+def extract(name: str):
+    path = FIXTURES / name
+    return extract_dump(RawRecord(str(path), "dump", path.read_bytes()))
+
+
+@pytest.fixture(scope="module")
+def wordpress():
+    return extract("wordpress.txt")
+
+
+@pytest.fixture(scope="module")
+def state_media():
+    return extract("state_media.txt")
+
+
+def test_wordpress_title_keeps_homoglyph(wordpress):
+    assert wordpress.title == "Harbour \u0421ouncil Postpones Vote on New Ferry Terminal"
+
+
+def test_wordpress_metadata_from_credit_lines(wordpress):
+    assert wordpress.published == "2022-03-08"
+    assert wordpress.outlet == "Harbour Voice"
+    assert wordpress.credits == ["Photo: Coastal Daily", "Source: Nordic Press Agency"]
+    assert wordpress.language == "en"
+
+
+def test_wordpress_byline_gives_authors(wordpress):
+    assert wordpress.authors == ["Anna Keller", "Tom Fisher"]
+    assert "Anna Keller" not in wordpress.text
+
+
+def test_wordpress_body_is_the_paragraphs_only(wordpress):
+    assert wordpress.text.startswith("The city council of Port Elmsworth said on Monday")
+    assert wordpress.text.endswith("a plan that lasts for decades.")
+    assert wordpress.text.count("\n\n") == 8
+    for noise in ("Photo: Coastal Daily", "Harbour Voice", "Related Posts", "Leave a Reply", "Ferry Terminal"):
+        assert noise not in wordpress.text
+
+
+def test_state_media_title_is_the_headline_not_the_ticker(state_media):
+    assert state_media.title == "Ministers Agree to Hold River Border Talks Next Tuesday"
+
+
+def test_state_media_dates_keep_time_zone(state_media):
+    assert state_media.published == "2022-03-10T14:05:00+01:00"
+    assert state_media.modified == "2022-03-10T16:40:00+01:00"
+
+
+def test_state_media_metadata(state_media):
+    assert state_media.tags == ["valdoria", "ostmark", "river border", "diplomacy"]
+    assert state_media.outlet == "Meridian International"
+    assert state_media.canonical_url.endswith("ministers-agree-to-river-border-talks-1044556677.html")
+    assert state_media.domain == "meridian-news.example"
+    assert state_media.image.endswith("1920x0_80.jpg")
+    assert state_media.dateline == "VALDORIA (Meridian)"
+    assert state_media.credits == ["© AGENCY PHOTO / KARL BENTE"]
+
+
+def test_state_media_body_keeps_dateline_and_drops_noise(state_media):
+    text = state_media.text
+    assert text.startswith("VALDORIA (Meridian) - The foreign ministers of Valdoria and Ostmark")
+    assert text.endswith("before the end of the year.")
+    assert "The two ministers last met in person" in text
+    for noise in (
+        "Storm Warning",  # ticker
+        "Elsa Morin speaks",  # photo caption
+        "Patrol Boat Was Damaged",  # related card headline inside the body
+        "Patrol boat on the river",  # related card caption
+        "SubscribeNews app",
+        "All rights reserved",
+        "Заголовок",
+        "meridian-news.example",
+    ):
+        assert noise not in text
+
+
+def test_state_media_run_on_copy_is_removed(state_media):
+    assert state_media.text.count("Our minister has accepted the invitation") == 1
+    assert "conference.He added" not in state_media.text
+
+
+def test_confidence_and_method(state_media):
+    assert state_media.extraction["method"].startswith("dump-lines/")
+    assert 0.5 < state_media.extraction["confidence"] <= 1.0
+
+
+def test_navigation_only_page_has_no_article():
+    with pytest.raises(InputError, match="no article text found"):
+        extract("navigation_only.txt")
+
+
+def test_empty_dump_has_no_article():
+    with pytest.raises(InputError):
+        extract_dump(RawRecord("empty.txt", "dump", b"\n \n"))
+
+
+def test_viterbi_bridges_a_short_dip_but_not_a_long_one():
+    probs = np.array([0.1, 0.9, 0.9, 0.4, 0.9, 0.9, 0.1, 0.1, 0.1, 0.1])
+    assert viterbi(probs, 0.1).tolist() == [0, 1, 1, 1, 1, 1, 0, 0, 0, 0]
+
+
+def test_best_region_is_the_maximum_sum_run():
+    assert best_region(np.array([-1.0, 2.0, -0.5, 3.0, -4.0, 1.0])) == (1, 4)
+    assert best_region(np.array([-1.0, -2.0])) == (0, 0)
+
+
+def test_run_on_copy_spanning_paragraphs_is_dropped():
+    first = "The river authority opened the northern gates on Friday after heavy rain upstream."
+    second = "Farmers downstream said their fields were flooded within hours of the decision."
+    copy = first + second
+    texts = [copy, first, second]
+    assert drop_run_on_copies(texts, [0, 1, 2]) == [1, 2]
+
+
+@pytest.mark.parametrize(
+    ("line", "iso"),
+    [
+        ("21:37 GMT 18.02.2022", "2022-02-18T21:37:00+00:00"),
+        ("Harbour Voice, 08.03.2022", "2022-03-08"),
+        ("Erstellt am09.02.2022", "2022-02-09"),
+        ("22. November 2022", "2022-11-22"),
+        ("Published March 5, 2021 by the desk", "2021-03-05"),
+        ("3 de mayo de 2022", "2022-05-03"),
+        ("Warehouse 12 opens", None),
+    ],
+)
+def test_visible_dates(line, iso):
+    assert visible_date(line) == iso
+
+
+def test_tree_ensemble_inference_from_plain_json():
+    tree = {"feature": [0, 0, 0], "threshold": [0.5, 0.0, 0.0], "left": [1, 1, 2], "right": [2, 1, 2],
+            "value": [0.0, -1.0, 2.0], "depth": 1}
+    ensemble = ensemble_from_dict({"init": 0.0, "learning_rate": 1.0, "trees": [tree]})
+    probs = ensemble.probabilities(np.array([[0.2], [0.9]]))
+    assert np.allclose(probs, [1 / (1 + np.e), 1 / (1 + np.exp(-2))])
+
+
+def test_extraction_is_fast(state_media):
+    data = (FIXTURES / "state_media.txt").read_bytes()
+    started = time.perf_counter()
+    for _ in range(10):
+        extract_dump(RawRecord("x", "dump", data))
+    assert (time.perf_counter() - started) / 10 < 0.05
