@@ -119,7 +119,7 @@ def test_detect_kind(head: bytes, kind: str) -> None:
 
 def test_folder_recursion_is_sorted_and_skips_hidden_and_non_inputs(tmp_path: Path) -> None:
     dump = (FIXTURES / "dump.txt").read_bytes()
-    for name in ("b.txt", "a/z.txt", "a/c/d.txt", "a.txt", ".hidden.txt", ".git/x.txt", "photo.png"):
+    for name in ("b.txt", "a/z.txt", "a/c/d.txt", "a.txt", ".hidden.txt", ".git/x.txt", "photo.png", "README.md"):
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_bytes(dump)
     given = f"{tmp_path}/"

@@ -5,7 +5,8 @@ by name and sub-folders recursed where they sort. Sources are reported as the us
 spelled them (``data/`` + ``a/b.txt`` -> ``data/a/b.txt``), never as resolved paths.
 
 Inside folders, hidden entries (``.git``, ``.DS_Store``) and files with an obvious
-non-input extension (images, office documents, archives, media, fonts, code) are
+non-input extension (images, office documents, archives, media, fonts, code, Markdown
+notes) are
 skipped silently: a folder of saved pages usually holds them next to the pages.
 A file named explicitly is always read, so a stray ``.png`` on the command line is
 reported as a binary file instead of being ignored. Symlinks inside a folder are
@@ -37,6 +38,8 @@ SKIPPED_EXTENSIONS = frozenset({
     ".sqlite", ".sqlite3", ".db", ".parquet",
     # page assets saved next to pages
     ".css", ".js", ".map", ".woff", ".woff2", ".ttf", ".otf", ".eot",
+    # a collection's own notes (README.md, LICENSE.rst)
+    ".md", ".rst",
 })
 # fmt: on
 
