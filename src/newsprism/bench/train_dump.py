@@ -5,8 +5,9 @@ dev set to a dump (render_dump), labels its lines, fits two stacked, seeded grad
 tree ensembles (scikit-learn, training only; the second stage reads the first stage's
 out-of-fold probabilities of the neighbouring lines), writes them as plain JSON to
 ``extract/models/dump_lines.json`` and prints line-level validation figures (a seeded fifth
-of the tune pages held out) and the end-to-end scores on 'tune' and 'holdout' ('holdout' is
-never used for fitting or for choosing settings). ``--measure-only`` skips training.
+of the tune pages held out), then the end-to-end dump figures of ``newsprism bench extract``
+on 'tune' and 'holdout' ('holdout' is never used for fitting or for choosing settings).
+``--measure-only`` skips training.
 
 Weak labels, per dump line (first rule that applies):
 
@@ -30,20 +31,19 @@ import json
 import random
 import re
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from newsprism.bench.render_dump import render_dump, render_lines
-from newsprism.bench.scoring import ShingleScores, SnippetCounts, collapse, shingles, split_of
+from newsprism.bench import extract as extract_bench
+from newsprism.bench.render_dump import render_lines
+from newsprism.bench.scoring import collapse, shingles, split_of
 from newsprism.extract.dump import featurise
 from newsprism.extract.dump_features import CONTEXT_FEATURES, FEATURE_NAMES, probability_context
-from newsprism.extract.dump_model import MODEL_PATH, ensemble_from_dict, model_from_dict
-from newsprism.model import RawRecord
+from newsprism.extract.dump_model import MODEL_PATH, ensemble_from_dict, load_model, model_from_dict
 
-DATA = Path(__file__).resolve().parents[3].parent / "shared" / "data" / "extraction"
+DATA = extract_bench.DEFAULT_DATA_DIR
 VERSION = "1"
 SEED = 20240601
 PARAMS = {"n_estimators": 150, "max_depth": 5, "learning_rate": 0.08, "subsample": 0.8, "min_samples_leaf": 20}
@@ -192,53 +192,6 @@ def train(data: Path = DATA) -> dict[str, Any]:
     return model
 
 
-def measure(split: str, data: Path = DATA) -> dict[str, Any]:
-    """Render every page of the split, extract, score text (both scorers) and title/date/author."""
-    from newsprism.errors import InputError
-    from newsprism.extract.dump import extract_dump
-    from newsprism.extract.dump_model import load_model
-
-    load_model.cache_clear()
-    snippets, shingle_scores = SnippetCounts(), ShingleScores()
-    fields = {name: [0, 0] for name in ("title", "date", "author_exact", "author_any")}
-    seconds = 0.0
-    for entry in (e for e in load_gold(data) if split_of(e["file"]) == split):
-        dump = render_dump(page_html(entry, data)).encode("utf-8")
-        started = time.perf_counter()
-        try:
-            article = extract_dump(RawRecord(entry["file"], "dump", dump))
-        except InputError:
-            article = None
-        seconds += time.perf_counter() - started
-        text = article.text if article else ""
-        snippets.add(text, entry.get("with") or [], entry.get("without") or [])
-        shingle_scores.add(text, entry.get("with") or [], entry.get("without") or [])
-        _score_fields(fields, entry, article)
-    pages = shingle_scores.figures()["pages"]
-    return {
-        "split": split,
-        "snippets": {k: round(v, 4) for k, v in snippets.figures().items()},
-        "shingles": {k: round(v, 4) for k, v in shingle_scores.figures().items()},
-        **{name: f"{hit}/{total} = {hit / max(total, 1):.3f}" for name, (hit, total) in fields.items()},
-        "ms_per_page": round(1000 * seconds / max(pages, 1), 2),
-    }
-
-
-def _score_fields(fields: dict[str, list[int]], entry: dict[str, Any], article: Any) -> None:
-    if entry.get("title"):
-        fields["title"][1] += 1
-        fields["title"][0] += bool(article and collapse(article.title or "") == collapse(entry["title"]))
-    if entry.get("date"):
-        fields["date"][1] += 1
-        fields["date"][0] += bool(article and (article.published or "")[:10] == entry["date"])
-    if entry.get("author"):
-        gold = {n.strip().lower() for n in re.split(r",|;|&| and | und ", entry["author"]) if n.strip()}
-        found = {n.lower() for n in (article.authors if article else [])}
-        for name, hit in (("author_exact", gold == found), ("author_any", bool(gold & found))):
-            fields[name][1] += 1
-            fields[name][0] += hit
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--measure-only", action="store_true", help="score the shipped model, no training")
@@ -247,8 +200,8 @@ def main() -> None:
         sys.exit(f"dev set not found at {DATA}")
     if not args.measure_only:
         train()
-    for split in ("tune", "holdout"):
-        print(json.dumps(measure(split)))
+    load_model.cache_clear()
+    print(extract_bench.format_table(extract_bench.run(DATA, ["dump"], "all", baseline=False, limit=None)))
 
 
 if __name__ == "__main__":
