@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from newsprism.errors import InputError
-from newsprism.extract.dump import best_region, drop_run_on_copies, extract_dump, viterbi
+from newsprism.extract.dump import best_region, body_regions, drop_run_on_copies, extract_dump, viterbi
 from newsprism.extract.dump_dates import visible_date
 from newsprism.extract.dump_model import ensemble_from_dict
 from newsprism.model import RawRecord
@@ -121,6 +121,12 @@ def test_viterbi_bridges_a_short_dip_but_not_a_long_one():
 def test_best_region_is_the_maximum_sum_run():
     assert best_region(np.array([-1.0, 2.0, -0.5, 3.0, -4.0, 1.0])) == (1, 4)
     assert best_region(np.array([-1.0, -2.0])) == (0, 0)
+
+
+def test_body_regions_keep_a_continuation_after_a_gap():
+    scores = np.array([-1.0, 3.0, 2.0, -4.0, -4.0, 2.5, 1.0, -4.0, 0.5, -1.0])
+    assert body_regions(scores) == [(1, 3), (5, 7)]
+    assert body_regions(np.array([-1.0, -2.0])) == []
 
 
 def test_run_on_copy_spanning_paragraphs_is_dropped():

@@ -4,8 +4,10 @@ A dump (all visible text of a page, one block per line, metadata values mixed in
 has no markup left, so the body is found line by line: features of each line and
 its neighbours (dump_features), a tree ensemble trained on the dev set
 (dump_model, weights in models/dump_lines.json), then a two-state Viterbi pass and
-a best contiguous region so the body comes out as one block without short in-body
-noise. Metadata comes from the same lines (dump_meta).
+the best contiguous region (plus any other region scoring close to it: an article
+continued after a related-links block) so the body comes out without short in-body
+noise. When no line passes, the lines are judged again against the page's most
+body-like line. Metadata comes from the same lines (dump_meta).
 """
 
 from __future__ import annotations
@@ -36,6 +38,9 @@ BODY_BIAS = 0.2  # weak labels miss body lines (trafilatura's recall), so lean t
 SHORT_LINE_PROBABILITY = 0.75
 MIN_PARAGRAPH_WORDS = 10  # an article has at least one sentence-long paragraph
 RUN_ON_OVERLAP = 0.5
+EXTRA_REGION_SHARE = 0.4  # a second body region must score this share of the best one
+MAX_EXTRA_REGIONS = 2
+FALLBACK_PEAK = 0.3  # when no paragraph passes, judge lines against the page's best (>= this)
 _SENTENCE_END = re.compile(r"[.!?…][\"'”’»)]*$")
 
 
@@ -49,11 +54,17 @@ def extract_dump(record: RawRecord) -> Article:
         raise InputError(record.source, "no article text found")
     probs = load_model().probabilities(features)
     body = choose_body(texts, probs)
-    if not any(len(texts[i].split()) >= MIN_PARAGRAPH_WORDS for i in body):
+    if not _has_paragraph(texts, body):
+        body = choose_body(texts, probs / max(float(probs.max()), FALLBACK_PEAK))
+    if not _has_paragraph(texts, body):
         raise InputError(record.source, "no article text found")
     meta = read_metadata(texts, body, record.url)
     body = [i for i in body if not is_furniture(texts[i], meta.title)]
     return _article(record, texts, body, probs, meta, language)
+
+
+def _has_paragraph(texts: list[str], body: list[int]) -> bool:
+    return any(len(texts[i].split()) >= MIN_PARAGRAPH_WORDS for i in body)
 
 
 def featurise(dump: str) -> tuple[list[str], np.ndarray, str | None]:
@@ -64,7 +75,7 @@ def featurise(dump: str) -> tuple[list[str], np.ndarray, str | None]:
 
 
 def choose_body(texts: list[str], probs: np.ndarray) -> list[int]:
-    """Indices of body lines: Viterbi-smoothed labels inside the best-scoring contiguous region.
+    """Indices of body lines: Viterbi-smoothed labels inside the best-scoring contiguous region(s).
 
     Date, byline and credit lines are left out of the smoothing (they neither bridge nor break
     the body), and the body ends at a closing credit line ("Source: X", "Outlet, DD.MM.YYYY")."""
@@ -75,9 +86,32 @@ def choose_body(texts: list[str], probs: np.ndarray) -> list[int]:
     labels = viterbi(leaning, SWITCH_PROBABILITY)
     weights = np.log1p(np.array([len(texts[i]) for i in kept], dtype=float))
     scores = np.where(labels == 1, weights * (leaning - 0.25), weights * (leaning - 0.75))
-    start, end = best_region(scores)
-    chosen = [kept[k] for k in range(start, end) if labels[k] == 1 and _confident(texts[kept[k]], probs[kept[k]])]
+    regions = body_regions(scores)
+    chosen = [
+        kept[k]
+        for start, end in regions
+        for k in range(start, end)
+        if labels[k] == 1 and _confident(texts[kept[k]], probs[kept[k]])
+    ]
     return drop_run_on_copies(texts, _until_closing_credit(texts, chosen))
+
+
+def body_regions(scores: np.ndarray) -> list[tuple[int, int]]:
+    """The best-scoring contiguous region, and further regions scoring at least EXTRA_REGION_SHARE of it
+    (an article continued after a related-links block or a gallery), in document order."""
+    start, end = best_region(scores)
+    if end == start:
+        return []
+    best = float(scores[start:end].sum())
+    regions = [(start, end)]
+    rest = scores.copy()
+    for _ in range(MAX_EXTRA_REGIONS):
+        rest[start:end] = -np.inf
+        start, end = best_region(rest)
+        if end == start or float(rest[start:end].sum()) < EXTRA_REGION_SHARE * best:
+            break
+        regions.append((start, end))
+    return sorted(regions)
 
 
 def _until_closing_credit(texts: list[str], chosen: list[int]) -> list[int]:

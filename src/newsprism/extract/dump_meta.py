@@ -18,6 +18,8 @@ from newsprism.extract.dates import to_iso
 from newsprism.extract.dump_dates import date_credit, is_date_line, visible_date
 
 _WORD = re.compile(r"\w+")
+LONG_TITLE_WORDS = 15  # longer metadata values that repeat are descriptions, not headlines
+LONG_TITLE_PENALTY = 0.5
 _URL_LINE = re.compile(r"^https?://\S+$", re.IGNORECASE)
 _IMAGE_URL = re.compile(r"^https?://\S+\.(jpe?g|png|webp|gif|avif)(\?\S*)?$", re.IGNORECASE)
 _ISO_LINE = re.compile(r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$")
@@ -123,7 +125,7 @@ def guess_title(texts: list[str], body_start: int | None) -> str | None:
         if not _headline_shaped(text, repeated):
             continue
         words = len(_WORD.findall(text))
-        score = 3.0 * repeated + min(words, 8) / 8
+        score = 3.0 * repeated + min(words, 8) / 8 - LONG_TITLE_PENALTY * (words > LONG_TITLE_WORDS)
         if body_start is not None:
             score -= 0.05 * min(abs(body_start - i), 40)
         if score > best_score:
@@ -140,7 +142,7 @@ def _site_name_parts(text: str) -> tuple[str, ...]:
 def _headline_shaped(text: str, repeated: bool) -> bool:
     words = _WORD.findall(text)
     return (
-        2 <= len(words) <= 30
+        (2 <= len(words) <= 30 or (repeated and len(words) == 1 and len(text) >= 4))
         and not _URL_LINE.match(text)
         and not _TICKER.match(text)
         and not is_credit_line(text)
