@@ -22,6 +22,8 @@ import feedparser
 import pytest
 from warcio.archiveiterator import ArchiveIterator
 
+from newsprism.bench.scoring import ngrams, words
+
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
 GOLD = json.loads((Path(__file__).parent / "fixtures" / "corpus-gold.json").read_text(encoding="utf-8"))
@@ -273,9 +275,9 @@ def test_corpus_size_stays_small() -> None:
     assert total < 1_500_000
 
 
-def shingles(text: str, size: int = 8) -> set[tuple[str, ...]]:
-    words = re.findall(r"\w+", text.lower())
-    return {tuple(words[i : i + size]) for i in range(len(words) - size + 1)}
+def shingles(text: str) -> set[tuple[str, ...]]:
+    """8-word runs: a shared one means a copied sentence, not a shared phrase."""
+    return ngrams(words(text), 8)
 
 
 @pytest.mark.skipif(not SEEDS.is_dir(), reason="../shared/seeds not available")
