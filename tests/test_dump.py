@@ -11,6 +11,7 @@ import pytest
 from newsprism.errors import InputError
 from newsprism.extract.dump import best_region, body_regions, drop_run_on_copies, extract_dump, viterbi
 from newsprism.extract.dump_dates import visible_date
+from newsprism.extract.dump_meta import visible_headline
 from newsprism.extract.dump_model import ensemble_from_dict
 from newsprism.model import RawRecord
 
@@ -111,6 +112,42 @@ def test_navigation_only_page_has_no_article():
 def test_empty_dump_has_no_article():
     with pytest.raises(InputError):
         extract_dump(RawRecord("empty.txt", "dump", b"\n \n"))
+
+
+HARBOUR_DUMP = [
+    "Harbour tour (No. 4021) - Quay Holidays",
+    "A relaxed afternoon on the water for the whole family.",
+    "https://quay.example/tours/4021/harbour-tour",
+    "Quay Holidays",
+    "• Home",
+    "• Tours",
+    "More harbour trips nearby",
+    "Harbour tour",
+    "Boats leave the old pier every hour and circle the lighthouse before heading back along the quay.",
+]
+
+
+def test_visible_headline_is_the_short_line_a_metadata_title_confirms():
+    assert visible_headline(HARBOUR_DUMP, 8, HARBOUR_DUMP[2], HARBOUR_DUMP[0]) == "Harbour tour"
+
+
+def test_visible_headline_prefers_the_line_without_site_name_and_matching_the_slug():
+    lines = [
+        "Weather warning for the coast",
+        "City Courier",
+        "Council votes on new tram line",
+        "Council votes on new tram line | City Courier",
+        "Council votes on new tram line",
+        "Weather warning for the coast",
+        "The council met on Tuesday evening to decide the route of the tram line through the eastern districts.",
+    ]
+    url = "https://courier.example/news/council-votes-on-new-tram-line"
+    assert visible_headline(lines, 6, url, None) == "Council votes on new tram line"
+
+
+def test_visible_headline_needs_a_confirming_metadata_line():
+    lines = ["• Home", "Latest stories", "A new bakery opens in the old station building with a small garden."]
+    assert visible_headline(lines, 2, None, None) is None
 
 
 def test_viterbi_bridges_a_short_dip_but_not_a_long_one():

@@ -20,6 +20,11 @@ from newsprism.extract.dump_dates import date_credit, is_date_line, visible_date
 _WORD = re.compile(r"\w+")
 LONG_TITLE_WORDS = 15  # longer metadata values that repeat are descriptions, not headlines
 LONG_TITLE_PENALTY = 0.5
+HEADLINE_WINDOW = 15  # the visible headline sits this close before the body
+VISIBLE_TITLE_WORDS = 30
+ADJACENT_REPEAT = 2  # a line repeated right after itself is a widget, not a metadata value
+GUESS_BONUS = 1.0  # the metadata guess shown near the body is preferred among confirmed lines
+_QUOTES = re.compile(r"[‘’`´]")
 _URL_LINE = re.compile(r"^https?://\S+$", re.IGNORECASE)
 _IMAGE_URL = re.compile(r"^https?://\S+\.(jpe?g|png|webp|gif|avif)(\?\S*)?$", re.IGNORECASE)
 _ISO_LINE = re.compile(r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$")
@@ -88,8 +93,9 @@ def read_metadata(texts: list[str], body: list[int], url: str | None) -> DumpMet
     """All metadata the dump gives, relative to the body lines found."""
     start = body[0] if body else len(texts)
     end = body[-1] + 1 if body else len(texts)
-    title = guess_title(texts, start)
     canonical = _canonical_url(texts)
+    guess = guess_title(texts, start)
+    title = visible_headline(texts, start, canonical, guess) or guess
     published, modified = _dates(texts, title, start, end)
     credit_lines = _credit_lines(texts, title, start, end)
     outlet = _outlet(texts)
@@ -131,6 +137,82 @@ def guess_title(texts: list[str], body_start: int | None) -> str | None:
         if score > best_score:
             best, best_score = text, score
     return best
+
+
+def visible_headline(texts: list[str], body_start: int, url: str | None, guess: str | None) -> str | None:
+    """The headline shown just before the body that a metadata title line confirms (equal, or with a
+    site name or number around it). A candidate that only adds words around another one (a site-name
+    suffix, a breadcrumb) gives way to it; of the rest, the best confirmed, best matching the URL slug."""
+    window = range(max(0, body_start - HEADLINE_WINDOW), min(len(texts), body_start + 1))
+    outside = {_comparable(t) for i, t in enumerate(texts) if i not in window}
+    inside = [_comparable(texts[i]) for i in window]
+    slug = _slug_words(url)
+    guessed = _comparable(guess or "")
+    scored: dict[str, tuple[float, str]] = {}
+    for offset, i in enumerate(window):
+        text, key = texts[i], inside[offset]
+        if key in scored or not _visible_headline_shaped(text, key == guessed):
+            continue
+        others = {k for j, k in enumerate(inside) if k != key or abs(j - offset) > ADJACENT_REPEAT}
+        support = _title_support(key, outside | others) + GUESS_BONUS * (key == guessed)
+        if support:
+            scored[key] = (support + 2 * _slug_overlap(text, slug) - 0.01 * offset, text)
+    kept = [key for key in scored if not any(other != key and _wraps(key, other) for other in scored)]
+    return max((scored[key] for key in kept), default=(0.0, None))[1]
+
+
+def _wraps(longer: str, shorter: str) -> bool:
+    """The longer line is the shorter one with words before or after it (site name, breadcrumb, caption)."""
+    return len(longer) > len(shorter) and (longer.startswith(shorter) or longer.endswith(shorter))
+
+
+def _comparable(text: str) -> str:
+    """Case and quote style folded: a visible headline may be upper-cased or typographically quoted."""
+    return _QUOTES.sub("'", " ".join(text.split())).casefold()
+
+
+def _title_support(text: str, elsewhere: set[str]) -> float:
+    """3 when a metadata line equals the text, 2 when one starts with it, 1 when one contains it."""
+    if text in elsewhere:
+        return 3.0
+    if len(_WORD.findall(text)) < 2:
+        return 0.0
+    pattern = re.compile(r"(?:^|\W)" + re.escape(text) + r"(?:\W|$)")
+    found = [line for line in elsewhere if len(line) > len(text) and pattern.search(line)]
+    if any(line.startswith(text) for line in found):
+        return 2.0
+    return 1.0 if found else 0.0
+
+
+def _slug_words(url: str | None) -> set[str]:
+    """Longer words of the last URL path segment: article slugs spell out the headline."""
+    path = urlsplit(url).path if url else ""
+    slug = path.rstrip("/").rsplit("/", 1)[-1]
+    return {w for w in re.split(r"[^a-z0-9]+", slug.casefold()) if len(w) > 2}
+
+
+def _slug_overlap(text: str, slug: set[str]) -> float:
+    """Share of the headline's longer words found in the URL slug (0 without a slug)."""
+    words = {w for w in _WORD.findall(text.casefold()) if len(w) > 2}
+    return len(words & slug) / len(words) if words and slug else 0.0
+
+
+def _visible_headline_shaped(text: str, guessed: bool) -> bool:
+    """A short line that is not a sentence, a date, a byline, a credit, a bullet item or a ticker;
+    a single word (a section name, a button) or a final period only when the metadata guess agrees."""
+    words = len(_WORD.findall(text))
+    return (
+        (2 <= words <= VISIBLE_TITLE_WORDS or (words == 1 and guessed))
+        and not text[0].islower()
+        and not text.endswith((":", ","))
+        and (guessed or not text.endswith("."))
+        and not _BULLET.match(text)
+        and not _TICKER.match(text)
+        and not _URL_LINE.match(text)
+        and not _NUMERIC_DATE.search(text)
+        and not any(ch in text for ch in "@©")
+        and not is_furniture(text, None)
+    )
 
 
 def _site_name_parts(text: str) -> tuple[str, ...]:
