@@ -22,7 +22,7 @@ import feedparser
 import pytest
 from warcio.archiveiterator import ArchiveIterator
 
-from newsprism.bench.scoring import ngrams, words
+from newsprism.extract.text import ngrams, words
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"

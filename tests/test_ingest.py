@@ -6,7 +6,6 @@ import gzip
 import io
 import os
 import shutil
-import time
 from pathlib import Path
 
 import pytest
@@ -166,13 +165,15 @@ def test_empty_and_blank_files(tmp_path: Path) -> None:
     assert only_error(tmp_path / "blank.txt") == "empty file"
 
 
-def test_huge_file_is_refused_without_reading_it(tmp_path: Path) -> None:
+def test_huge_file_is_refused_without_reading_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = tmp_path / "huge.txt"
     with path.open("wb") as sparse:
         sparse.truncate(200_000_000)
-    started = time.perf_counter()
+    opened: list[Path] = []
+    real_open = Path.open
+    monkeypatch.setattr(Path, "open", lambda self, *a, **k: opened.append(self) or real_open(self, *a, **k))
     assert only_error(path) == "file too large (200.0 MB > 50 MB limit)"
-    assert time.perf_counter() - started < 0.5
+    assert opened == []
 
 
 def test_truncated_gzip_is_an_error(tmp_path: Path) -> None:
@@ -299,10 +300,8 @@ def test_feed_entity_expansion_bomb_is_harmless(tmp_path: Path) -> None:
         f"<?xml version='1.0'?><!DOCTYPE rss [{''.join(lol)}]><rss version='2.0'><channel><title>x</title>"
         "<item><title>&a9;</title><description>&a9;</description></item></channel></rss>"
     )
-    started = time.perf_counter()
     items = read(feed)
-    assert time.perf_counter() - started < 2
-    assert len(repr(items)) < 100_000
+    assert len(repr(items)) < 100_000  # the entities were not expanded (a billion "lol"s otherwise)
 
 
 # --- tables ---------------------------------------------------------------------------------

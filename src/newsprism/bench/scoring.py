@@ -6,31 +6,13 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 
-_WORD = re.compile(r"\w+")
+from newsprism.extract.text import ngrams, shingles, words
+
 _WS = re.compile(r"\s+")
-SHINGLE = 4
 
 
 def collapse(text: str) -> str:
     return _WS.sub(" ", text).strip()
-
-
-def words(text: str) -> list[str]:
-    return [w.lower() for w in _WORD.findall(text)]
-
-
-def shingles(text: str, size: int = SHINGLE) -> set[tuple[str, ...]]:
-    """4-word shingles of lower-cased \\w+ tokens; a shorter text is one shingle of all its words."""
-    tokens = words(text)
-    if not tokens:
-        return set()
-    if len(tokens) < size:
-        return {tuple(tokens)}
-    return ngrams(tokens, size)
-
-
-def ngrams(tokens: list[str], size: int) -> set[tuple[str, ...]]:
-    return {tuple(tokens[i : i + size]) for i in range(len(tokens) - size + 1)}
 
 
 @dataclass

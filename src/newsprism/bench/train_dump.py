@@ -38,10 +38,11 @@ import numpy as np
 
 from newsprism.bench import extract as extract_bench
 from newsprism.bench.render_dump import render_lines
-from newsprism.bench.scoring import collapse, shingles, split_of
+from newsprism.bench.scoring import collapse, split_of
 from newsprism.extract.dump import featurise
 from newsprism.extract.dump_features import CONTEXT_FEATURES, FEATURE_NAMES, probability_context
 from newsprism.extract.dump_model import MODEL_PATH, ensemble_from_dict, load_model, model_from_dict
+from newsprism.extract.text import shingles
 
 DATA = extract_bench.DEFAULT_DATA_DIR
 VERSION = "1"

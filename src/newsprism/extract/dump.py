@@ -13,10 +13,10 @@ body-like line. Metadata comes from the same lines (dump_meta).
 from __future__ import annotations
 
 import re
+from collections import Counter, defaultdict
 
 import numpy as np
 
-from newsprism.bench.scoring import shingles
 from newsprism.errors import InputError
 from newsprism.extract.dump_features import line_features, split_lines
 from newsprism.extract.dump_meta import (
@@ -28,7 +28,7 @@ from newsprism.extract.dump_meta import (
     strip_bullet,
 )
 from newsprism.extract.dump_model import load_model
-from newsprism.extract.text import detect_language, tidy_paragraphs
+from newsprism.extract.text import detect_language, shingles, tidy_paragraphs
 from newsprism.ingest.encoding import decode_text
 from newsprism.model import Article, RawRecord
 
@@ -176,20 +176,32 @@ def drop_run_on_copies(texts: list[str], chosen: list[int]) -> list[int]:
     teasers (half their shingles are in one later line) and exact repeats.
     """
     line_shingles = {i: shingles(texts[i]) for i in chosen}
+    holders: dict[tuple[str, ...], list[int]] = defaultdict(list)
+    for i in chosen:
+        for shingle in line_shingles[i]:
+            holders[shingle].append(i)
 
-    def sources(i: int, among: list[int]) -> list[int]:
+    def sources(i: int, among: set[int]) -> list[int]:
+        """The lines of ``among`` sharing two or more shingles with line i, when together they cover it."""
         own = line_shingles[i]
-        found = [j for j in among if texts[j] != texts[i] and len(own & line_shingles[j]) >= 2]
+        if len(own) < 8:
+            return []
+        shared = Counter(j for shingle in own for j in holders[shingle])
+        found = [j for j, n in shared.items() if n >= 2 and j in among and texts[j] != texts[i]]
         covered = set().union(*(line_shingles[j] for j in found)) & own
-        return found if len(own) >= 8 and len(covered) >= RUN_ON_OVERLAP * len(own) else []
+        return found if len(covered) >= RUN_ON_OVERLAP * len(own) else []
 
-    rest = [i for i in chosen if len(sources(i, chosen)) < 2]
+    everything = set(chosen)
+    rest = [i for i in chosen if len(sources(i, everything)) < 2]
+    remaining = set(rest)
     kept: list[int] = []
+    kept_texts: set[str] = set()
     for i in rest:
-        found = sources(i, rest)
-        if any(texts[j] == texts[i] for j in kept) or (len(found) == 1 and found[0] > i):
+        found = sources(i, remaining)
+        if texts[i] in kept_texts or (len(found) == 1 and found[0] > i):
             continue
         kept.append(i)
+        kept_texts.add(texts[i])
     return kept
 
 

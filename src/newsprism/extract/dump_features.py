@@ -9,7 +9,7 @@ The same code computes features at training and at run time, so they cannot drif
 from __future__ import annotations
 
 import re
-from collections import Counter
+from collections import Counter, defaultdict
 from functools import lru_cache
 
 import numpy as np
@@ -116,7 +116,7 @@ def _own_features(texts: list[str], title: str | None, stop: frozenset[str]) -> 
     title_words = set(w.lower() for w in _WORD.findall(title or ""))
     title_at = _last_title_index(texts, title)
     longest = max(len(t) for t in texts)
-    long_texts = [t for t in texts if len(t) > 80]
+    inside_other, repeats = containment(texts)
     value_like = [_is_value(t) for t in texts]
     n = len(texts)
     longest_at = max(range(n), key=lambda k: len(texts[k]))
@@ -158,8 +158,8 @@ def _own_features(texts: list[str], title: str | None, stop: frozenset[str]) -> 
             text.count("|") / n_words,
             sum(near) / len(near),
             len(text) / longest,
-            float(len(text) > 40 and any(text in other and text != other for other in long_texts)),
-            np.log1p(_contained_lines(text, texts) if len(text) > 80 else 0),
+            float(inside_other[i]),
+            np.log1p(repeats[i]),
             (i - longest_at) / n,
             text_mass[i],
         ])
@@ -173,9 +173,34 @@ def _text_mass_before(texts: list[str]) -> list[float]:
     return list((np.cumsum(sizes) - sizes) / total) if total else [0.0] * len(texts)
 
 
-def _contained_lines(text: str, texts: list[str]) -> int:
-    """How many other sentence-long lines this one repeats: a run-on copy of the body repeats many."""
-    return sum(len(other) > 40 and other != text and other in text for other in texts)
+def containment(texts: list[str]) -> tuple[list[bool], list[int]]:
+    """Per line: whether a longer line (over 80 characters) contains it, and, for such long lines, how
+    many other lines (over 40 characters) they repeat: a run-on copy of the body repeats many.
+
+    Substring tests run only against lines that share the line's rarest interior word trigram
+    (interior words of a substring are whole words of the line containing it), so a long dump
+    costs about linear time instead of quadratic.
+    """
+    inside_other, repeats = [False] * len(texts), [0] * len(texts)
+    index: dict[tuple[str, ...], list[int]] = defaultdict(list)
+    long_lines = [j for j, text in enumerate(texts) if len(text) > 80]
+    for j in long_lines:
+        for key in _trigrams(_WORD.findall(texts[j])):
+            index[key].append(j)
+    for i, text in enumerate(texts):
+        if len(text) <= 40:
+            continue
+        keys = _trigrams(_WORD.findall(text)[1:-1])
+        candidates = min((index.get(key, []) for key in keys), key=len) if keys else long_lines
+        for j in candidates:
+            if texts[j] != text and text in texts[j]:
+                inside_other[i] = True
+                repeats[j] += 1
+    return inside_other, repeats
+
+
+def _trigrams(tokens: list[str]) -> set[tuple[str, ...]]:
+    return {tuple(tokens[k : k + 3]) for k in range(len(tokens) - 2)}
 
 
 def _is_value(text: str) -> bool:

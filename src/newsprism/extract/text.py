@@ -17,6 +17,8 @@ _QUOTES = str.maketrans(
     }
 )
 _SPACES = re.compile(r"[^\S\n]+")
+_WORD = re.compile(r"\w+")
+SHINGLE = 4
 _BLANK_RUNS = re.compile(r"\n{3,}")
 
 
@@ -61,3 +63,21 @@ def detect_language(text: str) -> str | None:
         return None
     lang, _ = py3langid.classify(sample)
     return lang
+
+
+def words(text: str) -> list[str]:
+    return [w.lower() for w in _WORD.findall(text)]
+
+
+def shingles(text: str, size: int = SHINGLE) -> set[tuple[str, ...]]:
+    """4-word shingles of lower-cased \\w+ tokens; a shorter text is one shingle of all its words."""
+    tokens = words(text)
+    if not tokens:
+        return set()
+    if len(tokens) < size:
+        return {tuple(tokens)}
+    return ngrams(tokens, size)
+
+
+def ngrams(tokens: list[str], size: int) -> set[tuple[str, ...]]:
+    return {tuple(tokens[i : i + size]) for i in range(len(tokens) - size + 1)}
