@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import numpy as np
 import pytest
 
+from newsprism.bench.render_dump import render_dump
 from newsprism.errors import InputError
 from newsprism.extract.dump import best_region, body_regions, drop_run_on_copies, extract_dump, viterbi
 from newsprism.extract.dump_dates import visible_date
@@ -206,3 +208,19 @@ def test_containment_index_agrees_with_comparing_every_pair():
     assert inside == [any(t != o and t in o for o in lines if len(o) > 80) and len(t) > 40 for t in lines]
     brute = [sum(len(o) > 40 and o != t and o in t for o in lines) if len(t) > 80 else 0 for t in lines]
     assert repeats == brute and repeats[1] == 13
+
+
+def test_corpus_html_pages_rendered_to_dumps_come_out_clean():
+    """The news pages of the sample corpus, as dumps: same body boundaries and title, no cards or captions."""
+    root = Path(__file__).resolve().parents[1]
+    gold = json.loads((root / "tests" / "fixtures" / "corpus-gold.json").read_text(encoding="utf-8"))
+    problems = []
+    for entry in (g for g in gold["articles"] if g["source"].startswith("html/")):
+        page = (root / "corpus" / entry["source"]).read_bytes()
+        article = extract_dump(RawRecord(entry["source"], "dump", render_dump(page).encode("utf-8")))
+        if article.title != entry["title"] or not article.text.endswith(entry["last_words"]):
+            problems.append((entry["source"], article.title, article.text[-60:]))
+        if entry["first_words"] not in article.text[:300]:
+            problems.append((entry["source"], "start", article.text[:60]))
+        problems += [(entry["source"], s) for s in entry["boilerplate_snippets"] if s in article.text]
+    assert problems == []

@@ -1,4 +1,4 @@
-"""Lines that are about an article rather than part of it: credits, wire sign-offs, datelines.
+"""Lines that are about an article rather than part of it: credits, wire sign-offs, datelines, teaser labels.
 
 One set of patterns for every extractor (HTML, page dumps, feed items and export rows), so an
 article's `credits` and `dateline` mean the same whatever kind of input it came from.
@@ -9,8 +9,9 @@ from __future__ import annotations
 import re
 
 _CREDIT_WORDS = (
-    r"source|sources|quelle|quellen|fuente|fonte|źródło|источник|picture|photo|photos|foto|fotos|image|bild"
-    r"|beitragsbild|titelbild|credit|credits|crédito"
+    r"source|sources|quelle|quellen|bildquelle|fuente|fonte|źródło|источник|picture|photo|photos|photograph"
+    r"|photography|foto|fotos|fotografía|zdjęcie|image|bild|beitragsbild|titelbild|illustration|credit|credits"
+    r"|crédito"
 )
 # A whole line that is a credit: "Source: Agency", "Photo: Name", "© Agency / Name", "(Reporting by X)".
 CREDIT_LINE = re.compile(
@@ -30,6 +31,17 @@ DATELINE = re.compile(
     r"^((?:[A-ZÀ-ÖØ-Þ][\w'’.-]*(?:[ /][A-ZÀ-ÖØ-Þ][\w'’.-]*){0,3})"
     r"(?:,\s*(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2}|\d{1,2}\.?\s+[A-Z][a-z]{2,8}))?"
     r"\s*\([^()\n]{2,40}\))\s*[-–—]\s"
+)
+
+# The label of a link to another article: "Read also: ...", "Related", "Lesen Sie auch".
+TEASER_LABEL = re.compile(
+    r"^(?:read (?:more|also)|see also|also read|related(?: articles| stories| posts)?|more on this"
+    r"|lesen sie (?:auch|mehr)|auch (?:lesen|interessant)|mehr zum thema|weitere (?:artikel|beiträge)"
+    r"|zum weiterlesen|(?:das|dies) (?:thema )?könnte (?:dich|sie) auch interessieren|le puede interesar"
+    r"|te puede interesar|lea también|lee también|vea también|mire|contenido relacionado|más sobre"
+    r"|leia também|veja também|lire aussi|à lire aussi|czytaj (?:też|także|również)|zobacz (?:też|także)"
+    r"|top-themen)\b",
+    re.IGNORECASE,
 )
 
 

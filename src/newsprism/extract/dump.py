@@ -18,6 +18,7 @@ from collections import Counter, defaultdict
 import numpy as np
 
 from newsprism.errors import InputError
+from newsprism.extract.attribution import SOURCE_LINE, TEASER_LABEL, is_credit_line
 from newsprism.extract.dump_features import line_features, split_lines
 from newsprism.extract.dump_meta import (
     DumpMeta,
@@ -42,6 +43,8 @@ EXTRA_REGION_SHARE = 0.4  # a second body region must score this share of the be
 MAX_EXTRA_REGIONS = 2
 FALLBACK_PEAK = 0.3  # when no paragraph passes, judge lines against the page's best (>= this)
 _SENTENCE_END = re.compile(r"[.!?…][\"'”’»)]*$")
+_SENTENCES = re.compile(r"[.!?…][\"'”’»)]*(?:\s|$)")
+CARD_WORDS = 20
 
 
 def extract_dump(record: RawRecord) -> Article:
@@ -59,8 +62,22 @@ def extract_dump(record: RawRecord) -> Article:
     if not _has_paragraph(texts, body):
         raise InputError(record.source, "no article text found")
     meta = read_metadata(texts, body, record.url)
-    body = [i for i in body if not is_furniture(texts[i], meta.title)]
+    body = [i for i in body if not is_furniture(texts[i], meta.title) and not _is_card(texts, i)]
     return _article(record, texts, body, probs, meta, language)
+
+
+def _is_card(texts: list[str], i: int) -> bool:
+    """An in-body card: a teaser label ("Related", "Read also:") or the headline it introduces, or
+    a one-sentence photo caption beside its credit line ("© Agency / Name")."""
+    text, before, after = texts[i], texts[i - 1] if i else "", texts[i + 1] if i + 1 < len(texts) else ""
+    if TEASER_LABEL.match(text) or (_is_bare_label(before) and not _SENTENCE_END.search(text)):
+        return len(text.split()) <= CARD_WORDS
+    beside_credit = any(is_credit_line(n) and not SOURCE_LINE.match(n) for n in (before, after))
+    return beside_credit and len(text.split()) <= CARD_WORDS and len(_SENTENCES.findall(text)) <= 1
+
+
+def _is_bare_label(text: str) -> bool:
+    return bool(TEASER_LABEL.match(text)) and (text.endswith(":") or len(text.split()) <= 3)
 
 
 def _has_paragraph(texts: list[str], body: list[int]) -> bool:

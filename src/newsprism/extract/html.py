@@ -19,7 +19,7 @@ from trafilatura import bare_extraction
 from trafilatura.utils import load_html
 
 from newsprism.errors import InputError
-from newsprism.extract.attribution import dateline_of, is_credit_line
+from newsprism.extract.attribution import TEASER_LABEL, dateline_of, is_credit_line
 from newsprism.extract.metadata import (
     PageMetadata,
     clean_names,
@@ -39,15 +39,6 @@ _BOMS = ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BO
 _DECLARED_CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([\w.:-]{1,40})""", re.IGNORECASE)
 MIN_ARTICLE_WORDS = 25
 MIN_SENTENCE_WORDS = 6
-_TEASER = re.compile(
-    r"^(?:read (?:more|also)|see also|also read|related(?: articles| stories| posts)?|more on this"
-    r"|lesen sie (?:auch|mehr)|auch (?:lesen|interessant)|mehr zum thema|weitere (?:artikel|beiträge)"
-    r"|zum weiterlesen|(?:das|dies) (?:thema )?könnte (?:dich|sie) auch interessieren|le puede interesar"
-    r"|te puede interesar|lea también|lee también|vea también|mire|contenido relacionado|más sobre"
-    r"|leia também|veja também|lire aussi|à lire aussi|czytaj (?:też|także|również)|zobacz (?:też|także)"
-    r"|top-themen)\b",
-    re.IGNORECASE,
-)
 _PROMO = re.compile(
     r"newsletter|subscri|subskrypcj|suscr|©|copyright|all rights reserved|alle rechte vorbehalten"
     r"|derechos reservados|prawem autorskim|unterstütze|support us|donate"
@@ -94,7 +85,7 @@ def article_paragraphs(paragraphs: list[str], title: str | None) -> list[str]:
     tail_start = len(paragraphs) * (1 - TAIL_SHARE)
     for i, paragraph in enumerate(paragraphs):
         words = len(paragraph.split())
-        if _TEASER.match(paragraph):
+        if TEASER_LABEL.match(paragraph):
             if i >= len(paragraphs) / 2 and _is_heading(paragraph):
                 break
             continue
