@@ -10,8 +10,8 @@ import pytest
 
 from newsprism.bench.render_dump import render_dump
 from newsprism.errors import InputError
+from newsprism.extract.dates import visible_date
 from newsprism.extract.dump import best_region, body_regions, drop_run_on_copies, extract_dump, viterbi
-from newsprism.extract.dump_dates import visible_date
 from newsprism.extract.dump_features import containment
 from newsprism.extract.dump_meta import visible_headline
 from newsprism.extract.dump_model import ensemble_from_dict

@@ -14,8 +14,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from newsprism.extract.attribution import SOURCE_LINE, caption_credit, dateline_of, is_credit_line
-from newsprism.extract.dates import to_iso
-from newsprism.extract.dump_dates import date_credit, is_date_line, visible_date
+from newsprism.extract.dates import date_credit, is_date_line, to_iso, visible_date
 
 _WORD = re.compile(r"\w+")
 LONG_TITLE_WORDS = 15  # longer metadata values that repeat are descriptions, not headlines

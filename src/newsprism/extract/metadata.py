@@ -19,8 +19,7 @@ from urllib.parse import urlsplit
 from lxml.html import HtmlElement
 
 from newsprism.extract.attribution import caption_credit
-from newsprism.extract.dates import to_iso
-from newsprism.extract.dump_dates import visible_date
+from newsprism.extract.dates import to_iso, visible_date
 
 ARTICLE_TYPES = frozenset(
     [
