@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from newsprism.extract.attribution import caption_credit, dateline_of, is_credit_line, split_credits
+from newsprism.extract.attribution import caption_credit, is_credit_line, split_credits, split_dateline
 from newsprism.ingest.feed import feed_publisher
 
 
@@ -37,15 +37,20 @@ def test_caption_credit_after_the_caption_sentence():
 
 
 @pytest.mark.parametrize(
-    ("paragraph", "dateline"),
+    ("paragraph", "dateline", "rest"),
     [
-        ("VARNO, March 3 (CPA) - The council met.", "VARNO, March 3 (CPA)"),
-        ("Kyiv (Baltic Wire) – Trains ran again.", "Kyiv (Baltic Wire)"),
-        ("The council met on Monday (briefly) - then left.", None),
+        ("VARNO, March 3 (CPA) - The council met.", "VARNO, March 3 (CPA)", "The council met."),
+        ("Kyiv (Baltic Wire) – Trains ran again.", "Kyiv (Baltic Wire)", "Trains ran again."),
+        ("The council met on Monday (briefly) - then left.", None, "The council met on Monday (briefly) - then left."),
     ],
 )
-def test_dateline(paragraph, dateline):
-    assert dateline_of(paragraph) == dateline
+def test_dateline_is_kept_apart_from_the_body(paragraph, dateline, rest):
+    assert split_dateline([paragraph, "Second."]) == (dateline, [rest, "Second."])
+
+
+def test_a_dateline_alone_leaves_no_empty_paragraph():
+    assert split_dateline(["OSLO (Baltic Wire) - ", "Body."]) == ("OSLO (Baltic Wire)", ["Body."])
+    assert split_dateline([]) == (None, [])
 
 
 def test_split_credits_keeps_order():

@@ -78,9 +78,10 @@ def test_state_media_metadata(state_media):
     assert state_media.credits == ["© AGENCY PHOTO / KARL BENTE"]
 
 
-def test_state_media_body_keeps_dateline_and_drops_noise(state_media):
+def test_state_media_body_starts_after_its_dateline_and_drops_noise(state_media):
     text = state_media.text
-    assert text.startswith("VALDORIA (Meridian) - The foreign ministers of Valdoria and Ostmark")
+    assert state_media.dateline == "VALDORIA (Meridian)"
+    assert text.startswith("The foreign ministers of Valdoria and Ostmark")
     assert text.endswith("before the end of the year.")
     assert "The two ministers last met in person" in text
     for noise in (

@@ -45,8 +45,8 @@ def test_body_is_paragraphs_only_without_title_caption_or_footer():
     article = _extract("graph.html")
     paragraphs = article.text.split("\n\n")
     assert len(paragraphs) == 4
-    assert paragraphs[0].startswith("NORWICK (Coast Wire) - The harbour council")
-    assert "lighthouse pier" not in paragraphs[0].split(" - ")[0]
+    assert paragraphs[0].startswith("The harbour council")  # the dateline is kept apart, in `dateline`
+    assert article.dateline == "NORWICK (Coast Wire)"
     assert "low tide" not in article.text
     assert "All rights reserved" not in article.text
 

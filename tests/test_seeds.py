@@ -59,7 +59,8 @@ def test_state_media_seed():
 
     visible = lines.index("")  # the metadata values end at the first blank line
     first_body = visible + first_line(lines[visible:], r"^[A-Z]+ \(Sputnik\) - ")
-    assert article.text.startswith(lines[first_body]), "body starts at the visible dateline paragraph"
+    after_dateline = lines[first_body].split(" - ", 1)[1]
+    assert article.text.startswith(after_dateline), "body starts at the visible dateline paragraph"
     last_body = first_line(lines, r"^World$") - 1
     assert article.text.endswith(lines[last_body].strip())
 

@@ -54,9 +54,13 @@ def caption_credit(text: str) -> str | None:
     return match.group(0).strip() if match else None
 
 
-def dateline_of(first_paragraph: str) -> str | None:
-    match = DATELINE.match(first_paragraph[:160])
-    return match.group(1) if match else None
+def split_dateline(paragraphs: list[str]) -> tuple[str | None, list[str]]:
+    """The dateline opening the body ("VARNO, March 3 (CPA) - ..."), and the body without it."""
+    match = DATELINE.match(paragraphs[0][:160]) if paragraphs else None
+    if match is None:
+        return None, paragraphs
+    rest = paragraphs[0][match.end() :].strip()
+    return match.group(1), [rest, *paragraphs[1:]] if rest else paragraphs[1:]
 
 
 def split_credits(paragraphs: list[str]) -> tuple[list[str], list[str]]:

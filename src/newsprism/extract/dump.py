@@ -18,7 +18,7 @@ from collections import Counter, defaultdict
 import numpy as np
 
 from newsprism.errors import InputError
-from newsprism.extract.attribution import SOURCE_LINE, TEASER_LABEL, is_credit_line
+from newsprism.extract.attribution import SOURCE_LINE, TEASER_LABEL, is_credit_line, split_dateline
 from newsprism.extract.dump_features import line_features, split_lines
 from newsprism.extract.dump_meta import (
     DumpMeta,
@@ -225,7 +225,8 @@ def drop_run_on_copies(texts: list[str], chosen: list[int]) -> list[int]:
 def _article(
     record: RawRecord, texts: list[str], body: list[int], probs: np.ndarray, meta: DumpMeta, lang: str | None
 ) -> Article:
-    text = tidy_paragraphs([strip_bullet(texts[i]) for i in body])
+    dateline, paragraphs = split_dateline([strip_bullet(texts[i]) for i in body])
+    text = tidy_paragraphs(paragraphs)
     confidence = float(np.mean(probs[body])) if body else 0.0
     return Article(
         source=record.source,
@@ -242,7 +243,7 @@ def _article(
         tags=meta.tags,
         image=meta.image,
         language=detect_language(text) or lang,
-        dateline=meta.dateline,
+        dateline=dateline,
         credits=meta.credits,
         extraction={"method": f"dump-lines/{load_model().version}", "confidence": round(confidence, 3)},
     )

@@ -13,7 +13,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-from newsprism.extract.attribution import SOURCE_LINE, caption_credit, dateline_of, is_credit_line
+from newsprism.extract.attribution import SOURCE_LINE, caption_credit, is_credit_line
 from newsprism.extract.dates import date_credit, is_date_line, to_iso, visible_date
 
 _WORD = re.compile(r"\w+")
@@ -55,7 +55,6 @@ class DumpMeta:
     published: str | None = None
     modified: str | None = None
     image: str | None = None
-    dateline: str | None = None
     authors: list[str] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
     credits: list[str] = field(default_factory=list)
@@ -98,8 +97,6 @@ def read_metadata(texts: list[str], body: list[int], url: str | None) -> DumpMet
     published, modified = _dates(texts, title, start, end)
     credit_lines = _credit_lines(texts, title, start, end)
     outlet = _outlet(texts)
-    opening = [texts[i] for i in body if not is_furniture(texts[i], title)][:3]
-    dateline = next(filter(None, map(dateline_of, opening)), None)
     return DumpMeta(
         title=title,
         description=_description(texts, title, start, body),
@@ -110,7 +107,6 @@ def read_metadata(texts: list[str], body: list[int], url: str | None) -> DumpMet
         published=published,
         modified=modified,
         image=next((t for t in texts if _IMAGE_URL.match(t)), None),
-        dateline=dateline,
         authors=_authors(texts, title, start, end, outlet),
         tags=_tags(texts, start),
         credits=list(dict.fromkeys(_credit_text(texts[i]) for i in sorted(credit_lines))),

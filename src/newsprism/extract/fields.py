@@ -3,7 +3,7 @@
 The body is plain text (paragraphs separated by blank lines, or by single newlines
 when there is no blank line) or an HTML fragment (a feed's content: paragraphs from
 block elements, scripts/styles/images/captions dropped); credit lines and wire sign-offs
-("(Reporting by ...)") go to ``credits``, a leading dateline is noted. Metadata comes from
+("(Reporting by ...)") go to ``credits``, a leading dateline to ``dateline``. Metadata comes from
 ``record.meta`` (Article field names, values as the reader found them) and is only
 normalised here: dates to ISO 8601 with their time zone, names split, language cut
 to ISO 639-1 (detected from the text when not given), domain taken from the URL.
@@ -20,7 +20,7 @@ import lxml.html
 from lxml import etree
 
 from newsprism.errors import InputError
-from newsprism.extract.attribution import dateline_of, split_credits
+from newsprism.extract.attribution import split_credits, split_dateline
 from newsprism.extract.metadata import clean_names, domain_of, machine_date
 from newsprism.extract.text import detect_language, tidy_paragraphs
 from newsprism.model import Article, RawRecord
@@ -44,6 +44,7 @@ _TAG_SEPARATORS = re.compile(r"\s*[,;|]\s*")
 
 def extract_fields(record: RawRecord) -> Article:
     paragraphs, credits = split_credits([p for p in _paragraphs(record.data) if p.strip()])
+    dateline, paragraphs = split_dateline(paragraphs)
     text = tidy_paragraphs(paragraphs)
     if not text:
         raise InputError(record.source, "no article text found")
@@ -65,7 +66,7 @@ def extract_fields(record: RawRecord) -> Article:
         section=_string(meta.get("section")),
         image=_string(meta.get("image")),
         language=_language(meta.get("language")) or detect_language(text),
-        dateline=dateline_of(paragraphs[0]),
+        dateline=dateline,
         credits=credits,
         extraction={"method": "fields", "confidence": 1.0},
     )

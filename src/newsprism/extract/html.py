@@ -19,7 +19,7 @@ from trafilatura import bare_extraction
 from trafilatura.utils import load_html
 
 from newsprism.errors import InputError
-from newsprism.extract.attribution import TEASER_LABEL, dateline_of, is_credit_line
+from newsprism.extract.attribution import TEASER_LABEL, is_credit_line, split_dateline
 from newsprism.extract.metadata import (
     PageMetadata,
     clean_names,
@@ -157,6 +157,7 @@ def _paragraphs(text: str | None) -> list[str]:
 
 
 def _article(record: RawRecord, meta: PageMetadata, doc: Any, paragraphs: list[str], credits: list[str]) -> Article:
+    dateline, paragraphs = split_dateline(paragraphs)
     body = tidy_paragraphs(paragraphs)
     url = record.url or meta.canonical_url or meta.url or _doc(doc, "url")
     return Article(
@@ -175,7 +176,7 @@ def _article(record: RawRecord, meta: PageMetadata, doc: Any, paragraphs: list[s
         section=meta.section or next(iter(_doc(doc, "categories") or []), None),
         image=meta.image or _doc(doc, "image"),
         language=detect_language(body) or meta.language,
-        dateline=dateline_of(paragraphs[0]),
+        dateline=dateline,
         credits=list(dict.fromkeys(credits)),
         extraction={"method": METHOD, "confidence": _confidence(body, meta)},
     )
