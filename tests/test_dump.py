@@ -11,7 +11,14 @@ import pytest
 from newsprism.bench.render_dump import render_dump
 from newsprism.errors import InputError
 from newsprism.extract.dates import visible_date
-from newsprism.extract.dump import best_region, body_regions, drop_run_on_copies, extract_dump, viterbi
+from newsprism.extract.dump import (
+    best_region,
+    body_regions,
+    drop_run_on_copies,
+    extract_dump,
+    viterbi,
+    with_copied_paragraphs,
+)
 from newsprism.extract.dump_features import containment
 from newsprism.extract.dump_meta import visible_headline
 from newsprism.extract.dump_model import ensemble_from_dict
@@ -225,3 +232,11 @@ def test_corpus_html_pages_rendered_to_dumps_come_out_clean():
             problems.append((entry["source"], "start", article.text[:60]))
         problems += [(entry["source"], s) for s in entry["boilerplate_snippets"] if s in article.text]
     assert problems == []
+
+
+def test_paragraphs_repeated_by_the_run_on_copy_join_the_body():
+    paragraphs = [f"Paragraph {k}: the quay council agreed on day {k} to rebuild the storm wall." for k in range(4)]
+    texts = ["Quay news", paragraphs[1], "".join(paragraphs), "Headline", *paragraphs, "Share this"]
+    body = [4, 6, 7]  # the line model missed paragraph 1 (index 5)
+    assert with_copied_paragraphs(texts, body) == [4, 5, 6, 7]  # not the description copy before it
+    assert with_copied_paragraphs(texts[3:], [1, 2]) == [1, 2]  # no run-on copy: nothing added

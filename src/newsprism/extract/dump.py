@@ -19,7 +19,7 @@ import numpy as np
 
 from newsprism.errors import InputError
 from newsprism.extract.attribution import SOURCE_LINE, TEASER_LABEL, is_credit_line, split_dateline
-from newsprism.extract.dump_features import line_features, split_lines
+from newsprism.extract.dump_features import containment, line_features, split_lines
 from newsprism.extract.dump_meta import (
     DumpMeta,
     guess_title,
@@ -45,6 +45,8 @@ FALLBACK_PEAK = 0.3  # when no paragraph passes, judge lines against the page's 
 _SENTENCE_END = re.compile(r"[.!?…][\"'”’»)]*$")
 _SENTENCES = re.compile(r"[.!?…][\"'”’»)]*(?:\s|$)")
 CARD_WORDS = 20
+RUN_ON_MIN_REPEATS = 3
+COPIED_MIN_CHARS = 40
 
 
 def extract_dump(record: RawRecord) -> Article:
@@ -62,8 +64,29 @@ def extract_dump(record: RawRecord) -> Article:
     if not _has_paragraph(texts, body):
         raise InputError(record.source, "no article text found")
     meta = read_metadata(texts, body, record.url)
+    body = with_copied_paragraphs(texts, body)
     body = [i for i in body if not is_furniture(texts[i], meta.title) and not _is_card(texts, i)]
     return _article(record, texts, body, probs, meta, language)
+
+
+def with_copied_paragraphs(texts: list[str], body: list[int]) -> list[int]:
+    """Add the paragraphs that a run-on copy of the body (a JSON-LD articleBody line) repeats.
+
+    The copy is the page's own statement of its text: a later line it contains verbatim is a
+    body paragraph even where the line model hesitated (the copy itself is dropped later).
+    """
+    _, repeats = containment(texts)
+    copies = [j for j, count in enumerate(repeats) if count >= RUN_ON_MIN_REPEATS]
+    if not copies:
+        return body
+    copied = {
+        i
+        for i in range(copies[0] + 1, len(texts))
+        if len(texts[i]) > COPIED_MIN_CHARS
+        and repeats[i] < RUN_ON_MIN_REPEATS
+        and any(texts[i] in texts[j] and texts[i] != texts[j] for j in copies)
+    }
+    return sorted(set(body) | copied)
 
 
 def _is_card(texts: list[str], i: int) -> bool:
