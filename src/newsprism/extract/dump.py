@@ -21,7 +21,6 @@ from newsprism.errors import InputError
 from newsprism.extract.attribution import SOURCE_LINE, TEASER_LABEL, is_credit_line, split_dateline
 from newsprism.extract.dump_features import containment, line_features, split_lines
 from newsprism.extract.dump_meta import (
-    DumpMeta,
     guess_title,
     is_closing_credit,
     is_furniture,
@@ -29,6 +28,7 @@ from newsprism.extract.dump_meta import (
     strip_bullet,
 )
 from newsprism.extract.dump_model import load_model
+from newsprism.extract.metadata import PageMetadata
 from newsprism.extract.text import detect_language, shingles, tidy_paragraphs
 from newsprism.ingest.encoding import decode_text
 from newsprism.model import Article, RawRecord
@@ -246,7 +246,7 @@ def drop_run_on_copies(texts: list[str], chosen: list[int]) -> list[int]:
 
 
 def _article(
-    record: RawRecord, texts: list[str], body: list[int], probs: np.ndarray, meta: DumpMeta, lang: str | None
+    record: RawRecord, texts: list[str], body: list[int], probs: np.ndarray, meta: PageMetadata, lang: str | None
 ) -> Article:
     dateline, paragraphs = split_dateline([strip_bullet(texts[i]) for i in body])
     text = tidy_paragraphs(paragraphs)

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from newsprism.extract.attribution import SOURCE_LINE, caption_credit, is_credit_line
 from newsprism.extract.dates import date_credit, is_date_line, to_iso, visible_date
+from newsprism.extract.metadata import PageMetadata
 
 _WORD = re.compile(r"\w+")
 LONG_TITLE_WORDS = 15  # longer metadata values that repeat are descriptions, not headlines
@@ -44,23 +44,6 @@ _BULLET = re.compile(r"^\s*[•·▪●◦‣]\s*")
 _ARTICLE_PATH = re.compile(r"/[^/]*(\d{4,}|[a-z0-9]+-[a-z0-9]+-[a-z0-9]+)[^/]*/?$", re.IGNORECASE)
 
 
-@dataclass
-class DumpMeta:
-    title: str | None = None
-    description: str | None = None
-    url: str | None = None
-    canonical_url: str | None = None
-    domain: str | None = None
-    outlet: str | None = None
-    published: str | None = None
-    modified: str | None = None
-    image: str | None = None
-    authors: list[str] = field(default_factory=list)
-    tags: list[str] = field(default_factory=list)
-    credits: list[str] = field(default_factory=list)
-    credit_lines: set[int] = field(default_factory=set)
-
-
 def strip_bullet(text: str) -> str:
     return _BULLET.sub("", text)
 
@@ -87,7 +70,7 @@ def is_furniture(text: str, title: str | None) -> bool:
     )
 
 
-def read_metadata(texts: list[str], body: list[int], url: str | None) -> DumpMeta:
+def read_metadata(texts: list[str], body: list[int], url: str | None) -> PageMetadata:
     """All metadata the dump gives, relative to the body lines found."""
     start = body[0] if body else len(texts)
     end = body[-1] + 1 if body else len(texts)
@@ -97,7 +80,7 @@ def read_metadata(texts: list[str], body: list[int], url: str | None) -> DumpMet
     published, modified = _dates(texts, title, start, end)
     credit_lines = _credit_lines(texts, title, start, end)
     outlet = _outlet(texts)
-    return DumpMeta(
+    return PageMetadata(
         title=title,
         description=_description(texts, title, start, body),
         url=url or canonical,
@@ -110,7 +93,6 @@ def read_metadata(texts: list[str], body: list[int], url: str | None) -> DumpMet
         authors=_authors(texts, title, start, end, outlet),
         tags=_tags(texts, start),
         credits=list(dict.fromkeys(_credit_text(texts[i]) for i in sorted(credit_lines))),
-        credit_lines=credit_lines,
     )
 
 

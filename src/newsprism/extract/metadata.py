@@ -106,7 +106,6 @@ class PageMetadata:
     image: str | None = None
     language: str | None = None
     credits: list[str] = field(default_factory=list)
-    body: str | None = None
 
 
 def page_metadata(tree: HtmlElement, url: str | None = None) -> PageMetadata:
@@ -134,7 +133,6 @@ def page_metadata(tree: HtmlElement, url: str | None = None) -> PageMetadata:
         image=_image_url(ld.get("image")) or _first(meta, "og:image", "twitter:image"),
         language=html_language(tree) or _language_code(_first(meta, "og:locale", "content-language")),
         credits=caption_credits(tree),
-        body=_text(ld.get("articleBody"), limit=None),
     )
 
 
@@ -509,10 +507,10 @@ def _first_text(value: Any) -> str | None:
     return None
 
 
-def _text(value: Any, limit: int | None = MAX_FIELD_CHARS) -> str | None:
+def _text(value: Any) -> str | None:
     if not isinstance(value, str):
         return None
-    return _clean(value if limit is None else value[:limit])
+    return _clean(value[:MAX_FIELD_CHARS])
 
 
 def _clean(value: str | None) -> str | None:
