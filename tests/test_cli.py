@@ -144,6 +144,12 @@ def test_bad_inputs_give_one_line_errors_and_the_rest_is_processed(tmp_path):
 
 
 def test_usage_errors_exit_2(tmp_path):
+    not_a_store = tmp_path / "notes.sqlite"
+    not_a_store.write_text("plain text", encoding="utf-8")
+    code, _, stderr = run("ingest", "--db", str(not_a_store), str(CORPUS / "html"))
+    assert code == 2 and stderr.strip().splitlines() == [
+        f"Error: {not_a_store}: cannot use as a newsprism store (file is not a database)"
+    ]
     assert run("extract")[0] == 2
     assert run("search", "--db", str(tmp_path / "none.sqlite"), "x")[0] == 2
     assert run("extract", "--jobs", "0", str(CORPUS))[0] == 2

@@ -6,6 +6,7 @@ import sqlite3
 
 import pytest
 
+from newsprism.errors import StoreError
 from newsprism.model import Article, Layer, RawRecord, Span
 from newsprism.store import Store
 from newsprism.store.sqlite import migrate
@@ -89,3 +90,20 @@ def test_failures_are_recorded_once(store):
     store.add_failure("bad.warc", "truncated WARC after 2 records")
     store.commit()
     assert store.counts()["failures"] == 1
+
+
+def test_a_file_that_is_not_a_store_is_refused(tmp_path):
+    path = tmp_path / "notes.sqlite"
+    path.write_text("not a database", encoding="utf-8")
+    with pytest.raises(StoreError, match="cannot use as a newsprism store"):
+        Store(path)
+
+
+def test_a_store_from_a_newer_newsprism_is_refused(tmp_path):
+    path = tmp_path / "future.sqlite"
+    Store(path).close()
+    db = sqlite3.connect(path)
+    db.execute("PRAGMA user_version = 999")
+    db.close()
+    with pytest.raises(StoreError, match="newer than this newsprism"):
+        Store(path)

@@ -13,7 +13,7 @@ import click
 from tqdm import tqdm
 
 from newsprism import __version__, pipeline
-from newsprism.errors import InputError
+from newsprism.errors import InputError, StoreError
 from newsprism.ingest import count_inputs
 from newsprism.store import Store
 
@@ -34,7 +34,21 @@ progress_option = click.option(
 )
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class StoreProblem(click.ClickException):
+    """A store that cannot be opened: one line on stderr, exit 2 (a usage error)."""
+
+    exit_code = 2
+
+
+class NewsprismGroup(click.Group):
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except StoreError as error:
+            raise StoreProblem(str(error)) from error
+
+
+@click.group(cls=NewsprismGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="newsprism")
 def main() -> None:
     """newsprism: raw news pages in; clean articles, stories and comparisons out."""

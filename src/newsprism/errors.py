@@ -12,3 +12,7 @@ class InputError(Exception):
     def __reduce__(self) -> tuple[type, tuple[str, str]]:
         # Pickle by fields, so errors cross process-pool boundaries intact.
         return (type(self), (self.source, self.reason))
+
+
+class StoreError(Exception):
+    """The store file cannot be used (not SQLite, made by a newer newsprism, unwritable)."""

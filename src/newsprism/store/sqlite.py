@@ -17,6 +17,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from newsprism.errors import StoreError
 from newsprism.extract.text import normalise
 from newsprism.model import ARTICLE_FIELDS, Article, Layer, RawRecord
 
@@ -43,13 +44,16 @@ class Store:
 
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.db = sqlite3.connect(self.path)
-        self.db.row_factory = sqlite3.Row
-        self.db.execute("PRAGMA journal_mode=WAL")
-        self.db.execute("PRAGMA foreign_keys=ON")
-        self.db.execute("PRAGMA synchronous=NORMAL")
-        migrate(self.db)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.db = sqlite3.connect(self.path)
+            self.db.row_factory = sqlite3.Row
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA foreign_keys=ON")
+            self.db.execute("PRAGMA synchronous=NORMAL")
+            migrate(self.db)
+        except (sqlite3.Error, OSError) as error:
+            raise StoreError(f"{self.path}: cannot use as a newsprism store ({error})") from error
 
     def close(self) -> None:
         self.db.close()
@@ -215,7 +219,10 @@ def fts_query(query: str) -> str:
 def migrate(db: sqlite3.Connection) -> int:
     """Apply the numbered migrations newer than the file's user_version; returns the version."""
     current = db.execute("PRAGMA user_version").fetchone()[0]
-    for version, sql in _migrations():
+    known = _migrations()
+    if known and current > known[-1][0]:
+        raise StoreError(f"schema version {current} is newer than this newsprism knows ({known[-1][0]})")
+    for version, sql in known:
         if version <= current:
             continue
         try:
