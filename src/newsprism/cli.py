@@ -182,7 +182,12 @@ def bench_extract(
 
 
 def print_json(data: dict[str, Any]) -> None:
-    sys.stdout.write(json.dumps(data, ensure_ascii=False) + "\n")
+    try:
+        sys.stdout.write(json.dumps(data, ensure_ascii=False) + "\n")
+    except BrokenPipeError:
+        raise  # the reader went away (`| head`): Python exits quietly
+    except OSError as error:
+        raise click.ClickException(f"cannot write output: {error.strerror or error}") from error
 
 
 def report_error(error: InputError) -> None:
