@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: install demo test lint bench bench-extract train-dump clean
+.PHONY: install demo test lint bench bench-extract bench-timex train-dump clean
 
 install: $(STAMP)
 
@@ -24,11 +24,14 @@ lint: install
 	$(BIN)/ruff check src tests
 
 # Figures for the README; needs ../shared/data (see docs/benchmarks.md).
-bench: bench-extract
+bench: bench-extract bench-timex
 
 bench-extract: install
 	mkdir -p bench-out
 	$(BIN)/newsprism bench extract --jobs 2 --out bench-out/extract.json
+
+bench-timex: install
+	$(BIN)/newsprism bench timex
 
 # Retrain the page-dump line classifier (scikit-learn is a training-only extra).
 train-dump: install

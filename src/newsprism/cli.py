@@ -14,6 +14,7 @@ from tqdm import tqdm
 
 from newsprism import __version__, pipeline
 from newsprism.errors import InputError, StoreError
+from newsprism.extract.dates import to_iso
 from newsprism.ingest import count_inputs
 from newsprism.store import Store
 
@@ -83,6 +84,33 @@ def ingest(paths: tuple[Path, ...], db: Path, jobs: int, progress: bool | None) 
         report = pipeline.ingest(_reporting_errors(outcomes), store)
     click.echo(f"ingested into {db}: {json.dumps(report.to_dict())}", err=True)
     sys.exit(1 if report.failures else 0)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--layers", default=None, help="Comma-separated layers  [default: every available layer]")
+@click.option("--dct", default=None, help="Document creation date (YYYY-MM-DD) for relative time expressions.")
+def annotate(paths: tuple[Path, ...], layers: str | None, dct: str | None) -> None:
+    """Annotate each file as already-clean text: one JSON object per file (interfaces.md)."""
+    from newsprism.annotate.registry import LAYER_MODULES, available_layers
+
+    available = available_layers()
+    names = [n.strip() for n in layers.split(",") if n.strip()] if layers else available
+    for name in names:
+        if name not in LAYER_MODULES:
+            raise click.UsageError(f"unknown layer {name!r} (layers: {', '.join(LAYER_MODULES)})")
+        if name not in available:
+            raise click.UsageError(f"layer {name!r} is not available yet (available: {', '.join(available)})")
+    if dct is not None and (len(dct) != 10 or to_iso(dct) != dct):
+        raise click.UsageError(f"--dct {dct!r} is not a date YYYY-MM-DD")
+    failed = 0
+    for result in pipeline.annotate_paths(paths, names, dct):
+        if isinstance(result, InputError):
+            failed += 1
+            report_error(result)
+        else:
+            print_json(result)
+    sys.exit(1 if failed else 0)
 
 
 @main.command()
@@ -179,6 +207,22 @@ def bench_extract(
     click.echo(extract_bench.format_table(results))
     if out:
         out.write_text(json.dumps(results, indent=2), encoding="utf-8")
+
+
+@bench.command("timex")
+@click.option("--data", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="TimeBank+AQUAINT folder  [default: ../shared/data/timex beside the checkout]")
+@click.option("--split", type=click.Choice(["tune", "holdout", "all"]), default=None,
+              help="One split  [default: tune and holdout]")
+def bench_timex(data: Path | None, split: str | None) -> None:
+    """TempEval-3 figures of the timex layer (strict/relaxed extraction, type, value, value F1)."""
+    from newsprism.bench import timex as timex_bench
+
+    data = data or timex_bench.DEFAULT_DATA_DIR
+    if not data.is_dir():
+        raise click.UsageError(f"{data}: no TimeBank+AQUAINT folder (pass --data DIR)")
+    for name in [split] if split else ["tune", "holdout"]:
+        click.echo(timex_bench.format_table(timex_bench.run(data, name)))
 
 
 def print_json(data: dict[str, Any]) -> None:

@@ -1,4 +1,4 @@
-"""Composes the stages: read inputs, extract articles, store them.
+"""Composes the stages: read inputs, extract articles, annotate them, store them.
 
 Extraction of a record is a pure function of the record, so it runs the same in this
 process or in a pool of worker processes (``jobs``).
@@ -11,20 +11,24 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
+from typing import Any
 
+from newsprism.annotate.registry import annotate_article, annotate_text
 from newsprism.errors import InputError
 from newsprism.extract import extract
-from newsprism.ingest import iter_input_files, read_input
-from newsprism.model import Article, RawRecord
+from newsprism.extract.text import detect_language
+from newsprism.ingest import DEFAULT_LIMITS, Limits, iter_input_files, read_input
+from newsprism.ingest.paths import check_input_file
+from newsprism.model import Article, RawRecord, content_id
 from newsprism.store import Store
 
 Outcome = tuple[RawRecord | None, Article | InputError]
 
 
 def safe_extract(record: RawRecord) -> Article | InputError:
-    """Any failure on hostile input becomes one InputError for that record, never a crash of the run."""
+    """Extract and annotate one record; any failure on hostile input becomes one InputError for it."""
     try:
-        return extract(record)
+        return annotate_article(extract(record))
     except InputError as error:
         return error
     except Exception as error:  # the edge: report, go on with the other inputs
@@ -72,6 +76,31 @@ def _record_stream(paths: Iterable[str | Path]) -> Iterator[object]:
 def _batches(items: Iterator[object], size: int) -> Iterator[list[object]]:
     while batch := list(islice(items, size)):
         yield batch
+
+
+def annotate_paths(
+    paths: Iterable[str | Path], layers: list[str], dct: str | None, limits: Limits = DEFAULT_LIMITS
+) -> Iterator[dict[str, Any] | InputError]:
+    """`annotate`: each file taken as clean UTF-8 text (no newline translation), its layers as JSON."""
+    for item in iter_input_files(paths):
+        if isinstance(item, InputError):
+            yield item
+            continue
+        try:
+            check_input_file(item, limits)
+            text = item.path.read_bytes().decode("utf-8")
+        except InputError as error:
+            yield error
+            continue
+        except (OSError, UnicodeDecodeError) as error:
+            yield InputError(item.source, f"cannot read as UTF-8 text ({error})")
+            continue
+        yield {
+            "source": item.source,
+            "id": content_id(None, None, text),
+            "language": detect_language(text),
+            **annotate_text(text, layers, dct),
+        }
 
 
 @dataclass

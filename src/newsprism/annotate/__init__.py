@@ -1,0 +1,1 @@
+"""Annotation layers over article text (time expressions, ...), as standoff spans."""

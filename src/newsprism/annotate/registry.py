@@ -1,0 +1,69 @@
+"""Annotation components registered by name, one layer each, the way spaCy registers pipeline parts.
+
+A component is a pure function ``(text, dct) -> list of span dicts`` in the interfaces.md schema
+(``start``, ``end``, ``text`` and the layer's own fields). ``annotate_text`` runs the requested
+layers over one text; ``annotate_article`` turns the same output into standoff ``Layer``s of an
+Article, so `annotate` and `ingest` share one code path.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from importlib import import_module
+from typing import Any
+
+from newsprism.model import Article, Layer, Span
+
+SpanDict = dict[str, Any]
+Component = Callable[[str, str | None], list[SpanDict]]
+
+# Layers of the interfaces.md contract, in output order, and the module that provides each.
+LAYER_MODULES = {"entities": None, "quotes": None, "timex": "newsprism.annotate.timex", "techniques": None}
+
+
+@dataclass(frozen=True)
+class Registered:
+    name: str
+    version: str
+    run: Component
+
+
+_REGISTRY: dict[str, Registered] = {}
+
+
+def component(name: str, version: str) -> Callable[[Component], Component]:
+    """Register ``function`` as the component that makes layer ``name``."""
+
+    def register(function: Component) -> Component:
+        _REGISTRY[name] = Registered(name, version, function)
+        return function
+
+    return register
+
+
+def available_layers() -> list[str]:
+    """The layers whose component is installed, in contract order."""
+    for module in filter(None, LAYER_MODULES.values()):
+        import_module(module)
+    return [name for name in LAYER_MODULES if name in _REGISTRY]
+
+
+def annotate_text(text: str, layers: Iterable[str], dct: str | None = None) -> dict[str, list[SpanDict]]:
+    available_layers()
+    return {name: _REGISTRY[name].run(text, dct) for name in layers}
+
+
+def annotate_article(article: Article, layers: Iterable[str] | None = None) -> Article:
+    """Add the layers to the article, anchored at its publication day."""
+    names = list(layers) if layers is not None else available_layers()
+    dct = (article.published or "")[:10] or None
+    for name, spans in annotate_text(article.text, names, dct).items():
+        registered = _REGISTRY[name]
+        article.layers[name] = Layer(name, f"newsprism.{name}", registered.version, [_span(s) for s in spans])
+    return article
+
+
+def _span(data: SpanDict) -> Span:
+    attrs = {k: v for k, v in data.items() if k not in ("start", "end", "text", "type", "label")}
+    return Span(data["start"], data["end"], data.get("type") or data.get("label") or "", attrs)

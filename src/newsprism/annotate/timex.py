@@ -1,0 +1,518 @@
+"""Time expressions found by a rule table of regexes and normalised to TIMEX3 values.
+
+Each rule is one linear regex (no nested quantifiers, inputs are hostile) and a resolver that
+turns the match into a TIMEX3 type and value, anchored on the document creation time (DCT).
+Overlapping candidates are settled longest-first. Without a DCT, relative values keep ``X``
+placeholders (``XXXX-02-24``) as TIMEX3 does.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from dateutil.relativedelta import relativedelta
+
+from newsprism.annotate.registry import component
+
+MAX_TEXT_CHARS = 2_000_000
+VERSION = "0.1"
+
+
+@dataclass(frozen=True)
+class Timex:
+    """One time expression: ``text == source[start:end]``, TIMEX3 ``type`` and ``value``."""
+
+    start: int
+    end: int
+    text: str
+    type: str
+    value: str
+
+    def to_dict(self) -> dict[str, object]:
+        return {"start": self.start, "end": self.end, "text": self.text, "type": self.type, "value": self.value}
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a resolver may look at: the DCT, the whole text and the match position."""
+
+    dct: date | None
+    text: str
+    start: int
+    end: int
+
+    def tense(self) -> str:
+        """'future' or 'past' from simple cues in the clause around the match; news defaults to past."""
+        window_start = max(0, self.start - 50)
+        left = self.text[max(window_start, self.text.rfind(".", window_start, self.start) + 1):self.start]
+        right = self.text[self.end:self.end + 30].split(".")[0]
+        window = f"{left} {right}".lower()
+        if _FUTURE_CUES.search(window):
+            return "future"
+        return "past"
+
+
+MONTHS = {
+    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "oct": 10,
+    "nov": 11, "dec": 12,
+}
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+NUMBERS = {
+    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
+    "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40,
+    "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100,
+}
+VAGUE_NUMBERS = ("several", "a few", "few", "many", "a couple of", "couple of", "the past few", "the last few",
+                 "the next few")
+UNITS = {
+    "second": ("T", "S"), "minute": ("T", "M"), "hour": ("T", "H"), "day": ("", "D"), "week": ("", "W"),
+    "month": ("", "M"), "quarter": ("", "Q"), "year": ("", "Y"), "decade": ("", "DE"), "century": ("", "CE"),
+}
+SEASONS = {"spring": "SP", "summer": "SU", "fall": "FA", "autumn": "FA", "winter": "WI"}
+PARTS_OF_DAY = {"morning": "MO", "afternoon": "AF", "evening": "EV", "night": "NI", "tonight": "NI"}
+ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "1st": 1, "2nd": 2, "3rd": 3, "4th": 4}
+SETS = {"daily": "P1D", "weekly": "P1W", "monthly": "P1M", "annually": "P1Y", "yearly": "P1Y", "hourly": "PT1H",
+        "nightly": "P1D"}
+REFS = {"now": "PRESENT_REF", "currently": "PRESENT_REF", "current": "PRESENT_REF", "nowadays": "PRESENT_REF",
+        "at present": "PRESENT_REF", "the present": "PRESENT_REF", "recently": "PAST_REF", "lately": "PAST_REF",
+        "the past": "PAST_REF", "formerly": "PAST_REF", "the future": "FUTURE_REF",
+        "future": "FUTURE_REF"}
+
+_FUTURE_CUES = re.compile(
+    r"(?:\b(?:will|shall|is to|are to|going to|next|coming|scheduled|upcoming|until|through)\b|'ll\b)"
+)
+_MONTH = (r"(?:jan(?:uary|\.)|feb(?:ruary|\.)|mar(?:ch|\.)|apr(?:il|\.)|may|june?|july?|aug(?:ust|\.)|"
+          r"sep(?:t(?:ember|\.)|\.)|oct(?:ober|\.)|nov(?:ember|\.)|dec(?:ember|\.))")
+_WEEKDAY = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
+_NUMWORD = (r"(?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[- ](?:one|two|three|four|five|six|"
+            r"seven|eight|nine))?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|"
+            r"fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|a|an|hundred|\d{1,4}(?:\.\d{1,2})?)")
+_VAGUE = "(?:" + "|".join(VAGUE_NUMBERS) + ")"
+_UNIT = r"(?:second|minute|hour|day|week|month|quarter|year|decade|centur(?:y|ie))"
+_APPROX = r"(?:(?:about|nearly|almost|roughly|around|approximately|at least|more than|less than|up to|under|" \
+          r"some|only|just|another)\s+)?"
+_PART = r"(?:morning|afternoon|evening|night)"
+_DAYNUM = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
+_YEAR = r"(?:1[5-9]\d\d|20\d\d)"
+_RELWORD = r"(?:last|this|next|coming|past|previous|current|following)"
+_ZONE = r"(?:\s+(?:GMT|UTC|[ECMP][SD]T|BST|CES?T|EES?T|MSK)\b)?"
+_MODIFIER = r"(?:(?:early|late|mid|the end of|the beginning of|the start of|the middle of)[\s-]+)?"
+_EDGE = r"(?<![\w.])"
+
+Resolver = Callable[[re.Match[str], Context], "tuple[str, str] | None"]
+
+
+def _day(d: date | None) -> str:
+    return d.isoformat() if d else "XXXX-XX-XX"
+
+
+def _month_number(token: str) -> int:
+    return MONTHS[token.lower()[:3]]
+
+
+def _number(token: str) -> float | None:
+    token = token.lower().replace("-", " ").strip()
+    if re.fullmatch(r"\d+(?:\.\d+)?", token):
+        return float(token)
+    total = 0
+    for part in token.split():
+        if part not in NUMBERS:
+            return None
+        total += NUMBERS[part]
+    return total
+
+
+def _fmt_number(n: float) -> str:
+    return str(int(n)) if n == int(n) else str(n)
+
+
+def _year_for_month(month: int, ctx: Context) -> str:
+    """A month without a year: the nearest one to the DCT, or the next one when the tense is future."""
+    if not ctx.dct:
+        return "XXXX"
+    year = ctx.dct.year
+    if ctx.tense() == "future":
+        return str(year + 1 if month < ctx.dct.month else year)
+    if month - ctx.dct.month > 6:
+        return str(year - 1)
+    return str(year + 1 if ctx.dct.month - month > 6 else year)
+
+
+def _resolve_full_date(m: re.Match[str], ctx: Context) -> tuple[str, str] | None:
+    month = _month_number(m["month"])
+    day = int(re.sub(r"\D", "", m["day"]))
+    year = m["year"] or _year_for_month(month, ctx)
+    return "DATE", f"{year}-{month:02d}-{day:02d}"
+
+
+def _resolve_numeric_date(m: re.Match[str], ctx: Context) -> tuple[str, str] | None:
+    if m["iso"]:
+        year, month, day = int(m["iy"]), int(m["im"]), int(m["id"])
+    elif m["dotted"]:
+        year, month, day = int(m["dy"]), int(m["dm"]), int(m["dd"])
+    else:
+        year, month, day = int(m["sy"]), int(m["sm"]), int(m["sd"])
+        year += 1900 if year < 100 else 0
+    try:
+        return "DATE", date(year, month, day).isoformat()
+    except ValueError:
+        return None
+
+
+def _resolve_month_year(m: re.Match[str], ctx: Context) -> tuple[str, str] | None:
+    month = _month_number(m["month"])
+    if m["year"]:
+        year = m["year"]
+    elif m["rel"]:
+        year = _shift_year(ctx, {"last": -1, "next": 1}.get(m["rel"].lower(), 0))
+    else:
+        year = _year_for_month(month, ctx)
+    return "DATE", f"{year}-{month:02d}"
+
+
+def _shift_year(ctx: Context, delta: int) -> str:
+    return str(ctx.dct.year + delta) if ctx.dct else "XXXX"
+
+
+def _resolve_bare_month(m: re.Match[str], ctx: Context) -> tuple[str, str] | None:
+    month = _month_number(m["month"])
+    rel = (m["rel"] or "").lower()
+    if rel and ctx.dct:
+        if rel == "last":
+            year = ctx.dct.year - (1 if month >= ctx.dct.month else 0)
+        elif rel == "next":
+            year = ctx.dct.year + (1 if month <= ctx.dct.month else 0)
+        else:
+            year = ctx.dct.year
+        return "DATE", f"{year}-{month:02d}"
+    return "DATE", f"{_year_for_month(month, ctx)}-{month:02d}"
+
+
+def _resolve_year(m: re.Match[str], ctx: Context) -> tuple[str, str] | None:
+    return "DATE", m["year"]
+
+
+def _resolve_year_period(m: re.Match[str], ctx: Context) -> tuple[str, str] | None:
+    if m["ord"]:
+        return "DATE", f"{m['year']}-Q{ORDINALS[m['ord'].lower()]}"
+    if m.group().lower().endswith("quarter") and ctx.dct:
+        return "DATE", f"{m['year']}-Q{_latest_quarter(ctx.dct)}"
+    return "DATE", m["year"]
+
+
+def _resolve_decade(m: re.Match[str], ctx: Context) -> tuple[str, str] | None:
+    digits = m["decade"]
+    if len(digits) == 2:
+        digits = ("19" if int(digits) > 20 else "20") + digits
+    return "DATE", digits[:3]
+
+
+def _latest_quarter(dct: date) -> int:
+    """The last complete quarter before the DCT: what financial news means by "the quarter"."""
+    return ((dct - relativedelta(months=3)).month - 1) // 3 + 1
+
+
+def _resolve_quarter(m: re.Match[str], ctx: Context) -> tuple[str, str] | None:
+    """Ordinal quarters of the DCT's year (of the last year if still ahead in a past-tense clause);
+    "the quarter", "the latest quarter" mean the last complete one."""
+    if m.group().lower() == "quarter":  # a bare noun: "a quarter of the seats"
+        return None
+    number = ORDINALS.get((m["ord"] or "").lower())
+    if m["year"] or not ctx.dct:
+        return "DATE", f"{m['year'] or 'XXXX'}-Q{number or 'X'}"
+    if m["yrel"]:
+        year = _shift_year(ctx, {"last": -1, "next": 1}.get(m["yrel"].lower(), 0))
+        return "DATE", f"{year}-Q{number or _latest_quarter(ctx.dct)}"
+    if number:
+        still_ahead = number > (ctx.dct.month - 1) // 3 + 1
+        return "DATE", f"{ctx.dct.year - (1 if still_ahead and ctx.tense() == 'past' else 0)}-Q{number}"
+    anchor = ctx.dct if (m["rel"] or "").lower() == "current" else ctx.dct - relativedelta(months=3)
+    return "DATE", f"{anchor.year}-Q{(anchor.month - 1) // 3 + 1}"
+
+
+def _resolve_half(m: re.Match[str], ctx: Context) -> tuple[str, str] | None:
+    year = m["year"] or _shift_year(ctx, 0)
+    return "DATE", f"{year}-H{1 if m['ord'].lower() == 'first' else 2}"
+
+
+def _resolve_season(m: re.Match[str], ctx: Context) -> tuple[str, str] | None:
+    season = SEASONS[m["season"].lower()]
+    rel = (m["rel"] or "").lower()
+    year = m["year"] or _shift_year(ctx, {"last": -1, "next": 1}.get(rel, 0))
+    return "DATE", f"{year}-{season}"
+
+
+def _resolve_deictic_day(m: re.Match[str], ctx: Context) -> tuple[str, str] | None:
+    word = m["word"].lower()
+    offset = {"today": 0, "tonight": 0, "yesterday": -1, "last night": -1, "tomorrow": 1}[word]
+    day = ctx.dct + timedelta(days=offset) if ctx.dct else None
+    part = PARTS_OF_DAY.get((m["part"] or "").lower()) or PARTS_OF_DAY.get(word.split()[-1])
+    return ("TIME", f"{_day(day)}T{part}") if part else ("DATE", _day(day))
+
+
+def _resolve_this_part(m: re.Match[str], ctx: Context) -> tuple[str, str] | None:
+    return "TIME", f"{_day(ctx.dct)}T{PARTS_OF_DAY[m['part'].lower()]}"
+
+
+def _weekday_date(weekday: str, rel: str, ctx: Context) -> str:
+    """The nearest such day: the DCT itself, else the past one unless "next" or the tense says future."""
+    target = WEEKDAYS.index(weekday.lower())
+    if not ctx.dct:
+        return f"XXXX-WXX-{target + 1}"
+    directions = {"last": "past", "next": "future", "coming": "future", "this coming": "future"}
+    direction = directions.get(rel) or ctx.tense()
+    delta = target - ctx.dct.weekday()
+    if direction == "future":
+        delta = delta if delta >= (1 if rel else 0) else delta + 7
+    else:
+        delta = delta if delta <= (-1 if rel else 0) else delta - 7
+    return (ctx.dct + timedelta(days=delta)).isoformat()
+
+
+def _resolve_weekday(m: re.Match[str], ctx: Context) -> tuple[str, str] | None:
+    value = _weekday_date(m["weekday"], (m["rel"] or "").lower(), ctx)
+    part = PARTS_OF_DAY.get((m["part"] or "").lower())
+    return ("TIME", f"{value}T{part}") if part else ("DATE", value)
+
+
+def _iso_week(d: date) -> str:
+    year, week, _ = d.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def _resolve_relative_period(m: re.Match[str], ctx: Context) -> tuple[str, str] | None:
+    rel = m["rel"].lower()
+    unit = m["unit"].lower()
+    step = {"last": -1, "past": -1, "previous": -1, "next": 1, "coming": 1, "following": 1}.get(rel, 0)
+    if unit == "weekend":
+        if not ctx.dct:
+            return "DATE", "XXXX-WXX-WE"
+        return "DATE", _iso_week(ctx.dct + timedelta(weeks=step if rel != "this" else 0)) + "-WE"
+    if not ctx.dct:
+        return "DATE", {"week": "XXXX-WXX", "month": "XXXX-XX", "year": "XXXX", "decade": "XXX",
+                        "century": "XX"}.get(unit, "XXXX")
+    if unit == "week":
+        return "DATE", _iso_week(ctx.dct + timedelta(weeks=step))
+    if unit == "month":
+        shifted = ctx.dct + relativedelta(months=step)
+        return "DATE", f"{shifted.year}-{shifted.month:02d}"
+    if unit == "year":
+        return "DATE", str(ctx.dct.year + step)
+    if unit == "decade":
+        return "DATE", str(ctx.dct.year // 10 + step)
+    return "DATE", str(ctx.dct.year // 100 + step)
+
+
+def _resolve_ago(m: re.Match[str], ctx: Context) -> tuple[str, str] | None:
+    amount = _number(m["num"])
+    unit = m["unit"].lower().rstrip("s")
+    if amount is None or not ctx.dct or amount != int(amount):
+        return "DATE", {"day": "XXXX-XX-XX", "week": "XXXX-WXX", "month": "XXXX-XX"}.get(unit, "XXXX")
+    n = -int(amount)
+    if unit == "day":
+        return "DATE", (ctx.dct + timedelta(days=n)).isoformat()
+    if unit == "week":
+        return "DATE", _iso_week(ctx.dct + timedelta(weeks=n))
+    if unit == "month":
+        shifted = ctx.dct + relativedelta(months=n)
+        return "DATE", f"{shifted.year}-{shifted.month:02d}"
+    if unit == "year":
+        return "DATE", _quarter_or_year(ctx, n)
+    if unit == "decade":
+        return "DATE", str(ctx.dct.year + 10 * n)[:3]
+    return None
+
+
+def _quarter_or_year(ctx: Context, years: int) -> str:
+    """A year back; in a sentence about a quarter, the same quarter of that year (financial news)."""
+    assert ctx.dct
+    sentence = ctx.text[max(0, ctx.start - 150):ctx.end + 100].lower()
+    if "quarter" in sentence:
+        return f"{(ctx.dct - relativedelta(months=3)).year + years}-Q{_latest_quarter(ctx.dct)}"
+    return str(ctx.dct.year + years)
+
+
+def _resolve_year_earlier(m: re.Match[str], ctx: Context) -> tuple[str, str] | None:
+    return "DATE", _quarter_or_year(ctx, -1) if ctx.dct else "XXXX"
+
+
+def _duration_value(amount: str, unit: str) -> str | None:
+    unit = unit.lower()
+    unit = "century" if unit.startswith("centur") else unit.rstrip("s")
+    prefix, letter = UNITS[unit]
+    if amount.lower() in VAGUE_NUMBERS or not amount:
+        number = "X"
+    else:
+        parsed = _number(amount)
+        if parsed is None:
+            return None
+        number = _fmt_number(parsed * {"DE": 10, "CE": 100}.get(letter, 1))
+    if letter in ("DE", "CE"):
+        letter = "Y"
+    return f"P{prefix}{number}{letter}"
+
+
+def _resolve_duration(m: re.Match[str], ctx: Context) -> tuple[str, str] | None:
+    plural = m["unit"].lower().endswith(("s", "ie")) or m.group().lower().endswith("s")
+    unit = m["unit"].lower()
+    if (unit == "second" and (m["num"] or "").lower() in ("a", "")) or re.search(r"\w-quarters\b", m.group()):
+        return None  # "a second time", fractions such as "three-quarters"
+    vague = not m["num"] or m["num"].lower() in VAGUE_NUMBERS
+    lead = (m["lead"] or "").lower()
+    if plural and vague and lead in ("coming", "future", "past", "last"):
+        return "DATE", "FUTURE_REF" if lead in ("coming", "future") else "PAST_REF"
+    if not m["num"] and not plural:
+        if not m.group().lower().startswith("the ") or m["unit"].lower() not in ("year", "week", "month"):
+            return None
+        return "DURATION", _duration_value("1", m["unit"])
+    value = _duration_value(m["num"] or "", m["unit"])
+    return ("DURATION", value) if value else None
+
+
+def _resolve_set(m: re.Match[str], ctx: Context) -> tuple[str, str] | None:
+    if m["adverb"]:
+        return "SET", SETS[m["adverb"].lower()]
+    if m["weekday"]:
+        return "SET", f"XXXX-WXX-{WEEKDAYS.index(m['weekday'].lower().rstrip('s')) + 1}"
+    return "SET", _duration_value("1", m["unit"])
+
+
+def _resolve_ref(m: re.Match[str], ctx: Context) -> tuple[str, str] | None:
+    return "DATE", REFS[re.sub(r"\s+", " ", m["ref"].lower())]
+
+
+def _resolve_clock(m: re.Match[str], ctx: Context) -> tuple[str, str] | None:
+    hour = int(m["hour"])
+    minute = int(m["minute"] or m["minute24"] or 0)
+    meridian = (m["meridian"] or "").lower().replace(".", "").replace(" ", "")
+    if meridian == "pm" and hour < 12:
+        hour += 12
+    elif meridian == "am" and hour == 12:
+        hour = 0
+    if hour > 23 or minute > 59:
+        return None
+    day = _weekday_date(m["weekday"], "", ctx) if m["weekday"] else _day(ctx.dct)
+    return "TIME", f"{day}T{hour:02d}:{minute:02d}"
+
+
+def _resolve_noon(m: re.Match[str], ctx: Context) -> tuple[str, str] | None:
+    return "TIME", f"{_day(ctx.dct)}T{'12:00' if m['word'].lower() == 'noon' else '24:00'}"
+
+
+RULES: list[tuple[re.Pattern[str], Resolver]] = [
+    (re.compile(rf"{_EDGE}(?:{_WEEKDAY},?\s+)?{_MODIFIER}(?P<month>{_MONTH})\s+(?P<day>{_DAYNUM})\b"
+                rf"(?:,?\s+(?P<year>{_YEAR})\b)?", re.I), _resolve_full_date),
+    (re.compile(rf"{_EDGE}(?:{_WEEKDAY},?\s+)?(?:the\s+)?(?P<day>{_DAYNUM})\s+(?:of\s+)?(?P<month>{_MONTH})"
+                rf"(?:,?\s+(?P<year>{_YEAR})\b)?", re.I), _resolve_full_date),
+    (re.compile(r"(?<![\w.])(?:(?P<iso>(?P<iy>\d{4})-(?P<im>\d\d)-(?P<id>\d\d))|"
+                r"(?P<dotted>(?P<dd>\d{1,2})\.(?P<dm>\d{1,2})\.(?P<dy>\d{4}))|"
+                r"(?P<sm>\d{1,2})/(?P<sd>\d{1,2})/(?P<sy>\d{4}|\d\d))(?![\w.]\w)"), _resolve_numeric_date),
+    (re.compile(rf"{_EDGE}{_MODIFIER}(?P<month>{_MONTH})(?:,?\s+(?P<year>{_YEAR})|\s+(?P<rel>this|last|next)"
+                rf"\s+year)\b", re.I), _resolve_month_year),
+    (re.compile(r"(?:\b(?:(?P<rel>last|next|this)\s+|(?:early|late|mid)[\s-]|"
+                r"the (?:end|beginning|start|middle) of\s+))?\b(?P<month>january|february|april|june|july|august|"
+                r"september|october|november|december|jan\.|feb\.|aug\.|sept?\.|oct\.|"
+                r"nov\.|dec\.)(?![\w])", re.I), _resolve_bare_month),
+    (re.compile(r"(?:\b(?:(?P<rel>last|next|this)\s+|(?:early|late|mid)[\s-])|(?<=\bin\s)|(?<=\bsince\s)|"
+                r"(?<=\buntil\s)|(?<=\bby\s))(?P<month>march|may)\b", re.I), _resolve_bare_month),
+    (re.compile(rf"(?:\b(?:the\s+)?(?:(?:fiscal|calendar|early|late|mid|the end of|the beginning of)[\s-]+))?"
+                rf"(?<![\w$.,])(?P<year>{_YEAR})(?![\w%$]|[.,]\d|\s*(?:%|percent|shares|people|troops))", re.I),
+     _resolve_year),
+    (re.compile(rf"\bthe\s+(?P<year>{_YEAR})\s+(?:(?P<ord>first|second|third|fourth)\s+)?(?:period|quarter)\b",
+                re.I), _resolve_year_period),
+    (re.compile(r"\b(?:the\s+)?(?:(?:early|late|mid)[\s-]+)?(?:'|\b)(?P<decade>\d{3}0|\d0)'?s\b", re.I),
+     _resolve_decade),
+    (re.compile(rf"\b(?:(?P<yrel>this|last|next) year's\s+|the\s+)?"
+                rf"(?:(?:fiscal|calendar|latest|(?P<rel>current|past|last|recent|same))[\s-]+)?"
+                rf"(?:(?:fiscal|calendar)\s+)?(?:(?P<ord>first|second|third|fourth|1st|2nd|3rd|4th)[\s-]+)?"
+                rf"quarter\b(?!s|ly)(?:\s+of\s+(?P<year>{_YEAR}))?", re.I), _resolve_quarter),
+    (re.compile(rf"\b(?:the\s+)?(?P<ord>first|second)\s+half(?:\s+of\s+(?P<year>{_YEAR}))?\b", re.I),
+     _resolve_half),
+    (re.compile(rf"(?:\b(?:(?P<rel>this|last|next)\s+|(?:early|late|mid)[\s-]+|the\s+)|(?<=\bin\s)|(?<=\bby\s))"
+                rf"(?P<season>spring|summer|fall|autumn|winter)(?:\s+(?:of\s+)?(?P<year>{_YEAR}))?\b", re.I),
+     _resolve_season),
+    (re.compile(rf"\b(?:(?:early|late)\s+)?(?P<word>today|yesterday|tomorrow|tonight|last night)"
+                rf"(?:\s+(?P<part>{_PART}))?\b(?!'s)", re.I),
+     _resolve_deictic_day),
+    (re.compile(rf"\bthis\s+(?P<part>{_PART})\b", re.I), _resolve_this_part),
+    (re.compile(rf"\b(?:(?:early|late)\s+)?(?:(?P<rel>last|next|this|coming|this coming)\s+)?"
+                rf"(?P<weekday>{_WEEKDAY})(?:\s+(?P<part>{_PART}))?\b", re.I), _resolve_weekday),
+    (re.compile(rf"\b(?:(?:earlier|later|early|late)\s+)?(?:the\s+)?(?P<rel>{_RELWORD})\s+(?:fiscal\s+)?"
+                r"(?P<unit>week(?:end)?|month|year|decade|century)\b(?!s|-)", re.I), _resolve_relative_period),
+    (re.compile(rf"\b{_APPROX}(?P<num>{_NUMWORD})[\s-]+(?P<unit>{_UNIT})s?\s+(?:ago|earlier)\b", re.I),
+     _resolve_ago),
+    (re.compile(r"\b(?:the\s+)?year[\s-](?:earlier|ago)\b(?:\s+(?:period|(?:(?:first|second|third|fourth)\s+)?"
+                r"quarter)\b)?", re.I), _resolve_year_earlier),
+    (re.compile(rf"\b{_APPROX}(?:the\s+)?"
+                r"(?:(?P<lead>past|last|next|first|coming|previous|final|following|recent|future)\s+)?"
+                rf"(?:(?P<num>{_NUMWORD}|{_VAGUE})[\s-]+)?(?:(?:more|full|straight|consecutive)\s+)?"
+                rf"(?P<unit>{_UNIT})s?(?:-long)?\b(?!-old)", re.I), _resolve_duration),
+    (re.compile(rf"\b(?:(?:every|each|per)\s+(?:(?P<unit>second|minute|hour|day|week|month|quarter|year)|(?P<weekday>{_WEEKDAY}))|"
+                r"(?P<adverb>daily|weekly|monthly|annually|yearly|hourly|nightly))\b", re.I),
+     _resolve_set),
+    (re.compile(r"\b(?:right\s+)?(?P<ref>now|currently|current|nowadays|at\s+present|the\s+present|recently|"
+                r"lately|the\s+past|formerly|the\s+future)\b(?![-'])", re.I), _resolve_ref),
+    (re.compile(r"\b(?:(?:around|about|at about|shortly after|shortly before|before|after)\s+)?"
+                r"(?P<hour>[01]?\d|2[0-3])(?:(?::(?P<minute>[0-5]\d))?\s*(?P<meridian>[ap]\.m\.|[ap]m\b)|"
+                rf":(?P<minute24>[0-5]\d)\b(?=\s+(?:GMT|UTC|[ECMP][SD]T|BST|CES?T|EES?T|MSK)\b)){_ZONE}"
+                rf"(?:\s+(?P<weekday>{_WEEKDAY}))?", re.I), _resolve_clock),
+    (re.compile(r"\b(?P<word>noon|midnight)\b", re.I), _resolve_noon),
+]
+
+
+def _parse_dct(dct: str | None) -> date | None:
+    if not dct:
+        return None
+    match = re.match(r"(\d{4})-(\d\d)-(\d\d)", dct.strip())
+    if not match:
+        return None
+    try:
+        return date(int(match[1]), int(match[2]), int(match[3]))
+    except ValueError:
+        return None
+
+
+def _candidates(text: str, anchor: date | None) -> list[Timex]:
+    found = []
+    for pattern, resolver in RULES:
+        for match in pattern.finditer(text):
+            start, end = match.span()
+            if start == end:
+                continue
+            resolved = resolver(match, Context(anchor, text, start, end))
+            if resolved:
+                found.append(Timex(start, end, text[start:end], *resolved))
+    return found
+
+
+def _longest_first(candidates: list[Timex]) -> list[Timex]:
+    """Keep the longest of overlapping candidates (earlier rule wins ties), in text order.
+
+    The kept spans are disjoint, so one bisection over their starts tells whether a candidate overlaps.
+    """
+    starts: list[int] = []
+    kept: list[Timex] = []
+    for cand in sorted(candidates, key=lambda t: t.start - t.end):
+        i = bisect.bisect_right(starts, cand.start)
+        if (i and kept[i - 1].end > cand.start) or (i < len(kept) and kept[i].start < cand.end):
+            continue
+        starts.insert(i, cand.start)
+        kept.insert(i, cand)
+    return kept
+
+
+def find_timexes(text: str, dct: str | None) -> list[Timex]:
+    """TIMEX3-style time expressions of ``text``, relative ones resolved against ``dct`` (YYYY-MM-DD...)."""
+    text = text[:MAX_TEXT_CHARS]
+    return _longest_first(_candidates(text, _parse_dct(dct)))
+
+
+@component("timex", version=VERSION)
+def timex_layer(text: str, dct: str | None) -> list[dict[str, object]]:
+    """The `timex` layer of interfaces.md."""
+    return [timex.to_dict() for timex in find_timexes(text, dct)]
