@@ -6,7 +6,7 @@ The Python API the CLI is a thin layer over::
     for record, article in extract_paths(["pages/"]):   # article is an Article or an InputError
         ...
     with Store("news.sqlite") as store:
-        ingest(extract_paths(["pages/"]), store)
+        ingest(extract_paths(["pages/"], annotate=True), store)   # with the annotation layers
         hits = store.search("gas transit", since="2026-03-10")
 """
 

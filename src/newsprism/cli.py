@@ -80,7 +80,7 @@ def extract(paths: tuple[Path, ...], jobs: int, progress: bool | None) -> None:
 def ingest(paths: tuple[Path, ...], db: Path, jobs: int, progress: bool | None) -> None:
     """Extract the articles in PATHS and add them to the store (idempotent)."""
     with Store(db) as store, _progress_bar(paths, progress, "ingest") as bar:
-        outcomes = pipeline.extract_paths(paths, jobs, bar.update)
+        outcomes = pipeline.extract_paths(paths, jobs, bar.update, annotate=True)
         report = pipeline.ingest(_reporting_errors(outcomes), store)
     click.echo(f"ingested into {db}: {json.dumps(report.to_dict())}", err=True)
     sys.exit(1 if report.failures else 0)

@@ -37,7 +37,7 @@ def run_demo(corpus: Path, out: Path, jobs: int = 1) -> DemoSummary:
     db_path, jsonl_path = out / "newsprism.sqlite", out / "articles.jsonl"
     inputs = [corpus / name for name in CORPUS_PARTS if (corpus / name).exists()]
     with Store(db_path) as store:
-        report = pipeline.ingest(pipeline.extract_paths(inputs, jobs), store)
+        report = pipeline.ingest(pipeline.extract_paths(inputs, jobs, annotate=True), store)
         articles = list(store.articles())
         with jsonl_path.open("w", encoding="utf-8") as handle:
             for article in articles:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import multiprocessing
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from itertools import islice
 from pathlib import Path
 from typing import Any
@@ -25,10 +26,11 @@ from newsprism.store import Store
 Outcome = tuple[RawRecord | None, Article | InputError]
 
 
-def safe_extract(record: RawRecord) -> Article | InputError:
-    """Extract and annotate one record; any failure on hostile input becomes one InputError for it."""
+def safe_extract(record: RawRecord, annotate: bool = False) -> Article | InputError:
+    """Extract (and annotate) one record; any failure on hostile input becomes one InputError for it."""
     try:
-        return annotate_article(extract(record))
+        article = extract(record)
+        return annotate_article(article) if annotate else article
     except InputError as error:
         return error
     except Exception as error:  # the edge: report, go on with the other inputs
@@ -39,18 +41,23 @@ _FILE_DONE = object()  # marks, in the record stream, the end of one input file'
 
 
 def extract_paths(
-    paths: Iterable[str | Path], jobs: int = 1, on_file_done: Callable[[], object] | None = None
+    paths: Iterable[str | Path],
+    jobs: int = 1,
+    on_file_done: Callable[[], object] | None = None,
+    annotate: bool = False,
 ) -> Iterator[Outcome]:
     """Every input under ``paths`` as (record, article or error), in input order.
 
     Records go to the workers in small batches, so memory stays bounded however many
     inputs there are; ``on_file_done`` is called once per input file, for progress bars.
+    With ``annotate`` the workers also add every available annotation layer.
     """
+    work = partial(safe_extract, annotate=annotate)
     pool = multiprocessing.get_context("spawn").Pool(jobs) if jobs > 1 else None
     try:
         for batch in _batches(_record_stream(paths), size=max(jobs, 1) * 8):
             records = [item for item in batch if isinstance(item, RawRecord)]
-            results = iter(pool.map(safe_extract, records) if pool else map(safe_extract, records))
+            results = iter(pool.map(work, records) if pool else map(work, records))
             for item in batch:
                 if item is _FILE_DONE:
                     if on_file_done:
@@ -141,7 +148,7 @@ def reextract(store: Store) -> IngestReport:
     report = IngestReport()
     for raw_id, record in list(store.raw_records()):
         report.records += 1
-        result = safe_extract(record)
+        result = safe_extract(record, annotate=True)
         if isinstance(result, InputError):
             report.failures.append(result)
             store.add_failure(result.source, result.reason)
