@@ -19,7 +19,12 @@ SpanDict = dict[str, Any]
 Component = Callable[[str, str | None], list[SpanDict]]
 
 # Layers of the interfaces.md contract, in output order, and the module that provides each.
-LAYER_MODULES = {"entities": None, "quotes": None, "timex": "newsprism.annotate.timex", "techniques": None}
+LAYER_MODULES = {
+    "entities": "newsprism.annotate.entities",
+    "quotes": None,
+    "timex": "newsprism.annotate.timex",
+    "techniques": None,
+}
 
 
 @dataclass(frozen=True)
