@@ -21,7 +21,7 @@ Component = Callable[[str, str | None], list[SpanDict]]
 # Layers of the interfaces.md contract, in output order, and the module that provides each.
 LAYER_MODULES = {
     "entities": "newsprism.annotate.entities",
-    "quotes": None,
+    "quotes": "newsprism.annotate.quotes",
     "timex": "newsprism.annotate.timex",
     "techniques": None,
 }

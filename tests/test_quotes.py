@@ -1,0 +1,161 @@
+"""The quotes layer on invented sentences, its offsets contract, hostile inputs, and the sample corpus gold."""
+
+from __future__ import annotations
+
+import json
+import time
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+from newsprism import extract_paths
+from newsprism.annotate.nlp import parse
+from newsprism.annotate.quotes import find_quotes, quoted_regions, quotes_layer
+
+GOLD = json.loads((Path(__file__).parent / "fixtures" / "corpus-gold.json").read_text(encoding="utf-8"))
+CORPUS = Path(__file__).resolve().parents[1] / "corpus"
+
+
+def only(text: str) -> dict:
+    quotes = quotes_layer(text, None)
+    assert len(quotes) == 1, quotes
+    return quotes[0]
+
+
+def brief(quote: dict) -> tuple:
+    return quote["text"], quote["kind"], (quote["cue"] or {}).get("text"), (quote["speaker"] or {}).get("text"), \
+        quote["speaker_name"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Sergei Vetrov is the fisheries minister. “The quotas are fair and final,” Vetrov said.",
+         ("The quotas are fair and final", "direct", "said", "Vetrov", "Sergei Vetrov")),
+        ("The ministry's spokeswoman, Ana Petrescu, said that the bridge would reopen in May.",
+         ("the bridge would reopen in May", "indirect", "said", "The ministry's spokeswoman, Ana Petrescu",
+          "Ana Petrescu")),
+        ("Tomas Keller spoke to the committee on Monday. According to him, the ferry service will resume soon.",
+         ("the ferry service will resume soon", "indirect", "According to", "him", "Tomas Keller")),
+        ("The Kremlin said the convoy had crossed the border before dawn.",
+         ("the convoy had crossed the border before dawn", "indirect", "said", "The Kremlin", "Kremlin")),
+        ("The harbour will close for repairs, the port authority said.",
+         ("The harbour will close for repairs", "indirect", "said", "the port authority", "port authority")),
+        ("Mayor Petra Novak said the tram line was “a gift to the next generation” of riders.",
+         ("the tram line was “a gift to the next generation” of riders", "mixed", "said", "Mayor Petra Novak",
+          "Petra Novak")),
+    ],
+)
+def test_one_quote(text: str, expected: tuple) -> None:
+    assert brief(only(text)) == expected
+
+
+def test_pronoun_resolves_to_the_named_person() -> None:
+    text = ("Oskar Lindqvist runs the orchard. “We planted four hundred trees this spring,” he said. "
+            "“The frost took a third of them,” he added.")
+    quotes = quotes_layer(text, None)
+    assert [q["speaker_name"] for q in quotes] == ["Oskar Lindqvist", "Oskar Lindqvist"]
+    assert [q["cue"]["text"] for q in quotes] == ["said", "added"]
+
+
+def test_she_added_skips_a_man_named_in_between() -> None:
+    text = ("Anna Berg chairs the water board. Her deputy, Karl Weber, stayed at home. "
+            "“The reservoir is full for the first time in years,” she added.")
+    assert only(text)["speaker_name"] == "Anna Berg"
+
+
+def test_bare_title_resolves_to_the_person_introduced_with_it() -> None:
+    text = "The spokeswoman Ana Petrescu opened the meeting. Later the spokeswoman said that the budget was balanced."
+    assert brief(only(text))[3:] == ("the spokeswoman", "Ana Petrescu")
+
+
+def test_split_quote_gives_two_spans_with_one_speaker() -> None:
+    text = "“We planted four hundred trees this spring,” said Oskar Lindqvist. “Next year we will plant twice as many.”"
+    quotes = quotes_layer(text, None)
+    assert [q["text"] for q in quotes] == ["We planted four hundred trees this spring",
+                                           "Next year we will plant twice as many."]
+    assert {q["speaker_name"] for q in quotes} == {"Oskar Lindqvist"}
+    assert all(q["kind"] == "direct" for q in quotes)
+
+
+def test_short_scare_quotes_without_a_cue_are_not_quotes() -> None:
+    assert quotes_layer("The so-called “reform” left the library without a roof.", None) == []
+
+
+def test_multi_sentence_quote_stays_one_span() -> None:
+    text = "“The river rose overnight. Two bridges are closed. Stay home,” said Oskar Lindqvist."
+    assert only(text)["text"] == "The river rose overnight. Two bridges are closed. Stay home"
+
+
+SAMPLES = [
+    "Sergei Vetrov is the fisheries minister. “The quotas are fair and final,” Vetrov said.",
+    "The ministry's spokeswoman, Ana Petrescu, said that the bridge would reopen in May.",
+    "“We planted four hundred trees this spring,” said Oskar Lindqvist. “Next year we will plant twice as many.”",
+    "Mayor Petra Novak said the tram line was “a gift to the next generation” of riders.\r\n\r\nIt opens «soon».",
+]
+
+
+@pytest.mark.parametrize("text", SAMPLES)
+def test_offsets_contract_and_quote_excludes_cue_and_speaker(text: str) -> None:
+    for quote in quotes_layer(text, None):
+        assert text[quote["start"]:quote["end"]] == quote["text"]
+        assert not quote["text"].startswith(("“", '"')) and not quote["text"].endswith(("”", '"'))
+        for key in ("cue", "speaker"):
+            span = quote[key]
+            if span:
+                assert text[span["start"]:span["end"]] == span["text"]
+                assert span["end"] <= quote["start"] or span["start"] >= quote["end"], (key, quote)
+
+
+def test_unbalanced_marks_do_not_crash() -> None:
+    for text in ("He said “the door was open.", "”closing first“ and then said nothing", '"', "«", "‘tis ’",
+                 "She said: \"one\n\ntwo\" three."):
+        for quote in quotes_layer(text, None):
+            assert text[quote["start"]:quote["end"]] == quote["text"]
+
+
+def test_hostile_quote_characters_stay_fast() -> None:
+    """The layer's own work stays near-linear; the shared parse (cached) is timed apart."""
+    text = '“"«‘„' * 1000 + '" said he ' * 500 + "“" + "a " * 5000
+    parse(text)
+    started = time.perf_counter()
+    quotes_layer(text, None)
+    assert time.perf_counter() - started < 3
+    assert quoted_regions('“a” "b c" «d»') == [(1, 2), (5, 8), (11, 12)]
+
+
+@cache
+def corpus_scores() -> tuple[int, int, int]:
+    """(gold quotes, found with >= 30% of their characters covered, found with the right speaker_name)."""
+    gold = {article["source"]: article for article in GOLD["articles"]}
+    total = found = right = 0
+    for _, article in extract_paths([CORPUS]):
+        entry = gold.get(article.source.split("corpus/", 1)[-1]) if article else None
+        if entry is None:
+            continue
+        quotes = find_quotes(article.text)
+        for item in entry["quotes"]:
+            at = article.text.find(item["text"])
+            if at < 0:
+                continue
+            total += 1
+            best = max(quotes, key=lambda q: min(q.end, at + len(item["text"])) - max(q.start, at), default=None)
+            if best and min(best.end, at + len(item["text"])) - max(best.start, at) >= 0.3 * len(item["text"]):
+                found += 1
+                right += best.speaker_name == item["speaker_name"]
+    return total, found, right
+
+
+def test_corpus_gold_quotes_are_found_with_their_speakers() -> None:
+    total, found, right = corpus_scores()
+    assert total >= 100
+    assert found / total >= 0.95
+    assert right / total >= 0.80
+
+
+def test_acronym_speaker_resolves_to_the_organisation_named_earlier() -> None:
+    text = ("The State Security Directorate (SSD) detained a cook on Friday. "
+            "The SSD said that the cook had been careless with the soup.")
+    assert brief(only(text)) == ("the cook had been careless with the soup", "indirect", "said", "The SSD",
+                                 "State Security Directorate")
