@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from newsprism.annotate.entities import strip_title
 from newsprism.annotate.nlp import parse
 from newsprism.annotate.registry import component
 
@@ -231,7 +232,7 @@ def _name_run(token: Token) -> str | None:
     start = token.i
     while start > max(0, token.i - 3) and token.doc[start - 1].pos_ == "PROPN" and not _is_title(token.doc[start - 1]):
         start -= 1
-    return _strip_name(token.doc[start:token.i + 1].text)
+    return _strip_name(strip_title(token.doc[start:token.i + 1].text))
 
 
 def _is_title(token: Token) -> bool:
@@ -303,21 +304,28 @@ def _before(items: list[tuple[int, str]], offset: int) -> Iterator[str]:
         yield name
 
 
+PARAGRAPH_OPENING_CHARS = 25
+
+
 def _guess_gender(name: str) -> str:
     """A weak prior for names never seen with a title or pronoun: a first name in -a is usually a woman's."""
     words = name.split()
     return ("f" if words[0].endswith("a") else "m") if len(words) > 1 else ""
 
 
-def _same_paragraph(previous: Quote | None, at: int, text: str) -> bool:
+def _recent_speaker(previous: Quote | None, at: int, text: str) -> bool:
+    """The previous quote's speaker comes before any other person mentioned in between when it spoke in
+    this paragraph, or in the one before and the pronoun opens this one ("According to him, ...")."""
     if previous is None or not previous.person or not previous.speaker_name or previous.speaker is None:
         return False
-    return "\n\n" not in text[previous.speaker[0]:at]
+    between = text[previous.speaker[0]:at]
+    breaks = between.count("\n\n")
+    return breaks == 0 or (breaks == 1 and len(between) - between.rfind("\n\n") <= PARAGRAPH_OPENING_CHARS)
 
 
 def _resolve_pronoun(word: str, at: int, text: str, mentions: Mentions, previous: Quote | None) -> str | None:
     gender = PRONOUN_GENDER[word]
-    first = [previous.speaker_name] if _same_paragraph(previous, at, text) else []
+    first = [previous.speaker_name] if _recent_speaker(previous, at, text) else []
     others = (name for name in _before(mentions.persons, at) if " " in name)  # one-word "persons" are often places
     for name in [*first, *others]:
         if not gender or mentions.genders.get(name, _guess_gender(name) or gender) == gender:
