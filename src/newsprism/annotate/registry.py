@@ -69,6 +69,11 @@ def annotate_article(article: Article, layers: Iterable[str] | None = None) -> A
     return article
 
 
+_LABEL_FIELDS = ("label", "type", "kind", "technique")  # the field that names a span's class, per layer
+
+
 def _span(data: SpanDict) -> Span:
-    attrs = {k: v for k, v in data.items() if k not in ("start", "end", "text", "type", "label")}
-    return Span(data["start"], data["end"], data.get("type") or data.get("label") or "", attrs)
+    """A layer's span dict as a standoff Span: its class as the label, its other fields as attributes."""
+    label_field = next((name for name in _LABEL_FIELDS if name in data), None)
+    attrs = {k: v for k, v in data.items() if k not in ("start", "end", "text", label_field)}
+    return Span(data["start"], data["end"], str(data[label_field]) if label_field else "", attrs)
