@@ -17,6 +17,7 @@ from datetime import date, timedelta
 from dateutil.relativedelta import relativedelta
 
 from newsprism.annotate.registry import component
+from newsprism.extract.dates import MONTHS
 
 MAX_TEXT_CHARS = 2_000_000
 VERSION = "0.1"
@@ -56,10 +57,6 @@ class Context:
         return "past"
 
 
-MONTHS = {
-    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "oct": 10,
-    "nov": 11, "dec": 12,
-}
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 NUMBERS = {
     "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,

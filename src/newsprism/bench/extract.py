@@ -23,13 +23,14 @@ from typing import Any
 
 from tqdm import tqdm
 
+from newsprism.bench import SHARED_DATA
 from newsprism.bench.render_dump import render_dump
 from newsprism.bench.scoring import ShingleScores, SnippetCounts, collapse, split_of
 from newsprism.extract.dump import extract_dump
 from newsprism.extract.html import extract_html
 from newsprism.model import RawRecord
 
-DEFAULT_DATA_DIR = Path(__file__).resolve().parents[3].parent / "shared" / "data" / "extraction"
+DEFAULT_DATA_DIR = SHARED_DATA / "extraction"
 MODES = ("html", "dump")
 SPLITS = ("tune", "holdout", "all")
 _GOLD_AUTHOR_SEPARATORS = re.compile(r"\s*(?:,|;|&|\band\b|\bund\b)\s*")

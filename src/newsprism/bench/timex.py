@@ -16,10 +16,11 @@ from pathlib import Path
 from lxml import etree
 
 from newsprism.annotate.timex import Timex, find_timexes
+from newsprism.bench import SHARED_DATA
 from newsprism.bench.scoring import split_of
 from newsprism.errors import InputError
 
-DEFAULT_DATA_DIR = Path(__file__).resolve().parents[3].parent / "shared" / "data" / "timex"
+DEFAULT_DATA_DIR = SHARED_DATA / "timex"
 SPLITS = ("tune", "holdout", "all")
 CORPORA = ("TimeBank", "AQUAINT")
 MAX_FILE_BYTES = 5_000_000

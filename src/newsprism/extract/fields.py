@@ -22,7 +22,7 @@ from lxml import etree
 from newsprism.errors import InputError
 from newsprism.extract.attribution import split_credits, split_dateline
 from newsprism.extract.metadata import clean_names, domain_of, machine_date
-from newsprism.extract.text import detect_language, tidy_paragraphs
+from newsprism.extract.text import detect_language, language_code, tidy_paragraphs
 from newsprism.model import Article, RawRecord
 
 _HTML_HINT = re.compile(
@@ -65,7 +65,7 @@ def extract_fields(record: RawRecord) -> Article:
         tags=_items(meta.get("tags"), _TAG_SEPARATORS),
         section=_string(meta.get("section")),
         image=_string(meta.get("image")),
-        language=_language(meta.get("language")) or detect_language(text),
+        language=language_code(_string(meta.get("language"))) or detect_language(text),
         dateline=dateline,
         credits=credits,
         extraction={"method": "fields", "confidence": 1.0},
@@ -135,9 +135,3 @@ def _items(value: Any, separators: re.Pattern[str] | None = None) -> list[str]:
         return []
     items = (_string(item.get("name") if isinstance(item, dict) else item) for item in value)
     return list(dict.fromkeys(item for item in items if item))
-
-
-def _language(value: Any) -> str | None:
-    """ISO 639-1 from "en", "en-US", "en_GB"; None for anything else."""
-    code = (_string(value) or "").replace("_", "-").split("-")[0].lower()
-    return code if re.fullmatch(r"[a-z]{2}", code) else None

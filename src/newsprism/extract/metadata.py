@@ -20,6 +20,7 @@ from lxml.html import HtmlElement
 
 from newsprism.extract.attribution import caption_credit
 from newsprism.extract.dates import to_iso, visible_date
+from newsprism.extract.text import language_code
 
 ARTICLE_TYPES = frozenset(
     [
@@ -131,7 +132,7 @@ def page_metadata(tree: HtmlElement, url: str | None = None) -> PageMetadata:
         tags=_dedupe(_keywords(ld.get("keywords")) or _split_tags(_all(meta, _TAG_KEYS))),
         section=_first_text(ld.get("articleSection")) or _first(meta, "article:section", "section"),
         image=_image_url(ld.get("image")) or _first(meta, "og:image", "twitter:image"),
-        language=html_language(tree) or _language_code(_first(meta, "og:locale", "content-language")),
+        language=html_language(tree) or language_code(_first(meta, "og:locale", "content-language")),
         credits=caption_credits(tree),
     )
 
@@ -381,12 +382,7 @@ def domain_of(url: str | None) -> str | None:
 def html_language(tree: HtmlElement) -> str | None:
     """ISO 639-1 code from <html lang> or xml:lang."""
     root = tree.getroottree().getroot()
-    return _language_code(root.get("lang") or root.get("{http://www.w3.org/XML/1998/namespace}lang"))
-
-
-def _language_code(value: str | None) -> str | None:
-    code = re.split(r"[-_]", value.strip().lower())[0] if value else ""
-    return code if len(code) == 2 and code.isalpha() else None
+    return language_code(root.get("lang") or root.get("{http://www.w3.org/XML/1998/namespace}lang"))
 
 
 def _time_element(tree: HtmlElement) -> str | None:

@@ -56,6 +56,12 @@ def tidy_paragraphs(paragraphs: list[str]) -> str:
     return _BLANK_RUNS.sub("\n\n", "\n\n".join(p for p in cleaned if p))
 
 
+def language_code(value: object) -> str | None:
+    """ISO 639-1 from a declared language ("en", "en-US", "en_GB"); None for anything else."""
+    code = re.split(r"[-_]", str(value).strip().lower())[0] if isinstance(value, str) else ""
+    return code if re.fullmatch(r"[a-z]{2}", code) else None
+
+
 def detect_language(text: str) -> str | None:
     """ISO 639-1 code, offline (py3langid ships its model); None for too little text."""
     sample = text[:5000]
