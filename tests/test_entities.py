@@ -11,6 +11,7 @@ import pytest
 
 from newsprism import extract_paths
 from newsprism.annotate.entities import choose_canonical, find_entities, fold, initials, strip_title
+from newsprism.annotate.names import store_names
 from newsprism.annotate.nlp import parse
 from newsprism.annotate.registry import _REGISTRY
 
@@ -165,15 +166,33 @@ def test_registered_as_a_component() -> None:
 
 
 @lru_cache(maxsize=1)
-def corpus_scores() -> dict[str, tuple[int, int]]:
-    """(found, gold) counts: canonical over all gold mentions, canonical over those whose canonical is
-    written in the same article, and label over all gold mentions."""
+@lru_cache(maxsize=1)
+def corpus_entities() -> dict[str, tuple[str, list[dict]]]:
+    """Text and entities layer of every gold article, by source."""
     prefix = f"{ROOT / 'corpus'}/"
     articles = {a.source.removeprefix(prefix): a for _, a in extract_paths([ROOT / "corpus"]) if a}
+    texts = {g["source"]: articles[g["source"]].text for g in GOLD["articles"]}
+    return {source: (text, find_entities(text)) for source, text in texts.items()}
+
+
+def store_wide(entities: list[dict], mapping: dict) -> list[dict]:
+    renamed = [mapping.get((e["canonical"], e["label"]), (e["canonical"], e["label"])) for e in entities]
+    return [{**e, "canonical": name, "label": label} for e, (name, label) in zip(entities, renamed, strict=True)]
+
+
+def corpus_scores(across_store: bool = False) -> dict[str, tuple[int, int]]:
+    """(found, gold) counts: canonical over all gold mentions, canonical over those whose canonical is
+    written in the same article, and label over all gold mentions; ``across_store`` applies the
+    store-wide names of all corpus articles."""
+    layers = corpus_entities()
+    mapping = {}
+    if across_store:
+        counts = Counter(key for _, found in layers.values() for key in {(e["canonical"], e["label"]) for e in found})
+        mapping = store_names(counts)
     scores = {"canonical": [0, 0], "canonical_in_text": [0, 0], "label": [0, 0]}
     for gold in GOLD["articles"]:
-        text = articles[gold["source"]].text
-        entities = find_entities(text)
+        text, entities = layers[gold["source"]]
+        entities = store_wide(entities, mapping)
         canonicals = Counter((e["text"], e["canonical"]) for e in entities)
         labels = Counter((e["text"], e["label"]) for e in entities)
         for entity in gold["entities"]:
@@ -205,6 +224,14 @@ def test_corpus_mentions_get_the_gold_canonical() -> None:
 def test_corpus_labels_after_repair() -> None:
     """Measured: 486/645 (0.753) gold mentions with the gold label (spaCy's raw entities: 334/645, 0.518)."""
     assert _ratio(corpus_scores()["label"]) >= 0.73
+
+
+def test_corpus_names_across_the_store() -> None:
+    """Measured: with the store-wide names of all corpus articles, 585/645 (0.907) gold mentions get the gold
+    canonical (0.854 within each text) and 534/645 (0.828) the gold label (0.753)."""
+    scores = corpus_scores(across_store=True)
+    assert _ratio(scores["canonical"]) >= 0.89
+    assert _ratio(scores["label"]) >= 0.81
 
 
 def _ratio(score: tuple[int, int]) -> float:

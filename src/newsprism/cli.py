@@ -225,6 +225,25 @@ def bench_timex(data: Path | None, split: str | None) -> None:
         click.echo(timex_bench.format_table(timex_bench.run(data, name)))
 
 
+@bench.command("annotate")
+@click.option("--corpus", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Sample corpus folder  [default: the bundled corpus/]")
+@click.option("--data", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Extraction dev set folder  [default: ../shared/data/extraction beside the checkout]")
+@click.option("--limit", type=click.IntRange(1), default=100, show_default=True,
+              help="Extraction dev pages to time.")
+def bench_annotate(corpus: Path | None, data: Path | None, limit: int) -> None:
+    """Articles per second of the entities, quotes and timex layers against the spaCy parse alone."""
+    from newsprism.bench import annotate as annotate_bench
+    from newsprism.demo import find_corpus
+
+    corpus = find_corpus(corpus)
+    if corpus is None:
+        raise click.UsageError("no sample corpus found (pass --corpus DIR)")
+    data = data or annotate_bench.DEFAULT_EXTRACTION_DIR
+    click.echo(annotate_bench.format_table(annotate_bench.run(corpus, data, limit)))
+
+
 def print_json(data: dict[str, Any]) -> None:
     try:
         sys.stdout.write(json.dumps(data, ensure_ascii=False) + "\n")

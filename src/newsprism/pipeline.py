@@ -139,6 +139,7 @@ def ingest(outcomes: Iterable[Outcome], store: Store) -> IngestReport:
             report.new += 1
         else:
             report.unchanged += 1
+    store.refresh_names()
     store.commit()
     return report
 
@@ -153,10 +154,11 @@ def reextract(store: Store) -> IngestReport:
             report.failures.append(result)
             store.add_failure(result.source, result.reason)
             continue
-        if store.article(result.id) is not None:
+        if store.article(result.id, store_names=False) is not None:
             report.unchanged += 1
             continue
         store.replace_articles_of_raw(raw_id, [result])
         report.new += 1
+    store.refresh_names()
     store.commit()
     return report

@@ -22,7 +22,7 @@ User aliases: if the environment variable ``NEWSPRISM_ALIASES`` names a file, ea
 ``alias<TAB>canonical`` (UTF-8; blank lines and lines starting with ``#`` ignored) maps a written
 form, compared case-insensitively, to its canonical name. Aliases win over every rule above.
 
-Not done here: canonical names across the articles of a store (only within one text).
+Canonical names across the articles of a store: ``annotate/names.py``, on top of these rules.
 """
 
 from __future__ import annotations
@@ -279,13 +279,22 @@ def _merge_short_forms(mentions: list[Mention], groups: Groups) -> None:
             targets.setdefault(key, set()).add(i)
     roots: dict[str, set[int]] = {}  # joining a short form to a root leaves the roots of the targets as they are
     for i, mention in enumerate(mentions):
-        if len(mention.words) != 1 or _is_acronym(mention.name):
-            continue
+        if len(mention.words) != 1 or _is_acronym(mention.name) or mention.place:
+            continue  # "in Jordan" is a place, not some person's surname
         key = fold(mention.name)
         if key not in roots:
             roots[key] = {groups.find(j) for j in targets.get(key, ())}
         if len(roots[key]) == 1:
             groups.union(next(iter(roots[key])), i)
+
+
+def merge_variants(mentions: list[Mention]) -> Groups:
+    """Groups of mentions that name one entity: same folding key, close first names, short forms."""
+    groups = Groups(len(mentions))
+    _merge_same_key(mentions, groups)
+    _merge_full_names(mentions, groups)
+    _merge_short_forms(mentions, groups)
+    return groups
 
 
 def initials(name: str) -> str:
@@ -337,10 +346,16 @@ def _link_acronyms(text: str, mentions: list[Mention], groups: Groups) -> dict[i
     return extra
 
 
-def choose_canonical(names: list[str]) -> str:
-    """The most frequent of the longest forms (in words); ties to the longer, then the earlier."""
+def choose_canonical(names: list[str], weights: list[int] | None = None) -> str:
+    """The most frequent of the longest forms (in words); ties to the longer, then the earlier.
+
+    ``weights`` counts each name that many times (the store weighs names by their articles).
+    """
     most_words = max(len(n.split()) for n in names)
-    counts = Counter(n for n in names if len(n.split()) == most_words)
+    counts: Counter[str] = Counter()
+    for name, weight in zip(names, weights or [1] * len(names), strict=True):
+        if len(name.split()) == most_words:
+            counts[name] += weight
     order = {n: k for k, n in reversed(list(enumerate(names)))}
     return max(counts, key=lambda n: (counts[n], len(n), -order[n]))
 
@@ -371,10 +386,7 @@ def _alias_of(mention: Mention, aliases: dict[str, str]) -> str | None:
 
 def _canonicals(text: str, mentions: list[Mention]) -> list[str]:
     """Canonical name of each mention after all merge rules and the user's aliases."""
-    groups = Groups(len(mentions))
-    _merge_same_key(mentions, groups)
-    _merge_full_names(mentions, groups)
-    _merge_short_forms(mentions, groups)
+    groups = merge_variants(mentions)
     extra = _link_acronyms(text, mentions, groups)
     aliases = load_aliases()
     canonical = [""] * len(mentions)

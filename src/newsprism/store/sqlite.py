@@ -17,9 +17,10 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from newsprism.annotate.names import NameKey, apply_names, article_names, names_to_look_up, store_names
 from newsprism.errors import StoreError
 from newsprism.extract.text import normalise
-from newsprism.model import ARTICLE_FIELDS, Article, Layer, RawRecord
+from newsprism.model import ARTICLE_FIELDS, Article, Layer, RawRecord, Span
 
 _JSON_FIELDS = ("authors", "tags", "credits", "extraction")
 _MIGRATION_NAME = re.compile(r"^(\d{4})_\w+\.sql$")
@@ -104,19 +105,65 @@ class Store:
         return True
 
     def put_layer(self, article_id: str, layer: Layer) -> None:
+        if layer.name == "entities":
+            self._count_names(article_id, -1)
         spans = json.dumps([s.__dict__ for s in layer.spans], ensure_ascii=False)
         self.db.execute(
             "INSERT OR REPLACE INTO layers(article_id, name, component, version, spans) VALUES (?, ?, ?, ?, ?)",
             (article_id, layer.name, layer.component, layer.version, spans),
         )
+        if layer.name == "entities":
+            self._count_names(article_id, +1)
+
+    def _count_names(self, article_id: str, step: int) -> None:
+        """Add ``step`` to the article counts of the names in the stored entities layer of the article."""
+        row = self.db.execute(
+            "SELECT spans FROM layers WHERE article_id = ? AND name = 'entities'", (article_id,)
+        ).fetchone()
+        if row is None:
+            return
+        layer = Layer("entities", "", "", [Span(**span) for span in json.loads(row["spans"])])
+        self.db.executemany(
+            "INSERT INTO entity_names(name, label, articles) VALUES (?, ?, ?)"
+            " ON CONFLICT(name, label) DO UPDATE SET articles = articles + excluded.articles",
+            [(name, label, step) for name, label in sorted(article_names(layer))],
+        )
+
+    def refresh_names(self) -> int:
+        """Recompute the store-wide canonical names from the counts; returns how many names read differently."""
+        counts = {(r["name"], r["label"]): r["articles"] for r in self.db.execute("SELECT * FROM entity_names")}
+        mapping = store_names(counts)
+        self.db.execute("UPDATE entity_names SET canonical = NULL, canonical_label = NULL")
+        self.db.executemany(
+            "UPDATE entity_names SET canonical = ?, canonical_label = ? WHERE name = ? AND label = ?",
+            [(name, label, *key) for key, (name, label) in mapping.items()],
+        )
+        self.db.execute("DELETE FROM entity_names WHERE articles <= 0")
+        return len(mapping)
+
+    def names_mapping(self, names: set[str]) -> dict[NameKey, NameKey]:
+        """The store-wide (name, label) of those ``names`` that read differently in this store."""
+        mapping: dict[NameKey, NameKey] = {}
+        ordered = sorted(names)
+        for at in range(0, len(ordered), 500):  # SQLite caps the number of parameters of one query
+            chunk = ordered[at:at + 500]
+            rows = self.db.execute(
+                "SELECT name, label, canonical, canonical_label FROM entity_names"
+                f" WHERE canonical IS NOT NULL AND name IN ({', '.join('?' * len(chunk))})",
+                chunk,
+            )
+            mapping.update({(r["name"], r["label"]): (r["canonical"], r["canonical_label"]) for r in rows})
+        return mapping
 
     def add_failure(self, source: str, reason: str) -> None:
         self.db.execute("INSERT OR IGNORE INTO failures(source, reason) VALUES (?, ?)", (source, reason))
 
     def replace_articles_of_raw(self, raw_id: str, articles: list[Article]) -> None:
         """Swap the articles made from one raw input for a new extraction of it."""
-        for (rowid,) in self.db.execute("SELECT rowid FROM articles WHERE raw_id = ?", (raw_id,)).fetchall():
+        rows = self.db.execute("SELECT rowid, id FROM articles WHERE raw_id = ?", (raw_id,)).fetchall()
+        for rowid, article_id in rows:
             self.db.execute("DELETE FROM articles_fts WHERE rowid = ?", (rowid,))
+            self._count_names(article_id, -1)
         self.db.execute("DELETE FROM articles WHERE raw_id = ?", (raw_id,))
         for article in articles:
             self.add_article(article, raw_id)
@@ -138,7 +185,9 @@ class Store:
                 meta=json.loads(row["meta"]),
             )
 
-    def article(self, article_id: str) -> Article | None:
+    def article(self, article_id: str, store_names: bool = True) -> Article | None:
+        """The article with its layers; with ``store_names``, entity and speaker names as the whole store
+        agrees on them (after ``refresh_names``), else as its own text gave them."""
         row = self.db.execute("SELECT * FROM articles WHERE id = ?", (article_id,)).fetchone()
         if row is None:
             return None
@@ -147,6 +196,8 @@ class Store:
             article.layers[layer_row["name"]] = Layer.from_dict(
                 {**dict(layer_row), "spans": json.loads(layer_row["spans"])}
             )
+        if store_names:
+            apply_names(article, self.names_mapping(names_to_look_up(article)))
         return article
 
     def articles(self) -> Iterator[Article]:
