@@ -213,9 +213,9 @@ def test_containment_index_agrees_with_comparing_every_pair():
     run_on = " ".join(body)
     lines = ["Menu", run_on, *body, "Paragraph 3 says", body[4], "x" * 90]
     inside, repeats = containment(lines)
-    assert inside == [any(t != o and t in o for o in lines if len(o) > 80) and len(t) > 40 for t in lines]
+    assert list(inside) == [any(t != o and t in o for o in lines if len(o) > 80) and len(t) > 40 for t in lines]
     brute = [sum(len(o) > 40 and o != t and o in t for o in lines) if len(t) > 80 else 0 for t in lines]
-    assert repeats == brute and repeats[1] == 13
+    assert list(repeats) == brute and repeats[1] == 13
 
 
 def test_corpus_html_pages_rendered_to_dumps_come_out_clean():

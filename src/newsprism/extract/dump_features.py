@@ -173,7 +173,14 @@ def _text_mass_before(texts: list[str]) -> list[float]:
     return list((np.cumsum(sizes) - sizes) / total) if total else [0.0] * len(texts)
 
 
-def containment(texts: list[str]) -> tuple[list[bool], list[int]]:
+def containment(texts: list[str]) -> tuple[tuple[bool, ...], tuple[int, ...]]:
+    """Per line: whether a longer line contains it, and how many lines a long line repeats; the
+    features and the extractor both ask, so the last dump's answer is kept."""
+    return _containment(tuple(texts))
+
+
+@lru_cache(maxsize=1)
+def _containment(texts: tuple[str, ...]) -> tuple[tuple[bool, ...], tuple[int, ...]]:
     """Per line: whether a longer line (over 80 characters) contains it, and, for such long lines, how
     many other lines (over 40 characters) they repeat: a run-on copy of the body repeats many.
 
@@ -196,7 +203,7 @@ def containment(texts: list[str]) -> tuple[list[bool], list[int]]:
             if texts[j] != text and text in texts[j]:
                 inside_other[i] = True
                 repeats[j] += 1
-    return inside_other, repeats
+    return tuple(inside_other), tuple(repeats)
 
 
 def _trigrams(tokens: list[str]) -> set[tuple[str, ...]]:

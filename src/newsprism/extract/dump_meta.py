@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 from newsprism.extract.attribution import SOURCE_LINE, caption_credit, is_credit_line
 from newsprism.extract.dates import date_credit, is_date_line, to_iso, visible_date
-from newsprism.extract.metadata import PageMetadata
+from newsprism.extract.metadata import NAME_SEPARATORS, PageMetadata
 
 _WORD = re.compile(r"\w+")
 LONG_TITLE_WORDS = 15  # longer metadata values that repeat are descriptions, not headlines
@@ -36,7 +36,6 @@ _BYLINE = re.compile(
 )
 _PERSON = re.compile(r"^(?:(?:Dr|Prof)\.\s+)?[A-ZÀ-Þ][\w'’.-]+(?:\s+[A-ZÀ-Þ][\w'’.-]+){1,3}$")
 _PERSON_START = re.compile(r"^(?:(?:Dr|Prof)\.\s+)?[A-ZÀ-Þ][\w'’.-]+(?:\s+[A-ZÀ-Þ][\w'’.-]+){1,3}")
-_NAME_SPLIT = re.compile(r"\s*(?:,|;|&|\band\b|\bund\b|\bet\b|\by\b|\bi\b|\be\b)\s*")
 _TICKER = re.compile(r"^(breaking( news)?|live|update|eilmeldung|just in)\b", re.IGNORECASE)
 _PHONE = re.compile(r"^\+?[\d ()/.-]{7,}$")
 _TITLE_SEPARATOR = re.compile(r"\s+[|\-–—·•]\s+|:\s+")
@@ -316,7 +315,7 @@ def _authors(texts: list[str], title: str | None, start: int, end: int, outlet: 
 def _byline_names(names: str) -> list[str]:
     """Leading person names of a byline; stops at the first part that is not a name."""
     found = []
-    for position, part in enumerate(_NAME_SPLIT.split(names)):
+    for position, part in enumerate(NAME_SEPARATORS.split(names)):
         match = _PERSON.match(part) if position else _PERSON_START.match(part)
         if not match:
             break

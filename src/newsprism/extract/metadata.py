@@ -64,7 +64,8 @@ _TITLE_SEPARATORS = re.compile(r"\s+(?:[-|–—:•·»«/]|::|\|\|)\s+")
 _JSON_COMMENTS = re.compile(r"^\s*(?:<!--|//<!\[CDATA\[|<!\[CDATA\[)|(?:-->|//\]\]>|\]\]>)\s*$")
 _TRAILING_COMMA = re.compile(r",(\s*[}\]])")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-_NAME_SEPARATORS = re.compile(r"\s*(?:[,;&/|]|\s(?:and|und|et|y|i|и)\s)\s*", re.IGNORECASE)
+# Between the names of one byline, in the languages of the corpora ("A, B and C", "A und B", "A e B").
+NAME_SEPARATORS = re.compile(r"\s*(?:[,;&/|]|\s(?:and|und|et|y|i|e|и)\s)\s*", re.IGNORECASE)
 _BYLINE_PREFIX = re.compile(
     r"^(?:(?:written|posted|text|reported|edited)\s+)?(?:by|von|par|por|di|door|autor(?:in)?:?|author:?"
     r"|text:?|from)\s+",
@@ -329,7 +330,7 @@ def clean_names(byline: str) -> list[str]:
         return []
     byline = _BYLINE_LEAD.sub("", _EMAIL.sub(" ", byline))
     names = []
-    for part in _NAME_SEPARATORS.split(byline):
+    for part in NAME_SEPARATORS.split(byline):
         name, roles = _ROLE.subn("", _BYLINE_PREFIX.sub("", part.strip()))
         if roles and len(name.split()) < 2:
             continue
