@@ -2,7 +2,9 @@
 
 Each rule is one linear regex (no nested quantifiers, inputs are hostile) and a resolver that
 turns the match into a TIMEX3 type and value, anchored on the document creation time (DCT).
-Overlapping candidates are settled longest-first. Without a DCT, relative values keep ``X``
+Overlapping candidates are settled longest-first. Bare weekdays, months and seasons take their
+direction from the governing verb's tense in the shared spaCy parse; "that year", "the next day"
+follow the latest date the story named before them. Without a DCT, relative values keep ``X``
 placeholders (``XXXX-02-24``) as TIMEX3 does.
 """
 
@@ -11,16 +13,22 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 from dateutil.relativedelta import relativedelta
 
+from newsprism.annotate.nlp import parse
 from newsprism.annotate.registry import component
 from newsprism.extract.dates import MONTHS
 
+if TYPE_CHECKING:
+    from spacy.tokens import Token
+
 MAX_TEXT_CHARS = 2_000_000
-VERSION = "0.1"
+MAX_TENSE_PARSE_CHARS = 100_000  # longer texts fall back to cue words: a news article is far shorter
+VERSION = "0.2"
 
 
 @dataclass(frozen=True)
@@ -47,7 +55,20 @@ class Context:
     end: int
 
     def tense(self) -> str:
-        """'future' or 'past' from simple cues in the clause around the match; news defaults to past."""
+        """'future', 'present' or 'past': a preposition just before the match ("until", "since") decides
+        first, then the governing verb's tense in the shared parse (cue words for texts too long to parse);
+        news defaults to past."""
+        left = self.text[max(0, self.start - 25):self.start].lower()
+        if _STRONG_FUTURE_CUES.search(left):
+            return "future"
+        if left.endswith(("since ", "after ")):
+            return "past"
+        if len(self.text) > MAX_TENSE_PARSE_CHARS:
+            return self.cue_tense()
+        return _parsed_tense(self.text, self.start, self.end) or "past"
+
+    def cue_tense(self) -> str:
+        """'future' or 'past' from cue words near the match, for texts too long to parse."""
         window_start = max(0, self.start - 50)
         left = self.text[max(window_start, self.text.rfind(".", window_start, self.start) + 1):self.start]
         right = self.text[self.end:self.end + 30].split(".")[0]
@@ -55,6 +76,46 @@ class Context:
         if _FUTURE_CUES.search(window):
             return "future"
         return "past"
+
+
+def _parsed_tense(text: str, start: int, end: int) -> str | None:
+    """The tense of the verb governing text[start:end] in the shared spaCy parse, None without one."""
+    span = parse(text).char_span(start, end, alignment_mode="expand")
+    if span is None or span.root.dep_ == "poss":  # "Monday's vote": no verb speaks of the day
+        return None
+    verb = _governing_verb(span.root)
+    return _verb_tense(verb, depth=3) if verb is not None else None
+
+
+def _governing_verb(token: Token) -> Token | None:
+    """The nearest verb above the token, within three steps ("met on Monday"); farther ones govern other things."""
+    for _ in range(4):
+        if token.pos_ in ("VERB", "AUX"):
+            return token
+        if token.head is token:
+            return None
+        token = token.head
+    return None
+
+
+def _verb_tense(verb: Token, depth: int) -> str | None:
+    """Modals and "to"-infinitives under verbs of planning point ahead; past forms and perfects back."""
+    auxes = [child for child in verb.children if child.dep_ in ("aux", "auxpass")]
+    if any(aux.lower_ in _FUTURE_MODALS for aux in auxes):
+        return "future"
+    if verb.tag_ == "VBD" or any(aux.tag_ == "VBD" or aux.lemma_ == "have" for aux in auxes):
+        return "past"
+    if verb.tag_ == "VBN" and not auxes:
+        return "past"
+    infinitive = any(aux.tag_ == "TO" for aux in auxes)
+    if (infinitive or (verb.tag_ == "VBG" and not auxes)) and verb.head is not verb:
+        if verb.head.lemma_ in _PLANNING_VERBS:
+            return "future"
+        head = _governing_verb(verb.head)
+        return _verb_tense(head, depth - 1) if head is not None and depth else None
+    if verb.tag_ in ("VBZ", "VBP") or any(aux.tag_ in ("VBZ", "VBP") for aux in auxes):
+        return "present"
+    return None
 
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -71,6 +132,7 @@ UNITS = {
     "month": ("", "M"), "quarter": ("", "Q"), "year": ("", "Y"), "decade": ("", "DE"), "century": ("", "CE"),
 }
 SEASONS = {"spring": "SP", "summer": "SU", "fall": "FA", "autumn": "FA", "winter": "WI"}
+SEASON_START = {"SP": 3, "SU": 6, "FA": 9, "WI": 12}
 PARTS_OF_DAY = {"morning": "MO", "afternoon": "AF", "evening": "EV", "night": "NI", "tonight": "NI"}
 ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "1st": 1, "2nd": 2, "3rd": 3, "4th": 4}
 SETS = {"daily": "P1D", "weekly": "P1W", "monthly": "P1M", "annually": "P1Y", "yearly": "P1Y", "hourly": "PT1H",
@@ -78,8 +140,20 @@ SETS = {"daily": "P1D", "weekly": "P1W", "monthly": "P1M", "annually": "P1Y", "y
 REFS = {"now": "PRESENT_REF", "currently": "PRESENT_REF", "current": "PRESENT_REF", "nowadays": "PRESENT_REF",
         "at present": "PRESENT_REF", "the present": "PRESENT_REF", "recently": "PAST_REF", "lately": "PAST_REF",
         "the past": "PAST_REF", "formerly": "PAST_REF", "the future": "FUTURE_REF",
+        "these days": "PRESENT_REF", "the near term": "FUTURE_REF", "the short term": "FUTURE_REF",
         "future": "FUTURE_REF"}
 
+_FUTURE_MODALS = frozenset({"will", "'ll", "shall", "would", "wo", "can", "may", "might", "must", "should"})
+_PLANNING_VERBS = frozenset({"set", "due", "expect", "schedule", "plan", "go", "intend", "hope", "want", "ready",
+                             "likely", "about", "prepare", "aim", "seek", "promise", "vow", "threaten", "agree",
+                             "suppose", "agreement", "offer", "bid", "deadline"})
+_STRONG_FUTURE_CUES = re.compile(
+    r"\b(?:until|till|through|payable|due|expected|scheduled|upcoming|coming|next|starting)\b[^.]*$")
+_FISCAL_SPAN = re.compile(r"\s+(?:ended|ending|to|through|that)\b", re.I)
+_YEAR_PREPOSITION = re.compile(r"\b(?:in|by|until|since)\s+$", re.I)
+_ANAPHORIC = re.compile(r"(?:(?:later|earlier)\s+)?that\s+(?P<unit>year|month|day)|"
+                        r"the\s+(?P<rel>next|following|previous)\s+(?P<unit2>day|morning|month|year)", re.I)
+_CALENDAR_VALUE = re.compile(r"\d{4}(?:-\d\d(?:-\d\d)?)?(?:T|$)")
 _FUTURE_CUES = re.compile(
     r"(?:\b(?:will|shall|is to|are to|going to|next|coming|scheduled|upcoming|until|through)\b|'ll\b)"
 )
@@ -100,6 +174,10 @@ _RELWORD = r"(?:last|this|next|coming|past|previous|current|following)"
 _ZONE = r"(?:\s+(?:GMT|UTC|[ECMP][SD]T|BST|CES?T|EES?T|MSK)\b)?"
 _MODIFIER = r"(?:(?:early|late|mid|the end of|the beginning of|the start of|the middle of)[\s-]+)?"
 _EDGE = r"(?<![\w.])"
+_TENS = r"(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)"
+_ONES = r"(?:one|two|three|four|five|six|seven|eight|nine)"
+_SPELLED_YEAR = rf"(?:nineteen[\s-]+{_TENS}(?:[\s-]{_ONES})?|two\s+thousand(?:\s+and\s+{_ONES})?)"
+_SPELLED_DECADE = r"(?:twenties|thirties|forties|fifties|sixties|seventies|eighties|nineties)"
 
 Resolver = Callable[[re.Match[str], Context], "tuple[str, str] | None"]
 
@@ -129,12 +207,16 @@ def _fmt_number(n: float) -> str:
 
 
 def _year_for_month(month: int, ctx: Context) -> str:
-    """A month without a year: the nearest one to the DCT, or the next one when the tense is future."""
+    """A month without a year: the latest one up to the DCT in the past tense, the next one in the future
+    tense, else the nearest one."""
     if not ctx.dct:
         return "XXXX"
     year = ctx.dct.year
-    if ctx.tense() == "future":
+    tense = ctx.tense()
+    if tense == "future":
         return str(year + 1 if month < ctx.dct.month else year)
+    if tense == "past":  # a month just after the DCT is still this year's ("extended to Nov. 16")
+        return str(year - 1 if month > ctx.dct.month + 1 else year)
     if month - ctx.dct.month > 6:
         return str(year - 1)
     return str(year + 1 if ctx.dct.month - month > 6 else year)
@@ -202,6 +284,31 @@ def _resolve_year_period(m: re.Match[str], ctx: Context) -> tuple[str, str] | No
     return "DATE", m["year"]
 
 
+def _spelled_year(phrase: str) -> int:
+    """ "nineteen ninety-four" -> 1994, "two thousand and one" -> 2001: how broadcast transcripts write years."""
+    words = phrase.lower().replace("-", " ").replace(" and ", " ").split()
+    if words[0] == "nineteen":
+        return 1900 + int(_number(" ".join(words[1:])) or 0)
+    return 2000 + int(_number(" ".join(words[2:])) or 0)
+
+
+def _written_year(token: str) -> str:
+    return token if token.isdigit() else str(_spelled_year(token))
+
+
+def _resolve_spelled_year(m: re.Match[str], ctx: Context) -> tuple[str, str] | None:
+    """ "two thousand" is a year only as "the year two thousand" or after "in", "by", "until", "since"."""
+    is_year_context = m["the"] or _YEAR_PREPOSITION.search(ctx.text, max(0, ctx.start - 7), ctx.start)
+    if m["spelled"].lower().startswith("two") and not is_year_context:
+        return None
+    return "DATE", str(_spelled_year(m["spelled"]))
+
+
+def _resolve_spelled_decade(m: re.Match[str], ctx: Context) -> tuple[str, str] | None:
+    tens = NUMBERS[m["decade"].lower().removesuffix("ies") + "y"]
+    return "DATE", f"19{tens // 10}"
+
+
 def _resolve_decade(m: re.Match[str], ctx: Context) -> tuple[str, str] | None:
     digits = m["decade"]
     if len(digits) == 2:
@@ -234,13 +341,16 @@ def _resolve_quarter(m: re.Match[str], ctx: Context) -> tuple[str, str] | None:
 
 def _resolve_half(m: re.Match[str], ctx: Context) -> tuple[str, str] | None:
     year = m["year"] or _shift_year(ctx, 0)
-    return "DATE", f"{year}-H{1 if m['ord'].lower() == 'first' else 2}"
+    return "DATE", f"{year}-H{1 if m['ord'].lower() == 'first' else 2}"  # second, last
 
 
 def _resolve_season(m: re.Match[str], ctx: Context) -> tuple[str, str] | None:
+    """A season named in the past tense that has not begun by the DCT is last year's ("since the autumn")."""
     season = SEASONS[m["season"].lower()]
     rel = (m["rel"] or "").lower()
-    year = m["year"] or _shift_year(ctx, {"last": -1, "next": 1}.get(rel, 0))
+    year = _written_year(m["year"]) if m["year"] else _shift_year(ctx, {"last": -1, "next": 1}.get(rel, 0))
+    if not (m["year"] or rel) and ctx.dct and SEASON_START[season] > ctx.dct.month and ctx.tense() == "past":
+        year = str(ctx.dct.year - 1)
     return "DATE", f"{year}-{season}"
 
 
@@ -262,7 +372,7 @@ def _weekday_date(weekday: str, rel: str, ctx: Context) -> str:
     if not ctx.dct:
         return f"XXXX-WXX-{target + 1}"
     directions = {"last": "past", "next": "future", "coming": "future", "this coming": "future"}
-    direction = directions.get(rel) or ctx.tense()
+    direction = directions.get(rel) or ("future" if ctx.tense() == "present" else ctx.tense())
     delta = target - ctx.dct.weekday()
     if direction == "future":
         delta = delta if delta >= (1 if rel else 0) else delta + 7
@@ -320,16 +430,17 @@ def _resolve_ago(m: re.Match[str], ctx: Context) -> tuple[str, str] | None:
         return "DATE", f"{shifted.year}-{shifted.month:02d}"
     if unit == "year":
         return "DATE", _quarter_or_year(ctx, n)
-    if unit == "decade":
-        return "DATE", str(ctx.dct.year + 10 * n)[:3]
+    if unit == "decade":  # "a decade ago": the year, as "ten years ago"
+        return "DATE", str(ctx.dct.year + 10 * n)
     return None
 
 
 def _quarter_or_year(ctx: Context, years: int) -> str:
-    """A year back; in a sentence about a quarter, the same quarter of that year (financial news)."""
+    """A year back; in a sentence about a quarter, or as "the year-ago period" of an earnings report, the same
+    quarter of that year (financial news)."""
     assert ctx.dct
     sentence = ctx.text[max(0, ctx.start - 150):ctx.end + 100].lower()
-    if "quarter" in sentence:
+    if "quarter" in sentence or ctx.text[ctx.start:ctx.end].lower().endswith("period"):
         return f"{(ctx.dct - relativedelta(months=3)).year + years}-Q{_latest_quarter(ctx.dct)}"
     return str(ctx.dct.year + years)
 
@@ -366,6 +477,10 @@ def _resolve_duration(m: re.Match[str], ctx: Context) -> tuple[str, str] | None:
     if not m["num"] and not plural:
         if not m.group().lower().startswith("the ") or m["unit"].lower() not in ("year", "week", "month"):
             return None
+        if unit == "year" and ctx.dct and not _FISCAL_SPAN.match(ctx.text, ctx.end):
+            return "DATE", str(ctx.dct.year)  # "by the end of the year", "for the full year"
+        if unit == "week" and ctx.dct:
+            return "DATE", _iso_week(ctx.dct)  # "during the week": the current one
         return "DURATION", _duration_value("1", m["unit"])
     value = _duration_value(m["num"] or "", m["unit"])
     return ("DURATION", value) if value else None
@@ -401,7 +516,35 @@ def _resolve_noon(m: re.Match[str], ctx: Context) -> tuple[str, str] | None:
     return "TIME", f"{_day(ctx.dct)}T{'12:00' if m['word'].lower() == 'noon' else '24:00'}"
 
 
+def _narrative_value(anchor: str, unit: str, step: int) -> str | None:
+    """``anchor`` (YYYY[-MM[-DD]]) moved by ``step`` units, None when it is coarser than the unit."""
+    parts = [int(p) for p in anchor.split("-")]
+    if unit == "year":
+        return str(parts[0] + step)
+    if unit == "month" and len(parts) >= 2:
+        moved = date(parts[0], parts[1], 1) + relativedelta(months=step)
+        return f"{moved.year}-{moved.month:02d}"
+    if unit in ("day", "morning") and len(parts) == 3:
+        moved = date(*parts) + timedelta(days=step)
+        return moved.isoformat() + ("TMO" if unit == "morning" else "")
+    return None
+
+
+def _anaphor_value(m: re.Match[str], anchor: str) -> str | None:
+    step = {"next": 1, "following": 1, "previous": -1}.get((m["rel"] or "").lower(), 0)
+    return _narrative_value(anchor, (m["unit"] or m["unit2"]).lower(), step)
+
+
+def _resolve_anaphor(m: re.Match[str], ctx: Context) -> tuple[str, str] | None:
+    """Anchored on the DCT here; _anchor_to_narrative moves it to the story's date when there is one."""
+    unit = (m["unit"] or m["unit2"]).lower()
+    value = _anaphor_value(m, ctx.dct.isoformat()) if ctx.dct else None
+    placeholder = {"year": "XXXX", "month": "XXXX-XX"}.get(unit, "XXXX-XX-XX")
+    return ("TIME" if unit == "morning" else "DATE"), value or placeholder
+
+
 RULES: list[tuple[re.Pattern[str], Resolver]] = [
+    (re.compile(rf"\b(?:{_ANAPHORIC.pattern})\b", re.I), _resolve_anaphor),
     (re.compile(rf"{_EDGE}(?:{_WEEKDAY},?\s+)?{_MODIFIER}(?P<month>{_MONTH})\s+(?P<day>{_DAYNUM})\b"
                 rf"(?:,?\s+(?P<year>{_YEAR})\b)?", re.I), _resolve_full_date),
     (re.compile(rf"{_EDGE}(?:{_WEEKDAY},?\s+)?(?:the\s+)?(?P<day>{_DAYNUM})\s+(?:of\s+)?(?P<month>{_MONTH})"
@@ -416,27 +559,34 @@ RULES: list[tuple[re.Pattern[str], Resolver]] = [
                 r"september|october|november|december|jan\.|feb\.|aug\.|sept?\.|oct\.|"
                 r"nov\.|dec\.)(?![\w])", re.I), _resolve_bare_month),
     (re.compile(r"(?:\b(?:(?P<rel>last|next|this)\s+|(?:early|late|mid)[\s-])|(?<=\bin\s)|(?<=\bsince\s)|"
-                r"(?<=\buntil\s)|(?<=\bby\s))(?P<month>march|may)\b", re.I), _resolve_bare_month),
+                r"(?<=\buntil\s)|(?<=\bby\s)|\bthe (?:end|beginning|start|middle) of\s+)"
+                r"(?P<month>march|may)\b", re.I), _resolve_bare_month),
     (re.compile(rf"(?:\b(?:the\s+)?(?:(?:fiscal|calendar|early|late|mid|the end of|the beginning of)[\s-]+))?"
                 rf"(?<![\w$.,])(?P<year>{_YEAR})(?![\w%$]|[.,]\d|\s*(?:%|percent|shares|people|troops))", re.I),
      _resolve_year),
     (re.compile(rf"\bthe\s+(?P<year>{_YEAR})\s+(?:(?P<ord>first|second|third|fourth)\s+)?(?:period|quarter)\b",
                 re.I), _resolve_year_period),
+    (re.compile(rf"\b(?P<the>the\s+year\s+)?(?P<spelled>{_SPELLED_YEAR})\b", re.I), _resolve_spelled_year),
+    (re.compile(rf"\bthe\s+(?:(?:early|late|mid)[\s-]+)?(?P<decade>{_SPELLED_DECADE})\b", re.I),
+     _resolve_spelled_decade),
     (re.compile(r"\b(?:the\s+)?(?:(?:early|late|mid)[\s-]+)?(?:'|\b)(?P<decade>\d{3}0|\d0)'?s\b", re.I),
      _resolve_decade),
     (re.compile(rf"\b(?:(?P<yrel>this|last|next) year's\s+|the\s+)?"
                 rf"(?:(?:fiscal|calendar|latest|(?P<rel>current|past|last|recent|same))[\s-]+)?"
                 rf"(?:(?:fiscal|calendar)\s+)?(?:(?P<ord>first|second|third|fourth|1st|2nd|3rd|4th)[\s-]+)?"
                 rf"quarter\b(?!s|ly)(?:\s+of\s+(?P<year>{_YEAR}))?", re.I), _resolve_quarter),
-    (re.compile(rf"\b(?:the\s+)?(?P<ord>first|second)\s+half(?:\s+of\s+(?P<year>{_YEAR}))?\b", re.I),
+    (re.compile(rf"\b(?:the\s+)?(?P<ord>first|second|last)\s+half(?:\s+of\s+(?P<year>{_YEAR}))?\b", re.I),
      _resolve_half),
     (re.compile(rf"(?:\b(?:(?P<rel>this|last|next)\s+|(?:early|late|mid)[\s-]+|the\s+)|(?<=\bin\s)|(?<=\bby\s))"
-                rf"(?P<season>spring|summer|fall|autumn|winter)(?:\s+(?:of\s+)?(?P<year>{_YEAR}))?\b", re.I),
+                rf"(?P<season>spring|summer|fall|autumn|winter)(?:\s+(?:of\s+)?(?P<year>{_YEAR}|{_SPELLED_YEAR}))?\b",
+                re.I),
      _resolve_season),
     (re.compile(rf"\b(?:(?:early|late)\s+)?(?P<word>today|yesterday|tomorrow|tonight|last night)"
                 rf"(?:\s+(?P<part>{_PART}))?\b(?!'s)", re.I),
      _resolve_deictic_day),
     (re.compile(rf"\bthis\s+(?P<part>{_PART})\b", re.I), _resolve_this_part),
+    (re.compile(r"(?:(?<=\bin\s)|(?<=\bby\s)|(?<=\bduring\s)|(?<=\bsince\s))the\s+(?:(?:early|late)\s+)?"
+                r"(?P<part>morning|afternoon|evening)\b", re.I), _resolve_this_part),
     (re.compile(rf"\b(?:(?:early|late)\s+)?(?:(?P<rel>last|next|this|coming|this coming)\s+)?"
                 rf"(?P<weekday>{_WEEKDAY})(?:\s+(?P<part>{_PART}))?\b", re.I), _resolve_weekday),
     (re.compile(rf"\b(?:(?:earlier|later|early|late)\s+)?(?:the\s+)?(?P<rel>{_RELWORD})\s+(?:fiscal\s+)?"
@@ -453,7 +603,8 @@ RULES: list[tuple[re.Pattern[str], Resolver]] = [
                 r"(?P<adverb>daily|weekly|monthly|annually|yearly|hourly|nightly))\b", re.I),
      _resolve_set),
     (re.compile(r"\b(?:right\s+)?(?P<ref>now|currently|current|nowadays|at\s+present|the\s+present|recently|"
-                r"lately|the\s+past|formerly|the\s+future)\b(?![-'])", re.I), _resolve_ref),
+                r"lately|the\s+past|formerly|the\s+future|these\s+days|"
+                r"the\s+near\s+term|the\s+short\s+term)\b(?![-'])", re.I), _resolve_ref),
     (re.compile(r"\b(?:(?:around|about|at about|shortly after|shortly before|before|after)\s+)?"
                 r"(?P<hour>[01]?\d|2[0-3])(?:(?::(?P<minute>[0-5]\d))?\s*(?P<meridian>[ap]\.m\.|[ap]m\b)|"
                 rf":(?P<minute24>[0-5]\d)\b(?=\s+(?:GMT|UTC|[ECMP][SD]T|BST|CES?T|EES?T|MSK)\b)){_ZONE}"
@@ -503,10 +654,24 @@ def _longest_first(candidates: list[Timex]) -> list[Timex]:
     return kept
 
 
+def _anchor_to_narrative(timexes: list[Timex]) -> list[Timex]:
+    """ "That year", "the next day" follow the story's latest date before them, not the DCT."""
+    anchor = None
+    resolved = []
+    for timex in timexes:
+        m = _ANAPHORIC.fullmatch(timex.text)
+        if m and anchor:
+            timex = replace(timex, value=_anaphor_value(m, anchor) or timex.value)
+        elif _CALENDAR_VALUE.match(timex.value):
+            anchor = timex.value[:10]
+        resolved.append(timex)
+    return resolved
+
+
 def find_timexes(text: str, dct: str | None) -> list[Timex]:
     """TIMEX3-style time expressions of ``text``, relative ones resolved against ``dct`` (YYYY-MM-DD...)."""
     text = text[:MAX_TEXT_CHARS]
-    return _longest_first(_candidates(text, _parse_dct(dct)))
+    return _anchor_to_narrative(_longest_first(_candidates(text, _parse_dct(dct))))
 
 
 @component("timex", version=VERSION)
