@@ -159,3 +159,30 @@ def test_acronym_speaker_resolves_to_the_organisation_named_earlier() -> None:
             "The SSD said that the cook had been careless with the soup.")
     assert brief(only(text)) == ("the cook had been careless with the soup", "indirect", "said", "The SSD",
                                  "State Security Directorate")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The harbour master Oskar Lindqvist said at the pier:\n\n“We planted four hundred trees this spring.”",
+         ("We planted four hundred trees this spring.", "said", "The harbour master Oskar Lindqvist")),
+        ("The ferry will run again on Monday, according to the harbour office.",
+         ("The ferry will run again on Monday", "according to", "the harbour office")),
+        ("The mayor promised to rebuild the old stone bridge before winter.",
+         ("to rebuild the old stone bridge before winter", "promised", "The mayor")),
+        ("The rains, the farmer added, came late this year but were generous.",
+         ("came late this year but were generous", "added", "the farmer")),
+        ("The ferry schedule was announced by the harbour office on Friday morning.", None),
+        ("''The frost took a third of the trees,'' Oskar Lindqvist said.",
+         ("The frost took a third of the trees", "said", "Oskar Lindqvist")),
+    ],
+)
+def test_colon_trailing_according_to_objects_parentheticals_and_double_apostrophes(text: str, expected: tuple) -> None:
+    quotes = quotes_layer(text, None)
+    got = [(q["text"], (q["cue"] or {}).get("text"), (q["speaker"] or {}).get("text")) for q in quotes]
+    assert got == ([expected] if expected else [])
+
+
+def test_passive_cue_without_agent_has_no_speaker() -> None:
+    quote = only("The council was told that the library would close in March.")
+    assert (quote["cue"]["text"], quote["speaker"]) == ("told", None)

@@ -225,6 +225,21 @@ def bench_timex(data: Path | None, split: str | None) -> None:
         click.echo(timex_bench.format_table(timex_bench.run(data, name)))
 
 
+@bench.command("quotes")
+@click.option("--data", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="PolNeAR folder  [default: ../shared/data/quotes beside the checkout]")
+@click.option("--split", type=click.Choice(["train", "dev"]), default="dev", show_default=True)
+@click.option("--limit", type=click.IntRange(1), default=None, help="Only the first N articles of the split.")
+def bench_quotes(data: Path | None, split: str, limit: int | None) -> None:
+    """Quote figures on PolNeAR: content exact and >=30%-overlap P/R/F1, cue/source token F1, speaker accuracy."""
+    from newsprism.bench import quotes as quotes_bench
+
+    data = data or quotes_bench.DEFAULT_DATA_DIR
+    if not (data / split / "attributions").is_dir():
+        raise click.UsageError(f"{data}: no PolNeAR {split} split (pass --data DIR)")
+    click.echo(quotes_bench.format_table(quotes_bench.run(data, split, limit)))
+
+
 @bench.command("annotate")
 @click.option("--corpus", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Sample corpus folder  [default: the bundled corpus/]")

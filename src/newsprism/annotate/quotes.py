@@ -1,9 +1,12 @@
 """Quotes with their cue, speaker mention and resolved speaker, from the shared spaCy parse.
 
-Direct quotes come from a linear scan for paired quotation marks; indirect ones from the clausal
-complement of a reporting verb ("X said (that) CLAUSE", "CLAUSE, X said", "according to X, CLAUSE");
-an indirect clause holding a quoted fragment is a mixed quote. The speaker is the subject of the
-cue (or the object of "according to"), resolved to a name: pronouns to the previous speaker or the
+Direct quotes come from a linear scan for paired quotation marks (also the ''X'' of some newspapers);
+indirect ones from the clausal complement of a reporting verb ("X said (that) CLAUSE", "CLAUSE, X said",
+"The risk, X said, is ...", "according to X, CLAUSE", "CLAUSE, according to X") or, without a clause,
+from its object ("announced a new program", "promised to veto it"); an indirect clause holding a quoted
+fragment is a mixed quote. A cueless quote opening the paragraph after an attributed one continues it.
+The speaker is the subject of the cue (the agent of a passive, none for a passive without one, the
+object of "according to"), resolved to a name: pronouns to the previous speaker or the
 nearest person, bare titles ("the spokeswoman") to the last person introduced with that title,
 surnames to the full name given earlier, organisations kept as organisations.
 """
@@ -22,10 +25,13 @@ from newsprism.annotate.registry import component
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
 
-VERSION = "0.1"
+VERSION = "0.2"
 MAX_QUOTE_CHARS = 3000  # an opening mark left unclosed for longer than this is a stray mark
 MIN_UNCUED_WORDS = 4  # shorter quoted strings without a cue are scare quotes, not quotes
 MAX_CLAUSE_TOKENS = 200  # longer "clauses" are parser failures on run-on or hostile text
+CONTINUATION_CHARS = 200  # a cueless quote this close after an attributed one continues it
+NOUN_BEFORE_TOKENS = 8  # how far before a subjectless cue its speaker may stand
+SUBJECT_HOPS = 3  # how far up the tree a participle cue looks for the subject it shares
 WINDOW_TOKENS = 60  # how far from a quote its cue may be, in tokens, within its sentences
 _BIG = 1 << 62  # sorts after any offset in a (start, end) bisection key
 
@@ -37,8 +43,10 @@ CUE_LEMMAS = frozenset({
     "estimate", "maintain", "reiterate", "shout", "testify", "threaten", "demand", "quip", "observe",
     "conclude", "continue", "answer", "post", "brand", "dismiss",
 })
-# Closing mark expected for each opening mark; the straight quote closes itself.
-PAIRS = {'"': '"', "“": "”", "„": "“”", "«": "»", "‹": "›", "‘": "’", "‚": "‘’"}
+# Closing marks accepted for each opening mark. Straight and curly double marks close each other (texts
+# mix them); two apostrophes or backticks are the double mark of some newspapers' typesetting (''X'').
+PAIRS = {'"': ('"', "”"), "“": ("”", '"'), "„": ("“", "”"), "«": ("»",), "‹": ("›",), "‘": ("’",),
+         "‚": ("‘", "’"), "''": ("''",), "``": ("''",)}
 PRONOUN_GENDER = {"he": "m", "him": "m", "she": "f", "her": "f", "they": "", "them": ""}
 TITLE_GENDER = {"spokeswoman": "f", "chairwoman": "f", "mrs": "f", "ms": "f", "mother": "f", "woman": "f",
                 "spokesman": "m", "chairman": "m", "mr": "m", "father": "m", "man": "m"}
@@ -110,15 +118,19 @@ def _is_apostrophe(text: str, i: int) -> bool:
     return (before.isalnum() and after.isalnum()) or (text[i] == "‘" and before.isalnum())
 
 
-def _opens(text: str, i: int) -> bool:
-    mark = text[i]
+def _mark_at(text: str, i: int) -> str:
+    """The quotation mark starting at ``i`` ('' and `` are one two-character mark), else the character."""
+    two = text[i:i + 2]
+    return two if two in ("''", "``") else text[i]
+
+
+def _opens(text: str, i: int, mark: str) -> bool:
     if mark in "‘‚":
         return not _is_apostrophe(text, i) and (i == 0 or not text[i - 1].isalnum())
     return mark in PAIRS
 
 
-def _closes(text: str, i: int, opener: str) -> bool:
-    mark = text[i]
+def _closes(text: str, i: int, mark: str, opener: str) -> bool:
     if mark not in PAIRS[opener]:
         return False
     return not (mark == "’" and _is_apostrophe(text, i))
@@ -132,15 +144,15 @@ def quoted_regions(text: str) -> list[tuple[int, int]]:
     regions = []
     opener, open_at, i = "", -1, 0
     while i < len(text):
-        char = text[i]
+        mark = _mark_at(text, i)
         if opener and (i - open_at > MAX_QUOTE_CHARS or text.startswith("\n\n", i)):
             opener = ""  # no rescan from the dropped mark: the scan stays linear
-        if opener and _closes(text, i, opener):
-            regions.append((open_at + 1, i))
+        if opener and _closes(text, i, mark, opener):
+            regions.append((open_at + len(opener), i))
             opener = ""
-        elif not opener and _opens(text, i):
-            opener, open_at = char, i
-        i += 1
+        elif not opener and _opens(text, i, mark):
+            opener, open_at = mark, i
+        i += len(mark)
     trimmed = (_trim(text, s, e) for s, e in regions)
     return [(s, e) for s, e in trimmed if s < e]
 
@@ -195,16 +207,27 @@ def _cue_span(token: Token) -> tuple[int, int]:
 
 
 def _subject(cue: Token) -> Token | None:
-    """The speaker head: nsubj of the cue, pobj of 'according to', or the subject of the verb a
-    participle cue hangs on ('..., saying ...')."""
+    """The speaker head: nsubj of the cue, the agent of a passive ('reported by X'; a passive without
+    one has no speaker), pobj of 'according to', or the subject of the verb a participle cue hangs on
+    ('..., saying ...', 'In asking ..., X noted')."""
     if cue.lower_ == "according":
         to = next(child for child in cue.children if child.lower_ == "to")
         return next((c for c in to.children if c.dep_ == "pobj"), None)
     for child in cue.children:
-        if child.dep_ in ("nsubj", "nsubjpass"):
+        if child.dep_ == "nsubj":
             return child
-    if cue.dep_ in ("advcl", "xcomp", "conj") and cue.head is not cue:
-        return next((c for c in cue.head.children if c.dep_ == "nsubj"), None)
+        if child.dep_ == "agent":
+            return next((c for c in child.children if c.dep_ == "pobj"), None)
+        if child.dep_ == "nsubjpass":
+            return None
+    token = cue
+    for _ in range(SUBJECT_HOPS):
+        if token.dep_ not in ("advcl", "xcomp", "conj", "pcomp", "prep") or token.head.i == token.i:
+            return None
+        token = token.head
+        subject = next((c for c in token.children if c.dep_ == "nsubj"), None)
+        if subject is not None:
+            return subject
     return None
 
 
@@ -439,19 +462,35 @@ def _find_cue(doc: Doc, starts: list[int], sents: list[int], start: int, end: in
               regions: list[tuple[int, int]]) -> Token | None:
     """The reporting verb nearest the quote, outside every quote, preferring one after it."""
     best, best_distance = None, 10**9
+    text = _text(doc)
+    closed = text[end - 1:end] == "." and text[end - 2:end] != ".."  # a full stop ends the sentence: no cue after
     for token in _window(doc, starts, sents, start, end):
-        if not _is_cue(token) or _inside(token.idx, regions):
+        if not _is_cue(token) or _inside(token.idx, regions) or (closed and token.idx >= end):
             continue
         distance = token.idx - end if token.idx >= end else (start - token.idx) + 5
         if distance < best_distance:
             best, best_distance = token, distance
-    return best
+    return best or _colon_cue(doc, starts, sents, start, regions)
+
+
+def _colon_cue(doc: Doc, starts: list[int], sents: list[int], start: int,
+               regions: list[tuple[int, int]]) -> Token | None:
+    """'Stated Stone:' or 'she said:' with the quote after a break: the nearest cue before the colon."""
+    text = _text(doc)
+    at = start - 1
+    while at > max(0, start - 12) and text[at] in " \n\"“«'`":
+        at -= 1
+    if text[at:at + 1] != ":":
+        return None
+    colon = _token_at(doc, starts, at)
+    first = max(_sentence(sents, len(doc), colon.i)[0], colon.i - WINDOW_TOKENS)
+    return next((t for t in reversed(doc[first:colon.i]) if _is_cue(t) and not _inside(t.idx, regions)), None)
 
 
 def _attribute(quote: Quote, cue: Token, regions: list[tuple[int, int]], mentions: Mentions,
                previous: Quote | None) -> None:
     quote.cue = _cue_span(cue)
-    head = _subject(cue)
+    head = _subject(cue) if _has_subject(cue) else _noun_before(cue, regions)
     if head is None or _inside(head.idx, regions):
         return
     quote.speaker = _speaker_extent(head, regions)
@@ -460,12 +499,30 @@ def _attribute(quote: Quote, cue: Token, regions: list[tuple[int, int]], mention
         bisect.insort(mentions.persons, (head.idx, quote.speaker_name))
 
 
+def _has_subject(cue: Token) -> bool:
+    """Does the parse give the cue a subject (or an agent, or a verb to borrow one from)?"""
+    return _subject(cue) is not None or any(c.dep_ == "nsubjpass" for c in cue.children) or cue.lower_ == "according"
+
+
+def _noun_before(cue: Token, regions: list[tuple[int, int]]) -> Token | None:
+    """A misparsed '“Q,” the senator said': the last noun or pronoun between the closing mark and the cue."""
+    for token in reversed(cue.doc[max(0, cue.i - NOUN_BEFORE_TOKENS):cue.i]):
+        if token.is_punct or _inside(token.idx, regions):
+            break
+        if token.pos_ in ("PROPN", "NOUN", "PRON") and token.dep_ != "poss":
+            return token
+    return None
+
+
 def _continues(text: str, previous: Quote | None, start: int) -> bool:
-    """A quote right after an attributed one in the same paragraph ('“A,” she said. “B.”') shares it."""
+    """A quote right after an attributed one ('“A,” she said. “B.”') shares it, also when it opens the
+    next paragraph (the convention for a quote running on over paragraphs)."""
     if previous is None or previous.speaker is None or previous.kind != "direct":
         return False
     gap = text[previous.end:start]
-    return "\n\n" not in gap and len(gap) <= 80
+    breaks = gap.count("\n\n")
+    opens_paragraph = breaks == 1 and not gap[gap.rfind("\n\n"):].strip(" \n\"“'`«")
+    return len(gap) <= CONTINUATION_CHARS and (breaks == 0 or opens_paragraph)
 
 
 def direct_quotes(doc: Doc, sents: list[int], regions: list[tuple[int, int]], mentions: Mentions) -> list[Quote]:
@@ -489,30 +546,48 @@ def direct_quotes(doc: Doc, sents: list[int], regions: list[tuple[int, int]], me
 
 
 def _clause_extent(cue: Token, clause: Token) -> tuple[int, int] | None:
-    """The clause without its 'that', the cue, the speaker and edge punctuation."""
+    """The clause without its 'that', the cue, the speaker and edge punctuation. A cue inside the
+    clause ('The risk, he said, is ...') splits it: the longer side is the quote."""
     if clause.right_edge.i - clause.left_edge.i > MAX_CLAUSE_TOKENS:
         return None
-    tokens = [t for t in clause.subtree if not (t.is_punct and t.text not in "\"“”’‘«»")]
-    while tokens and tokens[0].dep_ == "mark" and tokens[0].lower_ == "that":
-        tokens = tokens[1:]
-    if not tokens:
+    aside = set() if clause.head.i == cue.i else {t.i for t in cue.subtree}
+    tokens = [t for t in clause.subtree if t.i not in aside and not _is_edge_punct(t)]
+    sides = ([t for t in tokens if t.i < cue.i], [t for t in tokens if t.i > cue.i])
+    side = max(sides, key=lambda ts: ts[-1].idx + len(ts[-1]) - ts[0].idx if ts else 0)
+    while side and side[0].dep_ == "mark" and side[0].lower_ == "that":
+        side = side[1:]
+    if not side:
         return None
-    start, end = tokens[0].idx, tokens[-1].idx + len(tokens[-1])
-    if start <= cue.idx < end:
+    return side[0].idx, side[-1].idx + len(side[-1])
+
+
+def _object_extent(cue: Token) -> tuple[int, int] | None:
+    """What a cue without a clause reports: its object and infinitive ('announced a new program',
+    'asked her to call back', 'promised to veto it')."""
+    objects = [c for c in cue.children if c.dep_ in ("dobj", "xcomp") and c.i > cue.i]
+    if not objects or max(c.right_edge.i for c in objects) - objects[0].left_edge.i > MAX_CLAUSE_TOKENS:
         return None
-    return start, end
+    tokens = [t for c in objects for t in c.subtree if not _is_edge_punct(t)]
+    return (min(t.idx for t in tokens), max(t.idx + len(t) for t in tokens)) if tokens else None
 
 
 def _according_clause(cue: Token, sents: list[int]) -> tuple[int, int] | None:
-    """'According to X, CLAUSE.': the rest of the sentence after the phrase."""
+    """'According to X, CLAUSE.' gives the rest of the sentence; 'CLAUSE, according to X.' the part before."""
     start, end = _sentence(sents, len(cue.doc), cue.i)
-    if cue.i != start or end - start > MAX_CLAUSE_TOKENS:
+    if end - start > MAX_CLAUSE_TOKENS:
         return None
     phrase_end = cue.right_edge.i + 1
-    tokens = [t for t in cue.doc[start:end] if t.i >= phrase_end and not (t.is_punct and t.text not in "\"“”’‘«»")]
+    if cue.i == start:
+        tokens = [t for t in cue.doc[phrase_end:end] if not _is_edge_punct(t)]
+    else:
+        tokens = [t for t in cue.doc[start:cue.i] if not _is_edge_punct(t)]
     if len(tokens) < 3:
         return None
     return tokens[0].idx, tokens[-1].idx + len(tokens[-1])
+
+
+def _is_edge_punct(token: Token) -> bool:
+    return token.is_punct and token.text not in "\"“”’‘«»"
 
 
 def indirect_quotes(doc: Doc, sents: list[int], regions: list[tuple[int, int]], mentions: Mentions,
@@ -526,7 +601,11 @@ def indirect_quotes(doc: Doc, sents: list[int], regions: list[tuple[int, int]], 
             extent = _according_clause(cue, sents)
         else:
             clause = next((c for c in cue.children if c.dep_ == "ccomp"), None)
-            extent = _clause_extent(cue, clause) if clause is not None else None
+            if clause is None and cue.dep_ == "parataxis":
+                clause = cue.head  # 'The risk, he said, is ...' and 'CLAUSE, he said
+            extent = _clause_extent(cue, clause) if clause is not None else _object_extent(cue)
+        if extent is not None:
+            extent = _on_cue_line(_text(doc), extent, cue.idx)
         if extent is None or len(_text(doc)[extent[0]:extent[1]].split()) < 3:
             continue
         touching = _overlapping(regions, *extent)
@@ -536,8 +615,19 @@ def indirect_quotes(doc: Doc, sents: list[int], regions: list[tuple[int, int]], 
         previous = _previous(direct + found, extent[0])
         quote = Quote(*extent, "mixed" if inner else "indirect")
         _attribute(quote, cue, regions, mentions, previous)
-        found.append(quote)
+        if quote.speaker is None or not (quote.speaker[0] < quote.end and quote.start < quote.speaker[1]):
+            found.append(quote)  # a clause holding its own speaker is a misparse ('“Q,” X, head of Y, said')
     return found
+
+
+def _on_cue_line(text: str, extent: tuple[int, int], cue_at: int) -> tuple[int, int]:
+    """The part of a clause on the cue's side of a line break: a title line is no sentence of the body."""
+    start, end = extent
+    if cue_at < start:
+        cut = text.find("\n", start, end)
+        return _trim(text, start, cut) if cut >= 0 else extent
+    cut = text.rfind("\n", start, end)
+    return _trim(text, cut + 1, end) if cut >= 0 else extent
 
 
 def _previous(quotes: list[Quote], start: int) -> Quote | None:
