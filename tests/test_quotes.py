@@ -148,10 +148,12 @@ def corpus_scores() -> tuple[int, int, int]:
 
 
 def test_corpus_gold_quotes_are_found_with_their_speakers() -> None:
+    """Measured: 120/121 found, 105/121 (0.868) with the planted speaker_name within each text (109/121
+    once the store-wide names of all corpus articles apply, e.g. "Galenko" -> "Dmytro Halenko")."""
     total, found, right = corpus_scores()
     assert total >= 100
     assert found / total >= 0.95
-    assert right / total >= 0.80
+    assert right / total >= 0.85
 
 
 def test_acronym_speaker_resolves_to_the_organisation_named_earlier() -> None:

@@ -423,13 +423,34 @@ def _repair_labels(mentions: list[Mention], canonical: list[str]) -> list[Mentio
 
 def find_entities(text: str) -> list[dict[str, object]]:
     """Entity spans of ``text`` in the interfaces.md schema, in text order."""
+    return [dict(entity) for entity in _entities_of(text, _aliases_key())]
+
+
+@lru_cache(maxsize=4)
+def _entities_of(text: str, aliases_key: tuple[str, float] | None) -> tuple[dict[str, object], ...]:
+    """Cached for the layers of one text: the quotes layer names its speakers by these canonicals."""
     if not text.strip():
-        return []
+        return ()
     mentions = sorted(find_mentions(text), key=lambda m: m.start)
     canonical = _canonicals(text, mentions)
     repaired = _repair_labels(mentions, canonical)
-    return [{"start": m.start, "end": m.end, "text": m.text, "label": m.label, "canonical": name}
-            for m, name in zip(repaired, canonical, strict=True)]
+    return tuple({"start": m.start, "end": m.end, "text": m.text, "label": m.label, "canonical": name}
+                 for m, name in zip(repaired, canonical, strict=True))
+
+
+def _aliases_key() -> tuple[str, float] | None:
+    path = os.environ.get("NEWSPRISM_ALIASES")
+    return (path, os.path.getmtime(path)) if path and os.path.isfile(path) else None
+
+
+def canonical_name(text: str, name: str) -> str:
+    """The entities layer's canonical for a name written in ``text`` ("Galenko" -> "Dmytro Halenko"),
+    matched by spelling key; the name itself when the layer has none."""
+    key = fold(strip_title(name))
+    for entity in _entities_of(text, _aliases_key()):
+        if fold(strip_title(str(entity["text"]))) == key:
+            return str(entity["canonical"])
+    return name
 
 
 @component("entities", version=VERSION)

@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from newsprism.annotate.entities import strip_title
+from newsprism.annotate.entities import canonical_name, strip_title
 from newsprism.annotate.nlp import parse
 from newsprism.annotate.registry import component
 
@@ -278,7 +278,9 @@ def _entity_of(token: Token) -> Span | None:
         start -= 1
     while end < len(doc) and doc[end].ent_iob_ == "I":
         end += 1
-    return doc[start:end]
+    from spacy.tokens import Span as LabelledSpan  # spaCy is imported when a text is parsed, not with this module
+
+    return LabelledSpan(doc, start, end, label=token.ent_type_)  # a plain doc[start:end] slice has no label
 
 
 def collect_mentions(doc: Doc, sents: list[int], regions: list[tuple[int, int]]) -> Mentions:
@@ -388,7 +390,8 @@ def resolve_speaker(head: Token, mentions: Mentions, previous: Quote | None) -> 
         return _resolve_org(head, mentions) or head.text, False
     if head.pos_ == "PROPN":
         name = _name_run(head) or head.text
-        if name in mentions.full_names or (" " in name and not (entity and entity.label_ in ORG_LABELS)):
+        org = entity is not None and entity.label_ in ORG_LABELS and not _after_title(head, name)
+        if name in mentions.full_names or (" " in name and not org):
             return _full_name(mentions, name), True
         if entity and entity.label_ in ORG_LABELS:
             if len(entity) > 1:
@@ -404,6 +407,12 @@ def resolve_speaker(head: Token, mentions: Mentions, previous: Quote | None) -> 
             return _noun_phrase(head), False
         return _resolve_org(head, mentions) or _noun_phrase(head), False
     return _noun_phrase(head), False
+
+
+def _after_title(head: Token, name: str) -> bool:
+    """A title word just before the name: "Kharniv Mayor Jane Doe" is a person inside an ORG entity."""
+    before = head.i - len(name.split())
+    return before >= 0 and _is_title(head.doc[before])
 
 
 def _person_in(head: Token) -> str | None:
@@ -645,7 +654,11 @@ def find_quotes(text: str) -> list[Quote]:
     indirect = indirect_quotes(doc, sents, regions, mentions, direct)
     mixed_spans = [(q.start, q.end) for q in indirect if q.kind == "mixed"]
     kept = [q for q in direct if not any(s <= q.start and q.end <= e for s, e in mixed_spans)]
-    return sorted(kept + indirect, key=lambda q: (q.start, q.end))
+    quotes = sorted(kept + indirect, key=lambda q: (q.start, q.end))
+    for quote in quotes:
+        if quote.speaker_name:
+            quote.speaker_name = canonical_name(text, quote.speaker_name)
+    return quotes
 
 
 @component("quotes", version=VERSION)
