@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: install demo test lint bench bench-extract bench-timex train-dump clean
+.PHONY: install demo demo-check test lint chromium bench bench-extract bench-timex bench-quotes bench-annotate bench-serve train-dump clean
 
 install: $(STAMP)
 
@@ -14,17 +14,33 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
+# The demo ends by serving the sample corpus; without a terminal (CI, scripts) it checks every page
+# kind once on a free port instead of blocking.
+DEMO_DB := var/demo/newsprism.sqlite
+
 demo: install
 	$(BIN)/newsprism demo
+	@if [ -t 0 ]; then $(BIN)/newsprism serve --db $(DEMO_DB); else \
+	  $(BIN)/newsprism serve --db $(DEMO_DB) --check && \
+	  echo "newsprism: no terminal, so not serving; to browse: $(BIN)/newsprism serve --db $(DEMO_DB)"; fi
 
-test: install lint
+demo-check: install
+	$(BIN)/newsprism demo
+	$(BIN)/newsprism serve --db $(DEMO_DB) --check
+
+test: install lint chromium
 	$(BIN)/python -m pytest
+
+# Debian's chromium for the browser tests (Playwright drives it; no browser is downloaded).
+chromium:
+	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; } \
+	  || echo "newsprism: chromium could not be installed; the browser tests will skip" >&2
 
 lint: install
 	$(BIN)/ruff check src tests
 
 # Figures for the README; needs ../shared/data (see docs/benchmarks.md).
-bench: bench-extract bench-timex
+bench: bench-extract bench-timex bench-quotes bench-annotate
 
 bench-extract: install
 	mkdir -p bench-out
@@ -32,6 +48,15 @@ bench-extract: install
 
 bench-timex: install
 	$(BIN)/newsprism bench timex
+
+bench-quotes: install
+	$(BIN)/newsprism bench quotes --split dev
+
+bench-annotate: install
+	$(BIN)/newsprism bench annotate
+
+bench-serve: install
+	$(BIN)/newsprism bench serve
 
 # Retrain the page-dump line classifier (scikit-learn is a training-only extra).
 train-dump: install

@@ -175,6 +175,27 @@ def demo(corpus: Path | None, out: Path, jobs: int) -> None:
     sys.exit(1 if summary.report.failures else 0)
 
 
+@main.command()
+@db_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind (default: this machine only).")
+@click.option("--port", type=click.IntRange(0, 65535), default=8765, show_default=True)
+@click.option("--check", is_flag=True,
+              help="Start on a free port, fetch every page kind once, stop; exit 1 on an error.")
+def serve(db: Path, host: str, port: int, check: bool) -> None:
+    """Serve the web UI and REST API over the store (uploads need $NEWSPRISM_TOKEN)."""
+    from newsprism.serve import serve as run_server
+    from newsprism.serve import smoke_check
+
+    _require_store(db)
+    if check:
+        statuses = smoke_check(db)
+        for path, status in statuses.items():
+            click.echo(f"{status} {path}", err=True)
+        sys.exit(0 if set(statuses.values()) == {200} else 1)
+    click.echo(f"newsprism: serving {db} at http://{host}:{port}/ (Ctrl-C stops)", err=True)
+    run_server(db, host, port)
+
+
 @main.group()
 def bench() -> None:
     """Benchmarks that print the figures quoted in the README."""
@@ -257,6 +278,18 @@ def bench_annotate(corpus: Path | None, data: Path | None, limit: int) -> None:
         raise click.UsageError("no sample corpus found (pass --corpus DIR)")
     data = data or annotate_bench.DEFAULT_EXTRACTION_DIR
     click.echo(annotate_bench.format_table(annotate_bench.run(corpus, data, limit)))
+
+
+@bench.command("serve")
+@click.option("--articles", type=click.IntRange(100, 1_000_000), default=10_000, show_default=True)
+@click.option("--repeats", type=click.IntRange(1, 100), default=5, show_default=True)
+@click.option("--source-db", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+              help="Annotated store to copy (default: the sample corpus, ingested).")
+def bench_serve(articles: int, repeats: int, source_db: Path | None) -> None:
+    """Page load times of the web UI and API on a generated store."""
+    from newsprism.bench import serve as serve_bench
+
+    click.echo(serve_bench.format_table(serve_bench.run(articles, repeats, source_db)))
 
 
 def print_json(data: dict[str, Any]) -> None:

@@ -1,0 +1,471 @@
+"""The REST API (/api): typed endpoints, so /api/openapi.json describes exactly what they return.
+
+Listings are pages (``limit``, ``offset``, ``total``, ``next_offset``); ids are the store's stable
+content ids; errors are ``{"error": {"status", "message", "details"}}`` with a 4xx status.
+"""
+
+from __future__ import annotations
+
+import hmac
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import FileResponse, Response
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import BaseModel, Field
+from starlette.background import BackgroundTask
+
+from newsprism import pipeline
+from newsprism.errors import InputError
+from newsprism.serve import queries
+from newsprism.serve.app import ServeConfig
+from newsprism.serve.exports import CSV_TABLES, write_csv, write_jsonl
+
+router = APIRouter(prefix="/api", tags=["api"])
+bearer = HTTPBearer(auto_error=False, description="The server's upload token ($NEWSPRISM_TOKEN of `newsprism serve`).")
+
+DATE = r"^\d{4}-\d{2}-\d{2}$"
+SAFE_FILENAME = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,120}$"
+MAX_OFFSET = 1_000_000
+
+
+class ErrorDetail(BaseModel):
+    status: int
+    message: str
+    details: list[Any] = []
+
+
+class ErrorBody(BaseModel):
+    error: ErrorDetail
+
+
+def errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    return {status: {"model": ErrorBody} for status in (*statuses, 422)}
+
+
+class PageBase(BaseModel):
+    total: int
+    limit: int
+    offset: int
+    next_offset: int | None
+
+
+class ArticleSummary(BaseModel):
+    id: str
+    title: str | None
+    outlet: str | None
+    published: str | None
+    language: str | None
+    url: str | None
+
+
+class SearchHit(ArticleSummary):
+    snippet: str | None = None
+    score: float | None = None
+
+
+class SpanOut(BaseModel):
+    start: int
+    end: int
+    label: str
+    attrs: dict[str, Any]
+
+
+class LayerOut(BaseModel):
+    name: str
+    component: str
+    version: str
+    spans: list[SpanOut]
+
+
+class StoryRef(BaseModel):
+    id: str
+    title: str | None
+
+
+class ArticleOut(BaseModel):
+    id: str
+    source: str
+    url: str | None
+    canonical_url: str | None
+    outlet: str | None
+    domain: str | None
+    title: str | None
+    description: str | None
+    published: str | None
+    modified: str | None
+    authors: list[str]
+    tags: list[str]
+    section: str | None
+    image: str | None
+    language: str | None
+    dateline: str | None
+    credits: list[str]
+    text: str
+    extraction: dict[str, Any]
+    layers: dict[str, LayerOut] = Field(description="Standoff layers: span offsets index `text` (end exclusive).")
+    stories: list[StoryRef]
+
+
+class StorySummary(BaseModel):
+    id: str
+    title: str | None
+    articles: int
+    outlets: int
+    first_published: str | None
+    last_published: str | None
+    coverage: dict[str, int] = Field(description="Articles of the story per outlet.")
+
+
+class StoryOut(BaseModel):
+    id: str
+    title: str | None
+    articles: list[ArticleSummary]
+    coverage: dict[str, int]
+    comparison: dict[str, Any] | None = Field(description="The comparison (newsprism.comparison/1) when available.")
+
+
+class Outlet(BaseModel):
+    name: str
+    articles: int
+    first_published: str | None
+    last_published: str | None
+    languages: list[str]
+    stories: int
+
+
+class OutletProfile(Outlet):
+    first_reports: int
+    techniques: dict[str, int]
+    techniques_per_article: float
+
+
+class Entity(BaseModel):
+    name: str
+    label: str
+    articles: int
+
+
+class Speaker(BaseModel):
+    speaker: str
+    quotes: int
+    outlets: int
+
+
+class Quote(BaseModel):
+    article_id: str
+    title: str | None
+    outlet: str | None
+    published: str | None
+    start: int
+    end: int
+    kind: str | None
+    text: str
+    speaker: str
+
+
+class ArticlePage(PageBase):
+    items: list[ArticleSummary]
+
+
+class HitPage(PageBase):
+    items: list[SearchHit]
+
+
+class StoryPage(PageBase):
+    items: list[StorySummary]
+
+
+class EntityPage(PageBase):
+    items: list[Entity]
+
+
+class SpeakerPage(PageBase):
+    items: list[Speaker]
+
+
+class QuotePage(PageBase):
+    items: list[Quote]
+
+
+class IngestResult(BaseModel):
+    records: int
+    new: int
+    unchanged: int
+    failed: int
+    articles: list[str] = Field(description="Ids of the articles found in the upload, new or already stored.")
+    errors: list[str]
+
+
+Limit = Annotated[int, Query(ge=1, le=200, description="Page size.")]
+Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET, description="Items to skip.")]
+Name = Annotated[str, Query(min_length=1, max_length=300)]
+OptionalName = Annotated[str | None, Query(max_length=300)]
+Day = Annotated[str | None, Query(pattern=DATE, description="YYYY-MM-DD")]
+
+
+def config_of(request: Request) -> ServeConfig:
+    return request.app.state.config
+
+
+def filters_of(
+    outlet: OptionalName = None,
+    language: Annotated[str | None, Query(max_length=8)] = None,
+    since: Day = None,
+    until: Day = None,
+    entity: OptionalName = None,
+    technique: Annotated[str | None, Query(max_length=100)] = None,
+) -> queries.SearchFilters:
+    return queries.SearchFilters(outlet, language, since, until, entity, technique)
+
+
+Filters = Annotated[queries.SearchFilters, Depends(filters_of)]
+
+
+@router.get("/articles", response_model=ArticlePage, responses=errors())
+def list_articles(request: Request, filters: Filters, limit: Limit = 50, offset: Offset = 0) -> dict[str, Any]:
+    """Articles, newest first, with optional filters (no text; see /api/articles/{id})."""
+    config = config_of(request)
+    return queries.list_articles(config.store().db, filters, limit, offset, config.cache).to_dict()
+
+
+@router.get("/articles/{article_id}", response_model=ArticleOut, responses=errors(404))
+def get_article(request: Request, article_id: str) -> dict[str, Any]:
+    """One article with every annotation layer and the stories it belongs to."""
+    store = config_of(request).store()
+    article = store.article(article_id)
+    if article is None:
+        raise HTTPException(404, f"no article {article_id!r}")
+    return {**article.to_dict(with_layers=True), "stories": queries.stories_of_article(store.db, article_id)}
+
+
+@router.get("/stories", response_model=StoryPage, responses=errors())
+def list_stories(
+    request: Request, limit: Limit = 50, offset: Offset = 0, outlet: OptionalName = None
+) -> dict[str, Any]:
+    """Stories, the most widely covered first, with their coverage per outlet."""
+    config = config_of(request)
+    return queries.list_stories(config.store().db, limit, offset, outlet, config.cache).to_dict()
+
+
+def story_with_comparison(config: ServeConfig, story_id: str) -> dict[str, Any]:
+    store = config.store()
+    found = queries.story(store.db, story_id)
+    if found is None:
+        raise HTTPException(404, f"no story {story_id!r}")
+    comparison = None
+    if config.comparer is not None:
+        articles = [a for a in (store.article(s["id"]) for s in found["articles"]) if a is not None]
+        comparison = config.comparer(articles) if articles else None
+    return {**found, "comparison": comparison}
+
+
+@router.get("/stories/{story_id}", response_model=StoryOut, responses=errors(404))
+def get_story(request: Request, story_id: str) -> dict[str, Any]:
+    """A story: its articles in publication order and, when the comparison stage is installed, the comparison."""
+    return story_with_comparison(config_of(request), story_id)
+
+
+@router.get("/stories/{story_id}/comparison", response_model=dict[str, Any], responses=errors(404))
+def get_comparison(request: Request, story_id: str) -> dict[str, Any]:
+    """Only the comparison of a story (404 when the story is unknown or no comparison is available)."""
+    comparison = story_with_comparison(config_of(request), story_id)["comparison"]
+    if comparison is None:
+        raise HTTPException(404, "no comparison available for this story")
+    return comparison
+
+
+REPORT_TYPES = {"html": "text/html; charset=utf-8", "md": "text/markdown; charset=utf-8",
+                "json": "application/json"}
+REPORT_CSP = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'"  # its own inline CSS, no script
+
+
+@router.get(
+    "/stories/{story_id}/report",
+    response_class=Response,
+    responses={200: {"content": {t: {} for t in REPORT_TYPES.values()}, "description": "The report file."},
+               **errors(404)},
+)
+def story_report(request: Request, story_id: str, format: Literal["html", "md", "json"] = "html") -> Response:
+    """The story's comparison report as one file to send to a colleague (html: self-contained, no script)."""
+    try:
+        from newsprism.report import story_report as render_report
+    except ImportError as error:
+        raise HTTPException(404, "the report stage is not installed") from error
+    store = config_of(request).store()
+    found = queries.story(store.db, story_id)
+    if found is None:
+        raise HTTPException(404, f"no story {story_id!r}")
+    articles = [a for a in (store.article(s["id"]) for s in found["articles"]) if a is not None]
+    headers = {"content-disposition": f'attachment; filename="story-{queries.file_safe(story_id)}.{format}"',
+               "content-security-policy": REPORT_CSP}
+    return Response(render_report(articles, format), media_type=REPORT_TYPES[format], headers=headers)
+
+
+@router.get("/outlets", response_model=list[Outlet])
+def list_outlets(request: Request) -> list[dict[str, Any]]:
+    """Every outlet with its article and story counts."""
+    config = config_of(request)
+    return queries.outlets(config.store().db, config.cache)
+
+
+@router.get("/outlets/profile", response_model=OutletProfile, responses=errors(404))
+def outlet_profile(request: Request, name: Name) -> dict[str, Any]:
+    """One outlet's profile: articles, stories, first reports, technique counts."""
+    config = config_of(request)
+    profile = queries.outlet_profile(config.store().db, name, config.cache)
+    if profile is None:
+        raise HTTPException(404, f"no outlet {name!r}")
+    return profile
+
+
+@router.get("/entities", response_model=EntityPage, responses=errors())
+def list_entities(
+    request: Request,
+    label: Annotated[str | None, Query(max_length=20)] = None,
+    prefix: OptionalName = None,
+    limit: Limit = 50,
+    offset: Offset = 0,
+) -> dict[str, Any]:
+    """Entities by their store-wide name, the most widely mentioned first."""
+    return queries.entities(config_of(request).store().db, label, prefix, limit, offset).to_dict()
+
+
+@router.get("/speakers", response_model=SpeakerPage, responses=errors())
+def list_speakers(request: Request, limit: Limit = 50, offset: Offset = 0) -> dict[str, Any]:
+    """Quoted people, the most quoted first."""
+    config = config_of(request)
+    return queries.speakers(config.store().db, limit, offset, config.cache).to_dict()
+
+
+@router.get("/quotes", response_model=QuotePage, responses=errors())
+def quotes_by_speaker(request: Request, speaker: Name, limit: Limit = 50, offset: Offset = 0) -> dict[str, Any]:
+    """The quotes attributed to one speaker, with their text and article."""
+    config = config_of(request)
+    return queries.quotes_by(config.store().db, speaker, limit, offset, config.cache).to_dict()
+
+
+@router.get("/search", response_model=HitPage, responses=errors())
+def search(
+    request: Request,
+    filters: Filters,
+    q: Annotated[str, Query(max_length=500, description="Words to find; empty: filters only.")] = "",
+    limit: Limit = 20,
+    offset: Offset = 0,
+) -> dict[str, Any]:
+    """Full-text search (bm25, title weighted) with filters: outlet, language, date range, entity, technique.
+
+    A query with no word in it (only punctuation) matches nothing."""
+    try:
+        config = config_of(request)
+        return queries.search(config.store().db, q, filters, limit, offset, config.cache).to_dict()
+    except ValueError:
+        return queries.Page([], 0, limit, offset).to_dict()
+
+
+def require_token(
+    request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
+) -> None:
+    expected = config_of(request).token
+    if expected is None:
+        raise HTTPException(403, "uploads are disabled: the server was started without a token")
+    if credentials is None or not hmac.compare_digest(credentials.credentials.encode(), expected.encode()):
+        raise HTTPException(401, "missing or wrong token", headers={"WWW-Authenticate": "Bearer"})
+
+
+async def read_limited(request: Request, limit: int) -> bytes:
+    """The request body, refused with 413 as soon as it passes ``limit`` bytes (whatever Content-Length says)."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        raise HTTPException(413, f"upload larger than {limit} bytes")
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise HTTPException(413, f"upload larger than {limit} bytes")
+        chunks.append(chunk)
+    if not size:
+        raise HTTPException(400, "empty upload")
+    return b"".join(chunks)
+
+
+def ingest_bytes(config: ServeConfig, filename: str, data: bytes) -> dict[str, Any]:
+    """Extract, annotate and store the uploaded file as `newsprism ingest` would."""
+    found: list[str] = []
+
+    def noting_ids(outcomes: Iterator[pipeline.Outcome]) -> Iterator[pipeline.Outcome]:
+        for record, result in outcomes:
+            if not isinstance(result, InputError):
+                found.append(result.id)
+            yield record, result
+
+    with tempfile.TemporaryDirectory(prefix="newsprism-upload-") as folder:
+        path = Path(folder) / filename
+        path.write_bytes(data)
+        outcomes = pipeline.extract_paths([path], annotate=config.annotate)
+        report = pipeline.ingest(noting_ids(outcomes), config.store())
+    errors_found = [f.reason for f in report.failures]
+    return {**report.to_dict(), "articles": found, "errors": errors_found}
+
+
+@router.post(
+    "/ingest",
+    response_model=IngestResult,
+    responses=errors(400, 401, 403, 413),
+    dependencies=[Depends(require_token)],
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "description": "The raw file (HTML, page dump, WARC, feed, JSONL/CSV export), at most the upload limit.",
+            "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}},
+        }
+    },
+)
+async def ingest_upload(
+    request: Request,
+    filename: Annotated[str, Query(pattern=SAFE_FILENAME, description="A name for the upload (kind: from content).")]
+    = "upload",
+) -> dict[str, Any]:
+    """Add an uploaded file's articles to the store (needs the token as `Authorization: Bearer ...`)."""
+    config = config_of(request)
+    data = await read_limited(request, config.max_upload)
+    return await run_in_threadpool(ingest_bytes, config, filename, data)
+
+
+def spooled_file(write: Any, suffix: str) -> Path:
+    """Write an export to a temporary file in this thread (the store's connection stays in its thread)."""
+    with tempfile.NamedTemporaryFile("w", encoding="utf-8", newline="", suffix=suffix, delete=False) as handle:
+        write(handle)
+    return Path(handle.name)
+
+
+def file_download(path: Path, filename: str, media_type: str) -> FileResponse:
+    return FileResponse(path, media_type=media_type, filename=filename, background=BackgroundTask(path.unlink))
+
+
+@router.get(
+    "/export/articles.jsonl",
+    response_class=FileResponse,
+    responses={200: {"content": {"application/x-ndjson": {}}, "description": "One article per line, all layers."}},
+)
+def export_jsonl(request: Request) -> FileResponse:
+    """Every article with all its layers and offsets, one JSON object per line."""
+    store = config_of(request).store()
+    path = spooled_file(lambda handle: write_jsonl(store, handle), ".jsonl")
+    return file_download(path, "articles.jsonl", "application/x-ndjson")
+
+
+@router.get(
+    "/export/{table}.csv",
+    response_class=FileResponse,
+    responses={200: {"content": {"text/csv": {}}, "description": "The table with a header row."}, **errors()},
+)
+def export_csv(request: Request, table: Literal[tuple(CSV_TABLES)]) -> FileResponse:  # type: ignore[valid-type]
+    """One flat table: articles, entities, quotes, techniques, timex or stories."""
+    store = config_of(request).store()
+    path = spooled_file(lambda handle: write_csv(store, table, handle), ".csv")
+    return file_download(path, f"{table}.csv", "text/csv; charset=utf-8")

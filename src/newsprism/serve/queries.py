@@ -1,0 +1,365 @@
+"""Read-only queries the API and the pages share: one place for the SQL over the store's tables.
+
+Layers are JSON in ``layers.spans``; the queries read them with SQLite's ``json_each`` and, for
+filters, test the raw JSON with ``instr`` first, so only the layers that can match are parsed.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+from dataclasses import dataclass
+from typing import Any
+
+from newsprism.serve.cache import AggregateCache
+from newsprism.store.sqlite import fts_query
+
+SUMMARY_COLUMNS = "a.id, a.title, a.outlet, a.published, a.language, a.url"
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of a listing: the items and where the listing goes on."""
+
+    items: list[dict[str, Any]]
+    total: int
+    limit: int
+    offset: int
+
+    def to_dict(self) -> dict[str, Any]:
+        after = self.offset + len(self.items)
+        return {
+            "items": self.items,
+            "total": self.total,
+            "limit": self.limit,
+            "offset": self.offset,
+            "next_offset": after if after < self.total else None,
+        }
+
+
+@dataclass(frozen=True)
+class SearchFilters:
+    """The filters of a search or a listing; all optional."""
+
+    outlet: str | None = None
+    language: str | None = None
+    since: str | None = None
+    until: str | None = None
+    entity: str | None = None
+    technique: str | None = None
+
+
+def _cached(cache: AggregateCache | None, db: sqlite3.Connection, key: Any, compute: Any) -> Any:
+    return compute() if cache is None else cache.get(db, key, compute)
+
+
+def _slice(items: list[dict[str, Any]], limit: int, offset: int) -> Page:
+    return Page(items[offset:offset + limit], len(items), limit, offset)
+
+
+def file_safe(value: str) -> str:
+    """``value`` reduced to characters safe in a download's file name."""
+    return re.sub(r"[^A-Za-z0-9._-]", "_", value)[:80] or "story"
+
+
+def _json_needle(value: str) -> str:
+    """How ``value`` appears inside the stored JSON, for a cheap ``instr`` pre-filter."""
+    return json.dumps(value, ensure_ascii=False)
+
+
+def entity_variants(db: sqlite3.Connection, name: str) -> list[str]:
+    """The stored canonical names the store reads as ``name`` (itself included)."""
+    rows = db.execute("SELECT DISTINCT name FROM entity_names WHERE canonical = ?", (name,)).fetchall()
+    return sorted({name, *(r["name"] for r in rows)})
+
+
+def entity_article_ids(db: sqlite3.Connection, name: str) -> list[str]:
+    """Ids of the articles whose entities layer names ``name`` (or a variant the store reads as it)."""
+    names = entity_variants(db, name)
+    any_name = " OR ".join("instr(l.spans, ?) > 0" for _ in names)
+    rows = db.execute(
+        "SELECT DISTINCT l.article_id FROM layers l, json_each(l.spans) s WHERE l.name = 'entities'"
+        f" AND ({any_name}) AND json_extract(s.value, '$.attrs.canonical') IN ({', '.join('?' * len(names))})",
+        [*map(_json_needle, names), *names],
+    )
+    return [r[0] for r in rows]
+
+
+def technique_article_ids(db: sqlite3.Connection, technique: str) -> list[str]:
+    """Ids of the articles with at least one span of ``technique``."""
+    rows = db.execute(
+        "SELECT DISTINCT l.article_id FROM layers l, json_each(l.spans) s WHERE l.name = 'techniques'"
+        " AND instr(l.spans, ?) > 0 AND json_extract(s.value, '$.label') = ?",
+        (_json_needle(technique), technique),
+    )
+    return [r[0] for r in rows]
+
+
+def _filter_clauses(
+    db: sqlite3.Connection, filters: SearchFilters, cache: AggregateCache | None
+) -> tuple[list[str], list[Any]]:
+    where: list[str] = []
+    params: list[Any] = []
+    for clause, value in (
+        ("a.outlet = ?", filters.outlet),
+        ("a.language = ?", filters.language),
+        ("substr(a.published, 1, 10) >= ?", filters.since),
+        ("substr(a.published, 1, 10) <= ?", filters.until),
+    ):
+        if value:
+            where.append(clause)
+            params.append(value)
+    for kind, value, find in (
+        ("entity", filters.entity, entity_article_ids),
+        ("technique", filters.technique, technique_article_ids),
+    ):
+        if value:
+            ids = _cached(cache, db, (kind, value), lambda find=find, value=value: find(db, value))
+            where.append("a.id IN (SELECT value FROM json_each(?))")
+            params.append(json.dumps(ids))
+    return where, params
+
+
+def _where(clauses: list[str]) -> str:
+    return f" WHERE {' AND '.join(clauses)}" if clauses else ""
+
+
+def list_articles(
+    db: sqlite3.Connection, filters: SearchFilters, limit: int, offset: int, cache: AggregateCache | None = None
+) -> Page:
+    """Articles newest first, with the filters; summaries only (no text)."""
+    clauses, params = _filter_clauses(db, filters, cache)
+    where = _where(clauses)
+    total = db.execute(f"SELECT count(*) FROM articles a{where}", params).fetchone()[0]
+    rows = db.execute(
+        f"SELECT {SUMMARY_COLUMNS} FROM articles a{where} ORDER BY a.published DESC, a.id LIMIT ? OFFSET ?",
+        (*params, limit, offset),
+    ).fetchall()
+    return Page([dict(r) for r in rows], total, limit, offset)
+
+
+def search(
+    db: sqlite3.Connection,
+    query: str,
+    filters: SearchFilters,
+    limit: int,
+    offset: int,
+    cache: AggregateCache | None = None,
+) -> Page:
+    """Full-text search (bm25, title weighted) with the filters; an empty query lists by the filters alone.
+
+    Raises ValueError when the query has no words."""
+    if not query.strip():
+        return list_articles(db, filters, limit, offset, cache)
+    clauses, params = _filter_clauses(db, filters, cache)
+    clauses.insert(0, "articles_fts MATCH ?")
+    params.insert(0, fts_query(query))
+    source = f"FROM articles_fts JOIN articles a ON a.rowid = articles_fts.rowid{_where(clauses)}"
+    total = db.execute(f"SELECT count(*) {source}", params).fetchone()[0]
+    rows = db.execute(
+        f"SELECT {SUMMARY_COLUMNS}, snippet(articles_fts, 1, '[', ']', ' … ', 12) AS snippet,"
+        f" bm25(articles_fts, 5.0, 1.0) AS score {source} ORDER BY score, a.published DESC LIMIT ? OFFSET ?",
+        (*params, limit, offset),
+    ).fetchall()
+    items = [{**dict(r), "score": round(-r["score"], 4)} for r in rows]
+    return Page(items, total, limit, offset)
+
+
+def outlet_coverage(db: sqlite3.Connection, story_ids: list[str]) -> dict[str, dict[str, int]]:
+    """Per story, how many of its articles each outlet published."""
+    coverage: dict[str, dict[str, int]] = {story_id: {} for story_id in story_ids}
+    if not story_ids:
+        return coverage
+    rows = db.execute(
+        "SELECT sa.story_id, coalesce(a.outlet, '') AS outlet, count(*) AS n FROM story_articles sa"
+        f" JOIN articles a ON a.id = sa.article_id WHERE sa.story_id IN ({', '.join('?' * len(story_ids))})"
+        " GROUP BY 1, 2 ORDER BY 1, 3 DESC, 2",
+        story_ids,
+    )
+    for row in rows:
+        coverage[row["story_id"]][row["outlet"]] = row["n"]
+    return coverage
+
+
+def story_summaries(db: sqlite3.Connection, outlet: str | None = None) -> list[dict[str, Any]]:
+    """Every story (or every story the outlet covers), the most widely covered first, with its coverage."""
+    where, params = ("", []) if not outlet else (
+        " WHERE s.id IN (SELECT sa2.story_id FROM story_articles sa2 JOIN articles a2 ON a2.id = sa2.article_id"
+        " WHERE a2.outlet = ?)",
+        [outlet],
+    )
+    rows = db.execute(
+        "SELECT s.id, s.title, count(a.id) AS articles, count(DISTINCT a.outlet) AS outlets,"
+        " min(a.published) AS first_published, max(a.published) AS last_published FROM stories s"
+        " LEFT JOIN story_articles sa ON sa.story_id = s.id LEFT JOIN articles a ON a.id = sa.article_id"
+        f"{where} GROUP BY s.id ORDER BY outlets DESC, articles DESC, first_published DESC, s.id",
+        params,
+    ).fetchall()
+    items = [{**dict(r), "coverage": {}} for r in rows]
+    by_id = {item["id"]: item for item in items}
+    coverage = db.execute(
+        "SELECT sa.story_id, coalesce(a.outlet, '') AS outlet, count(*) AS n FROM story_articles sa"
+        " JOIN articles a ON a.id = sa.article_id GROUP BY 1, 2 ORDER BY 1, 3 DESC, 2"
+    )
+    for row in coverage:
+        if row["story_id"] in by_id:
+            by_id[row["story_id"]]["coverage"][row["outlet"]] = row["n"]
+    return items
+
+
+def list_stories(
+    db: sqlite3.Connection, limit: int, offset: int, outlet: str | None = None, cache: AggregateCache | None = None
+) -> Page:
+    """A page of ``story_summaries``."""
+    items = _cached(cache, db, ("stories", outlet), lambda: story_summaries(db, outlet))
+    return _slice(items, limit, offset)
+
+
+def story(db: sqlite3.Connection, story_id: str) -> dict[str, Any] | None:
+    """The story with its articles in publication order (summaries)."""
+    row = db.execute("SELECT id, title FROM stories WHERE id = ?", (story_id,)).fetchone()
+    if row is None:
+        return None
+    articles = db.execute(
+        f"SELECT {SUMMARY_COLUMNS} FROM story_articles sa JOIN articles a ON a.id = sa.article_id"
+        " WHERE sa.story_id = ? ORDER BY a.published, a.outlet, a.id",
+        (story_id,),
+    ).fetchall()
+    return {**dict(row), "articles": [dict(a) for a in articles], "coverage": outlet_coverage(db, [story_id])[story_id]}
+
+
+def stories_of_article(db: sqlite3.Connection, article_id: str) -> list[dict[str, Any]]:
+    rows = db.execute(
+        "SELECT s.id, s.title FROM story_articles sa JOIN stories s ON s.id = sa.story_id WHERE sa.article_id = ?",
+        (article_id,),
+    )
+    return [dict(r) for r in rows]
+
+
+def outlets(db: sqlite3.Connection, cache: AggregateCache | None = None) -> list[dict[str, Any]]:
+    """Every outlet with its article and story counts and its date range."""
+    return _cached(cache, db, "outlets", lambda: _outlets(db))
+
+
+def _outlets(db: sqlite3.Connection) -> list[dict[str, Any]]:
+    stories = dict(
+        db.execute(
+            "SELECT coalesce(a.outlet, ''), count(DISTINCT sa.story_id) FROM story_articles sa"
+            " JOIN articles a ON a.id = sa.article_id GROUP BY 1"
+        ).fetchall()
+    )
+    rows = db.execute(
+        "SELECT coalesce(a.outlet, '') AS name, count(*) AS articles, min(a.published) AS first_published,"
+        " max(a.published) AS last_published, group_concat(DISTINCT a.language) AS languages"
+        " FROM articles a GROUP BY a.outlet ORDER BY articles DESC, name"
+    )
+    return [
+        {**dict(r), "languages": sorted(filter(None, (r["languages"] or "").split(","))),
+         "stories": stories.get(r[0], 0)}
+        for r in rows
+    ]
+
+
+def technique_counts(
+    db: sqlite3.Connection, outlet: str | None = None, cache: AggregateCache | None = None
+) -> dict[str, int]:
+    """How many technique spans of each kind the outlet's articles (or all articles) carry."""
+    return _cached(cache, db, ("techniques", outlet), lambda: _technique_counts(db, outlet))
+
+
+def _technique_counts(db: sqlite3.Connection, outlet: str | None) -> dict[str, int]:
+    where, params = ("", []) if outlet is None else (" AND a.outlet = ?", [outlet])
+    rows = db.execute(
+        "SELECT json_extract(s.value, '$.label') AS technique, count(*) AS n FROM articles a"
+        " JOIN layers l ON l.article_id = a.id AND l.name = 'techniques', json_each(l.spans) s"
+        f" WHERE 1 = 1{where} GROUP BY 1 ORDER BY 2 DESC, 1",
+        params,
+    )
+    return {r["technique"]: r["n"] for r in rows if r["technique"]}
+
+
+def outlet_profile(db: sqlite3.Connection, name: str, cache: AggregateCache | None = None) -> dict[str, Any] | None:
+    """An outlet's figures: articles, stories, how often it reported a story first, technique rates."""
+    return _cached(cache, db, ("profile", name), lambda: _outlet_profile(db, name, cache))
+
+
+def _outlet_profile(db: sqlite3.Connection, name: str, cache: AggregateCache | None) -> dict[str, Any] | None:
+    row = next((o for o in outlets(db, cache) if o["name"] == name), None)
+    if row is None:
+        return None
+    first = db.execute(
+        "SELECT count(*) FROM (SELECT sa.story_id, a.outlet, row_number() OVER"
+        " (PARTITION BY sa.story_id ORDER BY a.published, a.id) AS rank FROM story_articles sa"
+        " JOIN articles a ON a.id = sa.article_id WHERE a.published IS NOT NULL) WHERE rank = 1 AND outlet = ?",
+        (name,),
+    ).fetchone()[0]
+    counts = technique_counts(db, name, cache)
+    return {
+        **row,
+        "first_reports": first,
+        "techniques": counts,
+        "techniques_per_article": round(sum(counts.values()) / row["articles"], 3) if row["articles"] else 0.0,
+    }
+
+
+def entities(db: sqlite3.Connection, label: str | None, prefix: str | None, limit: int, offset: int) -> Page:
+    """Entity names as the store reads them (variants folded into their canonical name), most used first."""
+    clauses, params = ["canonical IS NULL"], []
+    if label:
+        clauses.append("label = ?")
+        params.append(label)
+    if prefix:
+        clauses.append("name LIKE ? ESCAPE '\\'")
+        params.append(prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%")
+    where = _where(clauses)
+    total = db.execute(f"SELECT count(*) FROM entity_names{where}", params).fetchone()[0]
+    rows = db.execute(
+        f"SELECT name, label, articles FROM entity_names{where} ORDER BY articles DESC, name, label LIMIT ? OFFSET ?",
+        (*params, limit, offset),
+    ).fetchall()
+    return Page([dict(r) for r in rows], total, limit, offset)
+
+
+_SPEAKER = "coalesce(en.canonical, json_extract(s.value, '$.attrs.speaker_name'))"
+_QUOTE_SOURCE = (
+    " FROM layers l JOIN articles a ON a.id = l.article_id, json_each(l.spans) s"
+    " LEFT JOIN entity_names en ON en.name = json_extract(s.value, '$.attrs.speaker_name') AND en.label = 'PERSON'"
+    " WHERE l.name = 'quotes'"
+)
+
+
+def speakers(db: sqlite3.Connection, limit: int, offset: int, cache: AggregateCache | None = None) -> Page:
+    """People quoted in the store, the most quoted first, with how many outlets quote them."""
+    return _slice(_cached(cache, db, "speakers", lambda: _speakers(db)), limit, offset)
+
+
+def _speakers(db: sqlite3.Connection) -> list[dict[str, Any]]:
+    rows = db.execute(
+        f"SELECT {_SPEAKER} AS speaker, count(*) AS quotes, count(DISTINCT a.outlet) AS outlets{_QUOTE_SOURCE}"
+        " AND json_extract(s.value, '$.attrs.speaker_name') IS NOT NULL GROUP BY 1 ORDER BY quotes DESC, speaker"
+    )
+    return [dict(r) for r in rows]
+
+
+def quotes_by(
+    db: sqlite3.Connection, speaker: str, limit: int, offset: int, cache: AggregateCache | None = None
+) -> Page:
+    """The quotes of one speaker (by store-wide name), newest first, with their text and article."""
+    return _slice(_cached(cache, db, ("quotes", speaker), lambda: _quotes_by(db, speaker)), limit, offset)
+
+
+def _quotes_by(db: sqlite3.Connection, speaker: str) -> list[dict[str, Any]]:
+    names = entity_variants(db, speaker)
+    any_name = " OR ".join("instr(l.spans, ?) > 0" for _ in names)
+    rows = db.execute(
+        "SELECT a.id AS article_id, a.title, a.outlet, a.published, json_extract(s.value, '$.start') AS start,"
+        " json_extract(s.value, '$.end') AS end, json_extract(s.value, '$.label') AS kind,"
+        " substr(a.text, json_extract(s.value, '$.start') + 1,"
+        " json_extract(s.value, '$.end') - json_extract(s.value, '$.start')) AS text"
+        f"{_QUOTE_SOURCE} AND ({any_name})"
+        f" AND json_extract(s.value, '$.attrs.speaker_name') IN ({', '.join('?' * len(names))})"
+        " ORDER BY a.published DESC, a.id, start",
+        [*map(_json_needle, names), *names],
+    )
+    return [{**dict(r), "speaker": speaker} for r in rows]

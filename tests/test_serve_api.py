@@ -1,0 +1,265 @@
+"""The REST API on a real loopback server: schemathesis against /api/openapi.json, then the behaviour.
+
+schemathesis generates requests from the OpenAPI description of every operation and checks each
+response (no 5xx, documented status, content type and JSON schema); the tests after it check what
+the description cannot say: filters, pagination, offsets, tokens, limits, escaping, exports.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import urllib.error
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from newsprism.serve import create_app
+from newsprism.serve.app import background_server, smoke_check
+from newsprism.serve.render import safe_url
+from serve_fixture import HOSTILE_TEXT, TOKEN, build_store, live_server
+
+
+@pytest.fixture(scope="module")
+def store_ids(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, str]]:
+    db_path = tmp_path_factory.mktemp("serve") / "store.sqlite"
+    return db_path, build_store(db_path)
+
+
+@pytest.fixture(scope="module")
+def base_url(store_ids: tuple[Path, dict[str, str]]) -> Any:
+    with live_server(store_ids[0], max_upload=4096) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def ids(store_ids: tuple[Path, dict[str, str]]) -> dict[str, str]:
+    return store_ids[1]
+
+
+def test_every_operation_conforms_to_the_openapi_description(base_url: str) -> None:
+    """schemathesis' own pytest plugin does not load under this pytest, so its engine is driven directly."""
+    schemathesis = pytest.importorskip("schemathesis", reason="schemathesis not installed (dev extra)")
+    from hypothesis import HealthCheck, given, settings
+
+    schema = schemathesis.openapi.from_url(f"{base_url}/api/openapi.json")
+    failures, operations = [], 0
+    for result in schema.get_all_operations():
+        operation = result.ok()
+        operations += 1
+
+        @given(case=operation.as_strategy())
+        @settings(max_examples=12, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True,
+                  database=None)
+        def conforms(case: Any) -> None:
+            case.call_and_validate()
+
+        try:
+            conforms()
+        except Exception as error:  # collect every operation's failure, not only the first
+            failures.append(f"{operation.label}: {error}")
+    assert operations == 15
+    assert not failures, "\n\n".join(failures)
+
+
+def fetch(url: str, data: bytes | None = None, headers: dict[str, str] | None = None) -> tuple[int, Any, bytes]:
+    method = "POST" if data is not None else "GET"
+    request = urllib.request.Request(url, data=data, headers=headers or {}, method=method)
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, response.headers, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers, error.read()
+
+
+def get_json(url: str) -> Any:
+    status, _, body = fetch(url)
+    assert status == 200, body
+    return json.loads(body)
+
+
+def test_the_description_documents_every_api_route(base_url: str) -> None:
+    paths = get_json(f"{base_url}/api/openapi.json")["paths"]
+    expected = {"/api/articles", "/api/articles/{article_id}", "/api/stories", "/api/stories/{story_id}",
+                "/api/stories/{story_id}/comparison", "/api/outlets", "/api/outlets/profile", "/api/entities",
+                "/api/speakers", "/api/quotes", "/api/search", "/api/ingest", "/api/export/articles.jsonl",
+                "/api/stories/{story_id}/report",
+                "/api/export/{table}.csv"}
+    assert set(paths) == expected
+    assert paths["/api/ingest"]["post"]["security"] == [{"HTTPBearer": []}]
+
+
+def test_article_has_its_layers_with_offsets_into_its_text(base_url: str, ids: dict[str, str]) -> None:
+    article = get_json(f"{base_url}/api/articles/{ids['hostile']}")
+    assert article["text"] == HOSTILE_TEXT
+    spans = article["layers"]["techniques"]["spans"]
+    assert [article["text"][s["start"]:s["end"]] for s in spans] == ["disgraceful blunder", "Everyone knows"]
+    assert spans[0]["attrs"]["score"] == 0.91
+    assert article["stories"] == [{"id": "s-pier", "title": "Port Velm ferry pier reopens"}]
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("q=pier", {"hostile", "calm"}),
+        ("q=pier&outlet=Coastal+Wire", {"calm"}),
+        ("q=&technique=Loaded_Language", {"hostile"}),
+        ("entity=Lena+Marsh", {"hostile", "calm"}),
+        ("language=de", {"other"}),
+        ("since=2026-04-05&until=2026-04-06", {"hostile", "calm"}),
+        ("until=2026-04-05", {"other"}),
+        ("q=ferry&technique=Doubt", {"calm"}),
+    ],
+)
+def test_search_filters(base_url: str, ids: dict[str, str], query: str, expected: set[str]) -> None:
+    found = {item["id"] for item in get_json(f"{base_url}/api/search?{query}")["items"]}
+    assert found == {ids[role] for role in expected}
+
+
+def test_listings_are_paginated_with_stable_order(base_url: str) -> None:
+    first = get_json(f"{base_url}/api/articles?limit=2")
+    second = get_json(f"{base_url}/api/articles?limit=2&offset=2")
+    assert (first["total"], first["next_offset"], second["next_offset"]) == (3, 2, None)
+    everything = [a["id"] for a in get_json(f"{base_url}/api/articles?limit=10")["items"]]
+    assert [a["id"] for a in first["items"] + second["items"]] == everything
+
+
+def test_stories_with_coverage_and_comparison(base_url: str, ids: dict[str, str]) -> None:
+    stories = get_json(f"{base_url}/api/stories")["items"]
+    assert stories[0]["id"] == "s-pier"
+    assert stories[0]["coverage"] == {"Coastal Wire": 1, "Harbour Gazette": 1}
+    story = get_json(f"{base_url}/api/stories/s-pier")
+    assert [a["id"] for a in story["articles"]] == [ids["hostile"], ids["calm"]]
+    assert story["comparison"]["conflicts"][0]["slot"] == "repair time"
+    assert fetch(f"{base_url}/api/stories/s-library/comparison")[0] == 404
+
+
+def test_quotes_by_speaker_and_speakers(base_url: str) -> None:
+    quotes = get_json(f"{base_url}/api/quotes?speaker=Lena+Marsh")
+    assert sorted(q["text"] for q in quotes["items"]) == ['"We fixed it in nine days,"', '"about two weeks"']
+    speakers = get_json(f"{base_url}/api/speakers")["items"]
+    assert speakers == [{"speaker": "Lena Marsh", "quotes": 2, "outlets": 2}]
+
+
+def test_outlets_and_entities(base_url: str) -> None:
+    outlets = {o["name"]: o for o in get_json(f"{base_url}/api/outlets")}
+    assert (outlets["Coastal Wire"]["articles"], outlets["Coastal Wire"]["stories"]) == (2, 2)
+    profile = get_json(f"{base_url}/api/outlets/profile?name=Harbour+Gazette")
+    assert profile["techniques"] == {"Bandwagon,Reductio_ad_hitlerum": 1, "Loaded_Language": 1}
+    assert profile["first_reports"] == 1
+    entities = get_json(f"{base_url}/api/entities?label=PERSON")["items"]
+    assert entities == [{"name": "Lena Marsh", "label": "PERSON", "articles": 2}]
+
+
+def test_bad_requests_get_clear_json_errors(base_url: str) -> None:
+    for path, status in [("/api/search?since=April", 422), ("/api/search?limit=201", 422),
+                         ("/api/articles?limit=0", 422), ("/api/articles/unknown", 404)]:
+        code, headers, body = fetch(base_url + path)
+        error = json.loads(body)["error"]
+        assert (code, error["status"], headers["content-type"]) == (status, status, "application/json")
+        assert error["message"]
+
+
+def test_every_response_carries_the_strict_csp(base_url: str) -> None:
+    for path in ("/", "/api/outlets", "/static/app.js", "/nowhere", "/api/articles/unknown"):
+        csp = fetch(base_url + path)[1]["content-security-policy"]
+        assert "default-src 'none'" in csp and "script-src 'self'" in csp and "unsafe-inline" not in csp
+
+
+def test_pages_escape_markup_and_never_link_javascript_urls(base_url: str, ids: dict[str, str]) -> None:
+    for path in (f"/articles/{ids['hostile']}", "/stories/s-pier", "/search?q=pier"):
+        body = fetch(base_url + path)[2].decode()
+        assert "&lt;script&gt;" in body
+        assert "<script>document" not in body and "<img src=x" not in body
+        assert 'href="javascript:' not in body.lower()
+
+
+UPLOAD = json.dumps({"title": "Tide gauge installed at the north mole", "outlet": "Harbour Gazette",
+                     "published": "2026-04-08", "text": "A new tide gauge now reports the water level at the north"
+                     " mole every minute, the harbour office said. The old gauge had drifted by four centimetres."})
+
+
+def test_upload_needs_the_token(base_url: str) -> None:
+    url = f"{base_url}/api/ingest?filename=rows.jsonl"
+    assert fetch(url, UPLOAD.encode())[0] == 401
+    assert fetch(url, UPLOAD.encode(), {"Authorization": "Bearer wrong"})[0] == 401
+
+
+def test_upload_is_size_limited(base_url: str) -> None:
+    status, _, body = fetch(f"{base_url}/api/ingest", b"x" * 5000, {"Authorization": f"Bearer {TOKEN}"})
+    assert status == 413 and "4096" in json.loads(body)["error"]["message"]
+
+
+def test_upload_with_the_token_adds_the_article(base_url: str) -> None:
+    before = {o["name"]: o["articles"] for o in get_json(f"{base_url}/api/outlets")}
+    status, _, body = fetch(f"{base_url}/api/ingest?filename=rows.jsonl", UPLOAD.encode(),
+                            {"Authorization": f"Bearer {TOKEN}", "Content-Type": "application/octet-stream"})
+    result = json.loads(body)
+    assert status == 200 and result["new"] + result["unchanged"] == 1, result
+    article = get_json(f"{base_url}/api/articles/{result['articles'][0]}")
+    assert article["title"] == "Tide gauge installed at the north mole"
+    assert get_json(f"{base_url}/api/search?q=tide+gauge")["total"] == 1
+    after = {o["name"]: o["articles"] for o in get_json(f"{base_url}/api/outlets")}  # cached figures renewed
+    assert after["Harbour Gazette"] == before["Harbour Gazette"] + 1
+
+
+def test_exports(base_url: str, ids: dict[str, str]) -> None:
+    status, headers, body = fetch(f"{base_url}/api/export/articles.jsonl")
+    rows = {row["id"]: row for row in map(json.loads, body.decode().splitlines())}
+    assert status == 200 and ids["hostile"] in rows
+    assert set(rows[ids["hostile"]]["layers"]) == {"entities", "quotes", "techniques"}
+    status, headers, body = fetch(f"{base_url}/api/export/techniques.csv")
+    table = list(csv.DictReader(io.StringIO(body.decode())))
+    assert headers["content-type"].startswith("text/csv")
+    assert sorted(r["technique"] for r in table) == ["Bandwagon,Reductio_ad_hitlerum", "Doubt", "Loaded_Language"]
+    assert fetch(f"{base_url}/api/export/secrets.csv")[0] == 422
+
+
+def test_loopback_service_refuses_foreign_host_names(store_ids: tuple[Path, dict[str, str]]) -> None:
+    app = create_app(store_ids[0], allowed_hosts=["127.0.0.1", "localhost"])
+    with background_server(app) as url:
+        assert fetch(f"{url}/api/outlets")[0] == 200
+        assert fetch(f"{url}/api/outlets", headers={"Host": "attacker.example"})[0] == 400
+
+
+@pytest.mark.parametrize(
+    ("url", "linked"),
+    [
+        ("https://news.example/a?b=1", True),
+        ("http://news.example/", True),
+        ("javascript:alert(1)", False),
+        (" JaVaScRiPt:alert(1)", False),
+        ("java\tscript:alert(1)", False),
+        ("data:text/html,<script>alert(1)</script>", False),
+        ("//news.example/no-scheme", False),
+        ("https:/missing-host", False),
+    ],
+)
+def test_only_http_urls_become_links(url: str, linked: bool) -> None:
+    assert (safe_url(url) is not None) is linked
+
+
+def test_story_report_is_a_script_free_download(base_url: str) -> None:
+    status, headers, body = fetch(f"{base_url}/api/stories/s-pier/report?format=html")
+    assert status == 200 and headers["content-disposition"] == 'attachment; filename="story-s-pier.html"'
+    assert "script-src" not in headers["content-security-policy"]  # no script may run, not even our own
+    assert "Port Velm" in body.decode() and "<script>document" not in body.decode()
+    assert fetch(f"{base_url}/api/stories/unknown/report")[0] == 404
+
+
+def test_serve_benchmark_times_every_page_kind(store_ids: tuple[Path, dict[str, str]]) -> None:
+    from newsprism.bench.serve import format_table, run
+
+    results = run(articles=30, repeats=1, source_db=store_ids[0])
+    assert results["store"]["articles"] == 30
+    assert all(page["bytes"] > 0 for page in results["pages"].values())
+    assert "| story page |" in format_table(results)
+
+
+def test_smoke_check_fetches_every_page_kind(store_ids: tuple[Path, dict[str, str]]) -> None:
+    statuses = smoke_check(store_ids[0])
+    assert statuses["/stories/s-pier"] == 200 and len(statuses) == 11
+    assert set(statuses.values()) == {200}
