@@ -193,7 +193,14 @@ def test_upload_is_size_limited(base_url: str) -> None:
     assert status == 413 and "4096" in json.loads(body)["error"]["message"]
 
 
-def test_upload_with_the_token_adds_the_article(base_url: str) -> None:
+def test_upload_with_the_token_adds_the_article(tmp_path: Path) -> None:
+    """On a store of its own: an ingest links the whole store again, so the shared fixture stories would go."""
+    build_store(tmp_path / "upload.sqlite")
+    with live_server(tmp_path / "upload.sqlite") as base_url:
+        _upload_and_fetch(base_url)
+
+
+def _upload_and_fetch(base_url: str) -> None:
     before = {o["name"]: o["articles"] for o in get_json(f"{base_url}/api/outlets")}
     status, _, body = fetch(f"{base_url}/api/ingest?filename=rows.jsonl", UPLOAD.encode(),
                             {"Authorization": f"Bearer {TOKEN}", "Content-Type": "application/octet-stream"})

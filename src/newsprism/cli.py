@@ -128,6 +128,59 @@ def reextract(db: Path, progress: bool | None) -> None:
 
 
 @main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@jobs_option
+@progress_option
+def link(paths: tuple[Path, ...], jobs: int, progress: bool | None) -> None:
+    """Group the articles found in PATHS into stories: one JSON line per article (interfaces.md)."""
+    from newsprism.link import link_articles
+
+    articles, failed = [], 0
+    with _progress_bar(paths, progress, "link") as bar:
+        for _record, result in pipeline.extract_paths(paths, jobs, bar.update):
+            if isinstance(result, InputError):
+                failed += 1
+                report_error(result)
+            else:
+                articles.append(result)
+    for article, story in link_articles(articles):
+        print_json({"source": article.source, "id": article.id, "story": story, "title": article.title,
+                    "outlet": article.outlet, "published": article.published})
+    sys.exit(1 if failed else 0)
+
+
+@main.command()
+@click.argument("story")
+@db_option
+@click.option("--format", "fmt", type=click.Choice(["html", "md", "json"]), default="html", show_default=True)
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Write the report here.")
+def report(story: str, db: Path, fmt: str, out: Path | None) -> None:
+    """How each outlet told STORY (a story id of the store): timeline, conflicts, quotes, omissions, naming."""
+    from newsprism.report import story_report
+
+    _require_store(db)
+    with Store(db) as store:
+        articles = store.story_articles(story)
+    if not articles:
+        raise click.UsageError(f"no story {story!r} in {db} (story ids: `newsprism link` or the web UI)")
+    write_text(story_report(articles, fmt), out)
+
+
+@main.command()
+@db_option
+@click.option("--format", "fmt", type=click.Choice(["json", "md", "html"]), default="json", show_default=True)
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Write the profiles here.")
+def outlets(db: Path, fmt: str, out: Path | None) -> None:
+    """Outlet profiles over the store's stories: coverage, how often first, how often a copy, technique rates."""
+    from newsprism.report import profiles_report
+
+    _require_store(db)
+    with Store(db) as store:
+        stories = {story.id: store.story_articles(story.id) for story in store.stories()}
+    write_text(profiles_report(stories, fmt), out)
+
+
+@main.command()
 @click.argument("query", nargs=-1, required=True)
 @db_option
 @click.option("--outlet", help="Only this outlet (exact name).")
@@ -261,6 +314,34 @@ def bench_quotes(data: Path | None, split: str, limit: int | None) -> None:
     click.echo(quotes_bench.format_table(quotes_bench.run(data, split, limit)))
 
 
+@bench.command("link")
+@click.option("--data", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Stories folder  [default: ../shared/data/stories beside the checkout]")
+@click.option("--split", type=click.Choice(["train", "dev", "both", "none"]), default="both", show_default=True)
+@click.option("--tune", is_flag=True, help="Pick the threshold on train first (prints the grid).")
+@click.option("--sizes", default="", help="Scale benchmark sizes, e.g. 10000,50000,100000.")
+def bench_link(data: Path | None, split: str, tune: bool, sizes: str) -> None:
+    """BCubed of story linking on ECB+ train/dev and, with --sizes, time and memory at scale."""
+    from newsprism.bench import link as link_bench
+    from newsprism.demo import find_corpus
+
+    data = data or link_bench.DEFAULT_DATA_DIR
+    if split != "none" and not (data / "gold.tsv").is_file():
+        raise click.UsageError(f"{data}: no gold.tsv (pass --data DIR)")
+    try:
+        scale_sizes = [int(size) for size in sizes.split(",") if size.strip()]
+    except ValueError as error:
+        raise click.UsageError(f"--sizes {sizes!r}: give whole numbers separated by commas") from error
+    threshold = None
+    if tune:
+        threshold, grid = link_bench.tune(data)
+        click.echo(f"tuned on train: threshold {threshold}\n" + link_bench.format_table({"quality": grid}))
+    results = link_bench.run(data, {"both": list(link_bench.SPLITS), "none": []}.get(split, [split]), threshold)
+    if scale_sizes:
+        results.update(link_bench.run_scale(scale_sizes, data, find_corpus(None)))
+    click.echo(link_bench.format_table(results))
+
+
 @bench.command("annotate")
 @click.option("--corpus", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Sample corpus folder  [default: the bundled corpus/]")
@@ -299,6 +380,17 @@ def print_json(data: dict[str, Any]) -> None:
         raise  # the reader went away (`| head`): Python exits quietly
     except OSError as error:
         raise click.ClickException(f"cannot write output: {error.strerror or error}") from error
+
+
+def write_text(text: str, out: Path | None) -> None:
+    """To the file ``out``, else to stdout."""
+    if out is None:
+        click.echo(text, nl=False)
+        return
+    try:
+        out.write_text(text, encoding="utf-8")
+    except OSError as error:
+        raise click.ClickException(f"cannot write {out}: {error.strerror or error}") from error
 
 
 def report_error(error: InputError) -> None:

@@ -20,6 +20,7 @@ from newsprism.extract import extract
 from newsprism.extract.text import detect_language
 from newsprism.ingest import DEFAULT_LIMITS, Limits, iter_input_files, read_input
 from newsprism.ingest.paths import check_input_file
+from newsprism.link.stories import link_batch
 from newsprism.model import Article, RawRecord, content_id
 from newsprism.store import Store
 
@@ -116,6 +117,7 @@ class IngestReport:
     new: int = 0
     unchanged: int = 0
     failures: list[InputError] = field(default_factory=list)
+    stories: int = 0
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -123,11 +125,13 @@ class IngestReport:
             "new": self.new,
             "unchanged": self.unchanged,
             "failed": len(self.failures),
+            "stories": self.stories,
         }
 
 
 def ingest(outcomes: Iterable[Outcome], store: Store) -> IngestReport:
-    """Store raw inputs and their articles; failures are recorded, never dropped."""
+    """Store raw inputs and their articles, then agree names and link stories across the store;
+    failures are recorded, never dropped."""
     report = IngestReport()
     for record, result in outcomes:
         raw_id = store.add_raw(record) if record is not None else None
@@ -141,7 +145,20 @@ def ingest(outcomes: Iterable[Outcome], store: Store) -> IngestReport:
             report.unchanged += 1
     store.refresh_names()
     store.commit()
+    report.stories = link_stories(store)
     return report
+
+
+def link_stories(store: Store) -> int:
+    """Group every stored article into stories and store the grouping; returns the number of stories.
+
+    The whole store is linked again, oldest first (deterministic, so ingesting twice changes
+    nothing); articles are linked on their text and metadata, as `newsprism link` does.
+    """
+    stories = link_batch(list(store.articles())).stories()
+    store.replace_stories(stories)
+    store.commit()
+    return len(stories)
 
 
 def reextract(store: Store) -> IngestReport:
@@ -161,4 +178,5 @@ def reextract(store: Store) -> IngestReport:
         report.new += 1
     store.refresh_names()
     store.commit()
+    report.stories = link_stories(store)
     return report

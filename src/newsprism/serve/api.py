@@ -292,10 +292,8 @@ REPORT_CSP = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'no
 )
 def story_report(request: Request, story_id: str, format: Literal["html", "md", "json"] = "html") -> Response:
     """The story's comparison report as one file to send to a colleague (html: self-contained, no script)."""
-    try:
-        from newsprism.report import story_report as render_report
-    except ImportError as error:
-        raise HTTPException(404, "the report stage is not installed") from error
+    from newsprism.report import story_report as render_report
+
     store = config_of(request).store()
     found = queries.story(store.db, story_id)
     if found is None:

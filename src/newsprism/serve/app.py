@@ -50,13 +50,11 @@ SECURITY_HEADERS = {
 Comparer = Callable[[list[Article]], dict[str, Any] | None]
 
 
-def default_comparer() -> Comparer | None:
-    """The story comparison of newsprism.compare, when that stage is installed."""
-    try:
-        from newsprism.compare import compare_story  # type: ignore[attr-defined]
-    except ImportError:
-        return None
-    return lambda articles: compare_story(articles).to_dict()
+def default_comparer(articles: list[Article]) -> dict[str, Any] | None:
+    """The story comparison of newsprism.compare, as JSON-ready data."""
+    from newsprism.compare import compare_story
+
+    return compare_story(articles).to_dict()
 
 
 @dataclass
@@ -140,13 +138,13 @@ def create_app(
 ) -> FastAPI:
     """The web UI and REST API over the store at ``db_path``; uploads need ``token`` (none: uploads off).
 
-    ``comparer`` turns a story's articles into its comparison (default: newsprism.compare when present).
+    ``comparer`` turns a story's articles into its comparison (default: newsprism.compare).
     ``allowed_hosts`` limits the Host header (a page on another site that rebinds its DNS name to
     127.0.0.1 must not read the store through the visitor's browser); None accepts any."""
     from newsprism.serve import api, web
 
     Store(db_path).close()  # fail now, not on the first request, when the file is not a newsprism store
-    config = ServeConfig(Path(db_path), token, max_upload, annotate, comparer or default_comparer())
+    config = ServeConfig(Path(db_path), token, max_upload, annotate, comparer or default_comparer)
     app = FastAPI(
         title="newsprism",
         version=__version__,

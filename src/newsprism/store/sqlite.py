@@ -20,7 +20,7 @@ from typing import Any
 from newsprism.annotate.names import NameKey, apply_names, article_names, names_to_look_up, store_names
 from newsprism.errors import StoreError
 from newsprism.extract.text import normalise
-from newsprism.model import ARTICLE_FIELDS, Article, Layer, RawRecord, Span
+from newsprism.model import ARTICLE_FIELDS, Article, Layer, RawRecord, Span, Story
 
 _JSON_FIELDS = ("authors", "tags", "credits", "extraction")
 _MIGRATION_NAME = re.compile(r"^(\d{4})_\w+\.sql$")
@@ -168,6 +168,16 @@ class Store:
         for article in articles:
             self.add_article(article, raw_id)
 
+    def replace_stories(self, stories: list[Story]) -> None:
+        """Store a new grouping of the articles into stories (linking is a function of the whole store)."""
+        self.db.execute("DELETE FROM story_articles")
+        self.db.execute("DELETE FROM stories")
+        self.db.executemany("INSERT INTO stories(id, title) VALUES (?, ?)", [(s.id, s.title) for s in stories])
+        self.db.executemany(
+            "INSERT INTO story_articles(story_id, article_id) VALUES (?, ?)",
+            [(s.id, article_id) for s in stories for article_id in s.article_ids],
+        )
+
     def commit(self) -> None:
         self.db.commit()
 
@@ -203,6 +213,21 @@ class Store:
     def articles(self) -> Iterator[Article]:
         for row in self.db.execute("SELECT * FROM articles ORDER BY published, id"):
             yield article_from_row(row)
+
+    def stories(self) -> list[Story]:
+        """Every story with its article ids, in id order."""
+        rows = self.db.execute("SELECT id, title FROM stories ORDER BY id")
+        stories = {row["id"]: Story(row["id"], row["title"]) for row in rows}
+        for row in self.db.execute("SELECT story_id, article_id FROM story_articles ORDER BY story_id, article_id"):
+            stories[row["story_id"]].article_ids.append(row["article_id"])
+        return list(stories.values())
+
+    def story_articles(self, story_id: str) -> list[Article]:
+        """The articles of one story with their layers (none for an unknown story)."""
+        rows = self.db.execute(
+            "SELECT article_id FROM story_articles WHERE story_id = ? ORDER BY article_id", (story_id,)
+        ).fetchall()
+        return [article for article in map(self.article, [row[0] for row in rows]) if article]
 
     def counts(self) -> dict[str, int]:
         tables = ("raw_inputs", "articles", "layers", "stories", "failures")

@@ -1,0 +1,297 @@
+"""Story linking figures: BCubed on the ECB+ stories set, and how linking time and memory scale.
+
+Quality: all documents of one split are linked in one run (the two events of a topic and the
+topics apart at once) and the partition is scored with BCubed and pairwise P/R/F1 against the
+gold event clusters. The threshold is tuned on ``train`` (``--tune``); ``dev`` is reported.
+
+Scale: a synthetic dated stream of perturbed copies of the stories texts and the sample corpus;
+each size runs in a fresh process so its peak memory is its own.
+"""
+
+from __future__ import annotations
+
+import csv
+import multiprocessing
+import random
+import re
+import resource
+import sys
+import time
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from newsprism.bench import SHARED_DATA
+from newsprism.link.stories import LinkParams, StoryLinker, link_articles
+from newsprism.model import Article
+
+DEFAULT_DATA_DIR = SHARED_DATA / "stories"
+SPLITS = ("train", "dev")
+DEFAULT_SIZES = (10_000, 50_000, 100_000)
+TUNE_THRESHOLDS = tuple(round(0.10 + 0.02 * i, 2) for i in range(16))
+MAX_DOC_BYTES = 2_000_000
+STREAM_START = datetime(2026, 1, 1, tzinfo=UTC)
+STORY_SIZE = 10  # articles per synthetic story, on average
+STORIES_PER_DAY = 16  # with ~110 event groups, a group recurs after about a week
+_SENTENCE = re.compile(r"(?<=[.!?])\s+")
+_NAME = re.compile(r"\b[A-Z][a-z]{2,}\b")
+
+
+# --- quality ------------------------------------------------------------------------------
+
+def load_gold(data_dir: Path, split: str) -> list[tuple[str, str]]:
+    """(doc_id, event_cluster) of one split, in the gold file's order."""
+    with (data_dir / "gold.tsv").open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle, delimiter="\t"))
+    return [(row["doc_id"], row["event_cluster"]) for row in rows if split in (row["split"], "all")]
+
+
+def read_doc(path: Path) -> Article:
+    """A stories document as an Article: the first block is the headline, the rest the body."""
+    raw = path.read_bytes()[:MAX_DOC_BYTES].decode("utf-8", errors="replace")
+    title, _, body = raw.partition("\n\n")
+    return Article(source=str(path), title=title.strip() or None, text=body.strip() or title.strip())
+
+
+def bcubed(gold: dict[str, str], predicted: dict[str, str]) -> dict[str, float]:
+    """BCubed precision/recall/F1 (per item, averaged over items) of a predicted partition."""
+    gold_members, predicted_members = _members(gold), _members(predicted)
+    precision = recall = 0.0
+    for item in gold:
+        same_predicted = predicted_members[predicted[item]]
+        same_gold = gold_members[gold[item]]
+        shared = len(same_predicted & same_gold)
+        precision += shared / len(same_predicted)
+        recall += shared / len(same_gold)
+    n = len(gold) or 1
+    return _prf(precision / n, recall / n)
+
+
+def pairwise(gold: dict[str, str], predicted: dict[str, str]) -> dict[str, float]:
+    """Precision/recall/F1 over all item pairs put together by the prediction and by the gold."""
+    both = Counter((gold[i], predicted[i]) for i in gold)
+    together_both = sum(c * (c - 1) // 2 for c in both.values())
+    together_predicted = sum(c * (c - 1) // 2 for c in Counter(predicted[i] for i in gold).values())
+    together_gold = sum(c * (c - 1) // 2 for c in Counter(gold.values()).values())
+    return _prf(together_both / (together_predicted or 1), together_both / (together_gold or 1))
+
+
+def _members(labels: dict[str, str]) -> dict[str, set[str]]:
+    groups: dict[str, set[str]] = defaultdict(set)
+    for item, label in labels.items():
+        groups[label].add(item)
+    return groups
+
+
+def _prf(precision: float, recall: float) -> dict[str, float]:
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return {"precision": precision, "recall": recall, "f1": f1}
+
+
+def mixed_topics(gold: dict[str, str], predicted: dict[str, str]) -> int:
+    """Predicted stories that hold both events of one topic: the hard error on ECB+."""
+    events_by_story: dict[str, set[str]] = defaultdict(set)
+    for item, label in gold.items():
+        events_by_story[predicted[item]].add(label)
+    mixed = 0
+    for events in events_by_story.values():
+        topics = Counter(re.sub(r"ecb(plus)?$", "", event) for event in events)
+        mixed += any(count > 1 for count in topics.values())
+    return mixed
+
+
+def score_split(data_dir: Path, split: str, params: LinkParams) -> dict:
+    rows = load_gold(data_dir, split)
+    articles = [read_doc(data_dir / "docs" / f"{doc_id}.txt") for doc_id, _ in rows]
+    started = time.perf_counter()
+    predicted_by_article = {a.id: story for a, story in link_articles(articles, params)}
+    seconds = time.perf_counter() - started
+    gold = {doc_id: event for doc_id, event in rows}
+    predicted = {doc_id: predicted_by_article[a.id] for (doc_id, _), a in zip(rows, articles, strict=True)}
+    return {
+        "split": split, "docs": len(rows), "gold_stories": len(set(gold.values())),
+        "predicted_stories": len(set(predicted.values())), "bcubed": bcubed(gold, predicted),
+        "pairwise": pairwise(gold, predicted), "mixed_topic_stories": mixed_topics(gold, predicted),
+        "threshold": params.threshold, "seconds": seconds,
+    }
+
+
+def tune(data_dir: Path, thresholds: Iterable[float] = TUNE_THRESHOLDS) -> tuple[float, list[dict]]:
+    """The threshold with the best BCubed F1 on train (ties: the lower one), and every result."""
+    results = [score_split(data_dir, "train", replace(LinkParams(), threshold=t)) for t in thresholds]
+    best = max(results, key=lambda r: (r["bcubed"]["f1"], -r["threshold"]))
+    return best["threshold"], results
+
+
+def run(data_dir: Path = DEFAULT_DATA_DIR, splits: Iterable[str] = SPLITS, threshold: float | None = None) -> dict:
+    params = LinkParams() if threshold is None else replace(LinkParams(), threshold=threshold)
+    return {"quality": [score_split(data_dir, split, params) for split in splits]}
+
+
+# --- scale --------------------------------------------------------------------------------
+
+Group = list[tuple[str, str]]  # (title, body) of texts that report one event
+
+
+def base_groups(data_dir: Path, corpus_articles: Iterable[Article] = ()) -> list[Group]:
+    """The texts the synthetic stream is made from, one group per event, in a fixed order.
+
+    ECB+ documents of one event cluster report the same event, so they form one group; each
+    corpus article is a group of its own.
+    """
+    groups: dict[str, Group] = {f"corpus-{i}": [(a.title or "", a.text)] for i, a in enumerate(corpus_articles)}
+    if (data_dir / "gold.tsv").is_file():
+        for doc_id, event in load_gold(data_dir, "all"):
+            article = read_doc(data_dir / "docs" / f"{doc_id}.txt")
+            groups.setdefault(event, []).append((article.title or "", article.text))
+    return [groups[name] for name in sorted(groups)]
+
+
+def _fake_name(rng: random.Random) -> str:
+    syllables = ["ka", "ro", "vel", "min", "tas", "lor", "dun", "bre", "shi", "ot", "mar", "zen", "pil", "gua"]
+    return "".join(rng.choice(syllables) for _ in range(rng.randint(2, 3))).capitalize()
+
+
+def _story_variant(base: tuple[str, str], rng: random.Random) -> tuple[str, str]:
+    """The base text with half its capitalised names replaced by invented ones."""
+    title, body = base
+    names = sorted(set(_NAME.findall(f"{title} {body}")))
+    renamed = {name: _fake_name(rng) for name in rng.sample(names, k=len(names) // 2)} if names else {}
+
+    def swap(text: str) -> str:
+        return _NAME.sub(lambda m: renamed.get(m.group(0), m.group(0)), text)
+
+    return swap(title), swap(body)
+
+
+def _perturbed(variant: tuple[str, str], rng: random.Random) -> tuple[str, str]:
+    """One outlet's report: some sentences dropped, some words dropped, sentence order nudged."""
+    title, body = variant
+    sentences = [s for s in _SENTENCE.split(body) if rng.random() > 0.2] or [body]
+    if len(sentences) > 2 and rng.random() < 0.5:
+        i = rng.randrange(len(sentences) - 1)
+        sentences[i], sentences[i + 1] = sentences[i + 1], sentences[i]
+    text = " ".join(" ".join(w for w in s.split() if rng.random() > 0.1) for s in sentences)
+    return title, text
+
+
+def synthetic_stream(groups: list[Group], size: int, seed: int = 7) -> Iterator[tuple[Article, str]]:
+    """``size`` dated articles with their gold story label, in time order, generated lazily.
+
+    Stories start at a steady rate, each with about STORY_SIZE reports spread over two days,
+    each from one text of an event group. Groups are used in turn, so a group comes back only
+    len(groups) stories later (a week at the default rates): the label is the group and the
+    round. Only the stories still running are held in memory.
+    """
+    rng = random.Random(seed)
+    pending: list[tuple[float, int, int]] = []  # (hour, story number, report number)
+    variants: dict[int, tuple[str, str]] = {}
+    emitted = story = 0
+    while emitted < size:
+        start_hour = story * 24.0 / STORIES_PER_DAY
+        group = groups[story % len(groups)]
+        variants[story] = _story_variant(group[(story // len(groups)) % len(group)], rng)
+        reports = max(1, int(rng.gauss(STORY_SIZE, 3)))
+        pending.extend((start_hour + rng.uniform(0, 48), story, k) for k in range(reports))
+        pending.sort()
+        while pending and pending[0][0] <= start_hour and emitted < size:
+            hour, number, k = pending.pop(0)
+            title, text = _perturbed(variants[number], rng)
+            published = (STREAM_START + timedelta(hours=hour)).isoformat()
+            emitted += 1
+            label = f"{number % len(groups)}@{number // len(groups)}"
+            yield Article(source=f"synthetic#{emitted}", title=title, text=text, published=published,
+                          outlet=f"outlet-{k % 7}"), label
+        running = {number for _, number, _ in pending}
+        for number in [n for n in variants if n not in running and n != story]:
+            del variants[number]
+        story += 1
+
+
+def measure_size(groups: list[Group], size: int) -> dict:
+    """Link a synthetic stream of ``size`` articles; time, peak memory and BCubed against its stories."""
+    rss_before = _current_rss_mb()
+    linker = StoryLinker()
+    gold: dict[str, str] = {}
+    predicted_now: dict[str, None] = {}
+    started = time.perf_counter()
+    for article, label in synthetic_stream(groups, size):
+        linker.add(article)
+        gold[article.id] = label
+        predicted_now[article.id] = None
+    linker.refine()
+    seconds = time.perf_counter() - started
+    predicted = {article_id: linker.story_of(article_id) for article_id in predicted_now}
+    return {
+        "articles": size, "seconds": seconds, "articles_per_s": size / seconds if seconds else 0.0,
+        "peak_rss_mb": _peak_rss_mb(), "rss_growth_mb": _current_rss_mb() - rss_before,
+        "stories": len(linker.stories()),
+        "gold_stories": len(set(gold.values())), "comparisons_per_article": linker.comparisons / size,
+        "bcubed_f1": bcubed(gold, predicted)["f1"],
+    }
+
+
+def _peak_rss_mb() -> float:
+    scale = 1024 * 1024 if sys.platform == "darwin" else 1024  # ru_maxrss: bytes on macOS, KiB on Linux
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / scale
+
+
+def _current_rss_mb() -> float:
+    """Resident memory now (Linux /proc; elsewhere the peak, the best portable figure)."""
+    try:
+        status = Path("/proc/self/status").read_text(encoding="ascii")
+    except OSError:
+        return _peak_rss_mb()
+    found = re.search(r"^VmRSS:\s+(\d+) kB", status, re.MULTILINE)
+    return int(found.group(1)) / 1024 if found else _peak_rss_mb()
+
+
+def _measure_in_child(args: tuple[list[Group], int]) -> dict:
+    return measure_size(*args)
+
+
+def run_scale(sizes: Iterable[int], data_dir: Path = DEFAULT_DATA_DIR, corpus: Path | None = None) -> dict:
+    """Each size in a fresh process, one after the other; the 100k/10k style ratio of the extremes."""
+    from newsprism.pipeline import extract_paths
+
+    corpus_articles = [a for _, a in extract_paths([corpus])] if corpus else []
+    groups = base_groups(data_dir, [a for a in corpus_articles if isinstance(a, Article)])
+    if not groups:
+        raise ValueError("no texts to build the synthetic stream from")
+    context = multiprocessing.get_context("spawn")
+    results = []
+    for size in sizes:
+        with context.Pool(1) as pool:
+            results.append(pool.apply(_measure_in_child, ((groups, size),)))
+    ratio = results[-1]["seconds"] / results[0]["seconds"] if len(results) > 1 and results[0]["seconds"] else None
+    return {"scale": results, "time_ratio": ratio, "size_ratio": results[-1]["articles"] / results[0]["articles"]}
+
+
+# --- output -------------------------------------------------------------------------------
+
+def format_table(results: dict) -> str:
+    lines = []
+    if results.get("quality"):
+        lines += ["split  docs stories predicted  B3_P   B3_R   B3_F1  pair_P pair_R pair_F1 mixed threshold",]
+        for r in results["quality"]:
+            b, p = r["bcubed"], r["pairwise"]
+            lines.append(
+                f"{r['split']:<6}{r['docs']:>5}{r['gold_stories']:>8}{r['predicted_stories']:>10}"
+                f"{b['precision']:>7.3f}{b['recall']:>7.3f}{b['f1']:>7.3f}"
+                f"{p['precision']:>7.3f}{p['recall']:>7.3f}{p['f1']:>8.3f}{r['mixed_topic_stories']:>6}"
+                f"{r['threshold']:>10.2f}"
+            )
+    if results.get("scale"):
+        lines += ["", "articles  seconds  art/s  peak_MB  grow_MB  stories  gold  cmp/article  B3_F1"]
+        for r in results["scale"]:
+            lines.append(
+                f"{r['articles']:>8}{r['seconds']:>9.1f}{r['articles_per_s']:>7.0f}{r['peak_rss_mb']:>9.0f}"
+                f"{r['rss_growth_mb']:>9.0f}"
+                f"{r['stories']:>9}{r['gold_stories']:>6}{r['comparisons_per_article']:>13.1f}{r['bcubed_f1']:>7.3f}"
+            )
+        if results.get("time_ratio") is not None:
+            lines.append(f"time ratio largest/smallest: {results['time_ratio']:.2f} "
+                         f"(sizes x{results['size_ratio']:.0f})")
+    return "\n".join(lines)

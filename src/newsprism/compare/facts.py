@@ -1,0 +1,269 @@
+"""Facts in conflict: the same slot (a count, a date) given different values by different outlets.
+
+A fact mention is a number with the content words of its clause ("killed three workers", "17
+injured") or a time expression of the timex layer with a day-precise value ("said on Tuesday", the
+day of a statement, is left out). Two mentions in different articles fill the same slot when their
+sentences align (shared content words and entities, or both are the articles' leads) and their
+neighbouring words agree (``_score``). Each mention keeps only its best partner per article and
+only mutual best partners are linked, a partner with the same value first: "three killed" never
+pairs with "17 injured" while "17 injured" is there. Linked mentions form the slots; a slot with
+two values across outlets is a conflict. Sentence-level alignment, not a parser: cheap, offline,
+and it only claims a conflict where the wording shows the same fact.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+
+from newsprism.compare.result import Conflict, Evidence, FactValue, evidence
+from newsprism.compare.text import Sentence, overlap, sentence_at, sentences, word_key
+from newsprism.link.stories import term_key
+from newsprism.model import Article
+
+MIN_SHARED_KEYS = 3  # aligned sentences share at least this many content keys ...
+MIN_OVERLAP = 0.3  # ... and this share of the shorter sentence's keys
+CONTEXT_WORDS = 2  # content words on each side of a value, inside its clause, that say what it is
+SAME_VALUE_BONUS = 1.5  # a partner giving the same value is preferred: the fact is then not in conflict
+_UNITS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
+          "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty")
+_TENS = ("thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety")
+_WORDS_PER_NUMBER = {word: i for i, word in enumerate(_UNITS)} | {word: 10 * i for i, word in enumerate(_TENS, 3)}
+_NUMBER = re.compile(
+    r"(?<![\w.,:/-])(\d{1,3}(?:,\d{3})+|\d{1,7})(?![\w.,:/]\d|\w|-[^\W\d])"
+    r"|\b(" + "|".join(sorted(_WORDS_PER_NUMBER, key=len, reverse=True)) + r")"
+    r"(?:-(one|two|three|four|five|six|seven|eight|nine))?\b",
+    re.IGNORECASE,
+)
+_TOKEN = re.compile(r"[^\W\d_][\w'’-]{0,40}|\d+")
+# Words between a number and what it counts that say nothing about what it counts.
+_QUALIFIERS = frozenset(("least", "about", "around", "nearly", "almost", "some", "more", "than", "over", "under",
+                         "roughly", "approximately", "early", "late", "among", "including", "them", "whom"))
+_CLAUSE_BREAK = re.compile(r"[,;:()\u2013\u2014]|\b(?:and|but|while|when|as|which|who|whose|leaving)\b", re.IGNORECASE)
+# "said on Tuesday": the day a statement was made, not the date of the event it reports.
+_REPORTED_ON = re.compile(
+    r"\b(?:said|says|confirmed|announced|told|added|stated|reported|declared)\s+(?:on\s+|late\s+|early\s+)?$",
+    re.IGNORECASE,
+)
+# Nouns for people counted: "400 people" and "40 activists" may count the same crowd; "people" is the
+# generic one, so "11 civilians" and "100 prisoners" are not taken for one count.
+_PERSONS = frozenset(term_key(w) for w in (
+    "people", "persons", "activists", "demonstrators", "protesters", "residents", "villagers", "workers", "civilians",
+    "servicemen", "soldiers", "fighters", "prisoners", "captives", "participants", "citizens", "men", "women",
+    "children"))
+_GENERIC_PERSONS = frozenset({term_key("people"), term_key("persons")})
+
+
+@dataclass
+class Mention:
+    article: Article
+    kind: str  # "number" or "date"
+    value: str
+    start: int
+    end: int
+    sentence: Sentence
+    context: frozenset[str]
+    single_in_lead: bool = False  # the only count in its article's lead
+
+
+def number_mentions(article: Article, found: list[Sentence]) -> list[Mention]:
+    """Counts written in digits or words, outside time expressions, with their neighbouring content words."""
+    text = article.text
+    dates = [(s.start, s.end) for s in article.layers["timex"].spans] if "timex" in article.layers else []
+    mentions = []
+    for sentence in found:
+        for match in _NUMBER.finditer(text, sentence.start, sentence.end):
+            if any(s <= match.start() < e for s, e in dates):
+                continue
+            value = _number_value(match)
+            if value is None or 1900 <= value <= 2100 or _names_a_thing(text, sentence.start, match.start()):
+                continue
+            near = [k for k in clause_context(text, sentence, *match.span()) if k not in sentence.names]
+            context = frozenset(near + ["@persons" for k in near if k in _PERSONS])
+            if context:
+                mentions.append(Mention(article, "number", str(value), match.start(), match.end(), sentence, context))
+    in_lead = [m for m in mentions if m.sentence.lead]
+    if len(in_lead) == 1:
+        in_lead[0].single_in_lead = True
+    return mentions
+
+
+def _number_value(match: re.Match[str]) -> int | None:
+    if match.group(1):
+        return int(match.group(1).replace(",", ""))
+    tens = _WORDS_PER_NUMBER.get(match.group(2).lower())
+    units = _WORDS_PER_NUMBER.get((match.group(3) or "").lower(), 0)
+    return None if tens is None else tens + units
+
+
+def _names_a_thing(text: str, sentence_start: int, start: int) -> bool:
+    """ "Plant No. 2", "Block 4": a number after "No." names something, it does not count it."""
+    return bool(re.search(r"\b(?:No|no|Nr|#)\.?\s*$", text[max(sentence_start, start - 5) : start]))
+
+
+def clause_context(text: str, sentence: Sentence, start: int, end: int) -> list[str]:
+    """Content-word keys next to ``text[start:end]`` on each side, not crossing a clause break."""
+    breaks = [m.span() for m in _CLAUSE_BREAK.finditer(text, sentence.start, sentence.end)]
+    clause_start = max([e for s, e in breaks if e <= start], default=sentence.start)
+    clause_end = min([s for s, e in breaks if s >= end], default=sentence.end)
+    return _keys(text, clause_start, start, reverse=True) + _keys(text, end, clause_end)
+
+
+def _keys(text: str, start: int, end: int, reverse: bool = False) -> list[str]:
+    """Up to CONTEXT_WORDS content-word keys between start and end, nearest first; qualifiers skipped."""
+    tokens = [m.group(0) for m in _TOKEN.finditer(text, start, end)]
+    keys = []
+    for token in reversed(tokens) if reverse else tokens:
+        key = None if token.isdigit() or token.lower() in _QUALIFIERS else word_key(token)
+        if key:
+            keys.append(key)
+        if len(keys) == CONTEXT_WORDS:
+            break
+    return keys
+
+
+def date_mentions(article: Article, found: list[Sentence]) -> list[Mention]:
+    """Time expressions with a day-precise value (``2026-03-23``, ``2026-03-12TEV``), by day."""
+    if "timex" not in article.layers:
+        return []
+    mentions = []
+    for span in article.layers["timex"].spans:
+        value = str(span.attrs.get("value") or "")
+        sentence = sentence_at(found, span.start)
+        said_on = _REPORTED_ON.search(article.text, max(0, span.start - 40), span.start)
+        if sentence and re.match(r"\d{4}-\d\d-\d\d", value) and not said_on:
+            context = frozenset(clause_context(article.text, sentence, span.start, span.end))
+            mentions.append(Mention(article, "date", value[:10], span.start, span.end, sentence, context))
+    return mentions
+
+
+def fact_mentions(articles: list[Article]) -> list[Mention]:
+    mentions = []
+    for article in articles:
+        found = sentences(article)
+        mentions += number_mentions(article, found) + date_mentions(article, found)
+    return mentions
+
+
+def _score(a: Mention, b: Mention) -> float:
+    """How surely two mentions fill the same slot; 0 when they cannot.
+
+    Both need a shared context word in aligned sentences (or two shared words, or one and the
+    same value: "11 civilians" is one fact wherever the story says it). Two different
+    counts need a shared word that is not just "people" ("injured 17" / "injured at least 15"),
+    or must be the one count in each article's lead ("400 people rallied" / "40 activists gathered").
+    """
+    if a.kind != b.kind:
+        return 0.0
+    sentence_score = overlap(a.sentence.keys, b.sentence.keys)
+    leads = a.sentence.lead and b.sentence.lead
+    aligned = leads or (len(a.sentence.keys & b.sentence.keys) >= MIN_SHARED_KEYS and sentence_score >= MIN_OVERLAP)
+    words, counted = shared_context(a, b)
+    same = SAME_VALUE_BONUS if a.value == b.value else 0.0
+    if not (words or counted) or not (aligned or words >= 2 or (same and words)):
+        return 0.0
+    if a.kind == "date":
+        return words + sentence_score + same
+    if not same and not words and not (a.single_in_lead and b.single_in_lead and _same_people(a, b)):
+        return 0.0
+    low, high = sorted((int(a.value), int(b.value)))
+    closeness = low / high if high else 1.0
+    return max(words, 1) + sentence_score + closeness + same
+
+
+def _same_people(a: Mention, b: Mention) -> bool:
+    """Both count the same kind of people, or one just counts "people"."""
+    first, second = a.context & _PERSONS, b.context & _PERSONS
+    return bool(first & second or (first | second) & _GENERIC_PERSONS)
+
+
+def shared_context(a: Mention, b: Mention) -> tuple[int, bool]:
+    """Context words both mentions have ("people" aside), and whether both count people."""
+    shared = a.context & b.context
+    return len(shared - _GENERIC_PERSONS - {"@persons"}), "@persons" in shared
+
+
+def slots(mentions: list[Mention]) -> list[list[Mention]]:
+    """Mentions linked to their mutual best partner in every other article, grouped into slots.
+
+    Two different counts are linked only when they share two context words or are both in their
+    article's lead (``_score``), which keeps "300 held" from chaining to "400 rallied".
+    """
+    by_article: dict[str, list[int]] = defaultdict(list)
+    for i, m in enumerate(mentions):
+        by_article[m.article.id].append(i)
+    best: dict[tuple[int, str], tuple[float, int]] = {}
+    for i, m in enumerate(mentions):
+        for article_id, members in by_article.items():
+            if article_id != m.article.id:
+                score, j = max(((_score(m, mentions[j]), -j) for j in members), default=(0.0, 0))
+                if score > 0:
+                    best[(i, article_id)] = (score, -j)
+    mutual = sorted(
+        (-score, i, j)
+        for (i, article_id), (score, j) in best.items()
+        if i < j and best.get((j, mentions[i].article.id), (0.0, -1))[1] == i
+    )
+    slot_of = list(range(len(mentions)))
+    members: dict[int, list[int]] = {i: [i] for i in range(len(mentions))}
+    for _, i, j in mutual:
+        a, b = slot_of[i], slot_of[j]
+        if a != b:
+            for k in members[b]:
+                slot_of[k] = a
+            members[a] += members.pop(b)
+    groups = [[mentions[k] for k in sorted(group)] for group in members.values()]
+    return [g for g in groups if len({m.article.id for m in g}) > 1]
+
+
+def conflicts(articles: list[Article]) -> tuple[list[Conflict], list[list[Mention]]]:
+    """The conflicting slots, and every slot (omissions are found from the slots too)."""
+    found = slots(fact_mentions(articles))
+    result = []
+    for group in found:
+        values: dict[str, list[Evidence]] = defaultdict(list)
+        for m in sorted(group, key=lambda m: (m.article.id, m.start)):
+            values[m.value].append(_evidence(m))
+        outlets_per_value = [{e.outlet for e in ev} for ev in values.values()]
+        if len(values) > 1 and len(set().union(*outlets_per_value)) > 1:
+            given = [FactValue(v, ev) for v, ev in sorted(values.items())]
+            result.append(Conflict(group[0].kind, slot_name(group), given))
+    return sorted(result, key=lambda c: (c.kind, c.slot)), found
+
+
+def _evidence(m: Mention) -> Evidence:
+    """A number with its neighbouring words ("17 injured"); a date with its whole sentence."""
+    if m.kind == "date":
+        return evidence(m.article, m.sentence.start, m.sentence.end)
+    return evidence(m.article, *_phrase(m))
+
+
+def _phrase(m: Mention) -> tuple[int, int]:
+    """The number with its qualifiers ("at least") and the words around it up to its context words."""
+    text = m.article.text
+    tokens = list(_TOKEN.finditer(text, m.sentence.start, m.sentence.end))
+    inside = [t for t in tokens if word_key(t.group(0)) in m.context]
+    start = min([m.start] + [t.start() for t in inside if t.start() >= m.start - 40])
+    qualifiers = [t for t in tokens if t.end() <= start and t.group(0).lower() in _QUALIFIERS | {"at", "a", "an"}]
+    while qualifiers and _only_space_between(text, qualifiers[-1].end(), start):
+        start = qualifiers.pop().start()
+    end = max([m.end] + [t.end() for t in inside if t.end() <= m.end + 60])
+    return start, end
+
+
+def _only_space_between(text: str, start: int, end: int) -> bool:
+    return not text[start:end].strip()
+
+
+def slot_name(group: list[Mention]) -> str:
+    """The context words most of the slot's mentions share, as written."""
+    counts: dict[str, int] = defaultdict(int)
+    surface: dict[str, str] = {}
+    for m in group:
+        for key in m.context:
+            counts[key] += 1
+            if key in m.sentence.surface:
+                surface.setdefault(key, m.sentence.surface[key])
+    top = sorted((k for k in counts if k in surface and not k.startswith("@")), key=lambda k: (-counts[k], k))[:3]
+    return " ".join(surface[k] for k in top)

@@ -1,0 +1,163 @@
+"""The same quote across outlets: identical, cut short, paraphrased, or given to another speaker.
+
+Quotes are compared by their words (normalised, lower-cased): one contained in another is a cut,
+a close word sequence (difflib ratio) is a paraphrase. Linked quotes form a group whose fullest
+version is the reference; a group whose articles name different speakers is a misattribution.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+from itertools import pairwise
+
+from newsprism.compare.result import QuoteGroup, QuoteVariant, Voice, evidence, outlet_of
+from newsprism.compare.text import components
+from newsprism.extract.text import normalise, words
+from newsprism.model import Article
+
+MIN_QUOTE_WORDS = 3  # shorter quotes are too common to link on their words alone
+MIN_FRAGMENT_WORDS = 2  # a two-word fragment still counts when the same speaker says it in full elsewhere
+PARAPHRASE_RATIO = 0.6
+MAX_QUOTE_WORDS = 400
+MAX_POSTING = 200  # a word pair in more quotes than this ("of the") finds no candidates
+# An opening mark to its closing mark, or to the end of the span (spans may stop before the closing mark).
+_QUOTED = re.compile(r'[“«„"]([^“”«»„"]{1,2000})(?:[”»“"]|$)')
+
+
+@dataclass
+class Quote:
+    article: Article
+    start: int
+    end: int
+    speaker_name: str | None
+    words: tuple[str, ...]
+
+    @property
+    def joined(self) -> str:
+        return " " + " ".join(self.words) + " "
+
+
+def story_quotes(articles: list[Article]) -> list[Quote]:
+    """Every quoted passage of the story's quotes layers: the words inside quote marks when a span
+    has them (a reported sentence quoting a fragment: only the fragment is the speaker's wording),
+    else the whole span."""
+    found = []
+    for article in articles:
+        layer = article.layers.get("quotes")
+        for span in layer.spans if layer else []:
+            for start, end in quoted_parts(article.text, span.start, span.end):
+                tokens = tuple(words(normalise(article.text[start:end])))[:MAX_QUOTE_WORDS]
+                if len(tokens) >= MIN_FRAGMENT_WORDS:
+                    found.append(Quote(article, start, end, span.attrs.get("speaker_name") or None, tokens))
+    return found
+
+
+def quoted_parts(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The (start, end) of each passage between quote marks inside the span, or the span itself."""
+    parts = [(m.start(1), m.end(1)) for m in _QUOTED.finditer(text, start, end) if m.group(1).strip()]
+    return parts or [(start, end)]
+
+
+def relation(part: Quote, full: Quote) -> str | None:
+    """How ``part`` renders ``full``: identical, cut (contained), paraphrased, or None (another quote)."""
+    if part.words == full.words:
+        return "identical"
+    if part.joined in full.joined:
+        return "cut"
+    if full.joined in part.joined:
+        return None
+    return "paraphrased" if _similar(part, full) else None
+
+
+def _similar(a: Quote, b: Quote) -> bool:
+    matcher = SequenceMatcher(None, a.words, b.words, autojunk=False)
+    return matcher.quick_ratio() >= PARAPHRASE_RATIO and matcher.ratio() >= PARAPHRASE_RATIO
+
+
+def _linked(a: Quote, b: Quote) -> bool:
+    """Same quote: one contains the other, or they are close; a fragment shorter than
+    MIN_QUOTE_WORDS ("inventing preconditions") only by containment under the same speaker."""
+    contained = a.joined in b.joined or b.joined in a.joined
+    if min(len(a.words), len(b.words)) < MIN_QUOTE_WORDS:
+        return contained and same_speaker(a.speaker_name or "", b.speaker_name or "")
+    return contained or _similar(a, b)
+
+
+def candidate_pairs(quotes: list[Quote]) -> list[tuple[int, int]]:
+    """Pairs of quotes from different articles sharing a word pair, found through an inverted index:
+    a story with thousands of quotes is not compared all against all."""
+    postings: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for i, quote in enumerate(quotes):
+        for pair in set(pairwise(quote.words)):
+            postings[pair].append(i)
+    pairs = set()
+    for members in postings.values():
+        if len(members) <= MAX_POSTING:
+            pairs.update((i, j) for i in members for j in members if i < j)
+    return sorted((i, j) for i, j in pairs if quotes[i].article.id != quotes[j].article.id)
+
+
+def quote_groups(articles: list[Article]) -> list[QuoteGroup]:
+    """Quotes that appear in more than one article, each group with its variants."""
+    quotes = story_quotes(articles)
+    pairs = [(i, j) for i, j in candidate_pairs(quotes) if _linked(quotes[i], quotes[j])]
+    members = [[quotes[i] for i in group] for group in components(len(quotes), pairs)]
+    people = persons(articles)
+    groups = [_group(g, people) for g in members if len({q.article.id for q in g}) > 1]
+    return sorted(groups, key=lambda g: (g.speaker_name or "", g.full.text))
+
+
+def persons(articles: list[Article]) -> set[str]:
+    """Canonical names the entities layers call PERSON."""
+    return {
+        str(span.attrs.get("canonical") or span.text_in(a.text))
+        for a in articles
+        for span in (a.layers["entities"].spans if "entities" in a.layers else [])
+        if span.label == "PERSON"
+    }
+
+
+def _group(quotes: list[Quote], people: set[str]) -> QuoteGroup:
+    """The group's reference is the version most others repeat or cut from, then the longest.
+
+    A misattribution is two different people credited with the quote; a person and an institution
+    ("the ministry" and its spokeswoman, a paper and its editor) are usually one voice, not flagged.
+    """
+    full = max(
+        quotes, key=lambda q: (sum(relation(o, q) in ("identical", "cut") for o in quotes), len(q.words), q.article.id)
+    )
+    variants = [
+        QuoteVariant(relation(q, full) or "paraphrased", q.speaker_name, evidence(q.article, q.start, q.end))
+        for q in sorted(quotes, key=lambda q: (outlet_of(q.article), q.article.id, q.start))
+    ]
+    speakers = Counter(q.speaker_name for q in quotes if q.speaker_name)
+    speaker = max(speakers, key=lambda s: (speakers[s], s)) if speakers else None
+    others = [name for name in speakers if name in people and speaker in people and not same_speaker(name, speaker)]
+    return QuoteGroup(speaker, evidence(full.article, full.start, full.end), variants, bool(others))
+
+
+def same_speaker(a: str, b: str) -> bool:
+    """"Ministry" and "Zarovian Defence Ministry" name one speaker: the words of one are in the other."""
+    first, second = set(words(a)), set(words(b))
+    return bool(first and second) and (first <= second or second <= first)
+
+
+def voices(articles: list[Article]) -> list[Voice]:
+    """Every named speaker, with the outlets quoting them; ``only_some`` when not all outlets do."""
+    outlets = {outlet_of(a) for a in articles}
+    by_speaker: dict[str, dict[str, Quote]] = defaultdict(dict)
+    for quote in story_quotes(articles):
+        if quote.speaker_name:
+            by_speaker[quote.speaker_name].setdefault(outlet_of(quote.article), quote)
+    return [
+        Voice(
+            name,
+            sorted(quoted),
+            len(quoted) < len(outlets),
+            [evidence(q.article, q.start, q.end) for _, q in sorted(quoted.items())],
+        )
+        for name, quoted in sorted(by_speaker.items(), key=lambda item: (-len(item[1]), item[0]))
+    ]

@@ -1,0 +1,267 @@
+"""``compare_story``: how each outlet told one story, every finding with its evidence.
+
+A pure function of the story's articles and their layers (entities, quotes, timex; techniques
+when present). Facts and quotes are aligned in ``facts.py`` and ``quotes.py``; this module adds
+the timeline, omissions, naming, technique rates and the passages added to republished copy.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from datetime import UTC, datetime, timedelta
+
+from newsprism.compare.facts import Mention, conflicts, slot_name
+from newsprism.compare.quotes import quote_groups, voices
+from newsprism.compare.result import (
+    Comparison,
+    Evidence,
+    Naming,
+    Omission,
+    QuoteGroup,
+    Report,
+    Republication,
+    TechniqueUse,
+    Timeline,
+    evidence,
+    outlet_of,
+    unify_outlets,
+)
+from newsprism.extract.text import sentence_bounds
+from newsprism.link.copies import align, find_copies, sources_of
+from newsprism.model import Article
+
+MAX_ARTICLES = 400  # alignment is quadratic in the story's size: a bigger story is cut, with a note
+MIN_OUTLETS_FOR_OMISSION = 3  # with fewer outlets, "most outlets" means too little
+NAMING_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC"})
+ACTOR_LABELS = frozenset({"PERSON", "ORG"})
+PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
+FRAME_SHARE = 1.5  # a place named in at least two articles in three frames the story
+LABEL_WINDOW = 32  # characters either side of a name searched for label words
+# Words outlets use to label an actor (the lexicon is the point: it names the framing, not the grammar).
+_LABEL = re.compile(
+    r"\b(?:regime|junta|government|authorities|administration|leadership|so-called|self-proclaimed|puppet|"
+    r"separatists?|rebels?|militants?|terrorists?|insurgents?|nationalists?|extremists?|occupiers|invaders|"
+    r"forces|troops|handlers|proxies|proxy|alleged|criminal|illegitimate|legitimate)\b",
+    re.IGNORECASE,
+)
+MAX_ACRONYM = 5
+
+
+def compare_story(articles: list[Article]) -> Comparison:
+    """The comparison of one story's articles (any order; the result does not depend on it)."""
+    given, notes = unify_outlets(sorted(articles, key=lambda a: a.id))
+    if len(given) > MAX_ARTICLES:
+        order = timeline(given)
+        kept = {r.article_id for r in (order.reports + order.undated)[:MAX_ARTICLES]}
+        given = [a for a in given if a.id in kept]
+        notes.append(f"{len(articles)} articles: only the first {MAX_ARTICLES} published are compared")
+    found_conflicts, slots = conflicts(given)
+    groups = quote_groups(given)
+    if not any("techniques" in a.layers for a in given):
+        notes.append("no article has a techniques layer: technique rates are not given")
+    if not any("quotes" in a.layers for a in given):
+        notes.append("no article has a quotes layer: quotes and voices are empty")
+    return Comparison(
+        articles=[report_of(a) for a in given],
+        outlets=sorted({outlet_of(a) for a in given}),
+        timeline=timeline(given),
+        conflicts=found_conflicts,
+        quotes=groups,
+        voices=voices(given),
+        omissions=omissions(given, slots, groups),
+        techniques=technique_uses(given),
+        republications=republications(given),
+        naming=naming(given),
+        notes=notes,
+    )
+
+
+def report_of(article: Article) -> Report:
+    return Report(article.id, outlet_of(article), article.title, article.url, article.published)
+
+
+def published_at(article: Article) -> datetime | None:
+    """The publication instant in UTC; a date without a time counts as the end of that day,
+    so an outlet that gives only a date is never called first on that day by accident."""
+    value = (article.published or "").strip()
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        if "T" not in value:
+            moment += timedelta(days=1, microseconds=-1)
+    except (ValueError, OverflowError):
+        return None
+    return moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def timeline(articles: list[Article]) -> Timeline:
+    dated = sorted((a for a in articles if published_at(a)), key=lambda a: (published_at(a), outlet_of(a), a.id))
+    by_outlet: dict[str, list[str]] = defaultdict(list)
+    for article in dated:
+        by_outlet[outlet_of(article)].append(article.id)
+    reports = [report_of(a) for a in dated]
+    undated = [report_of(a) for a in articles if not published_at(a)]
+    return Timeline(reports[0] if reports else None, reports, dict(sorted(by_outlet.items())), undated)
+
+
+def _carriers(articles: list[Article], has: set[str]) -> tuple[list[str], bool]:
+    """The outlets carrying a thing (articles ids in ``has``); whether most outlets do."""
+    outlets = {outlet_of(a) for a in articles}
+    carrying = sorted({outlet_of(a) for a in articles if a.id in has})
+    return carrying, len(outlets) >= MIN_OUTLETS_FOR_OMISSION and len(carrying) * 2 > len(outlets)
+
+
+def omissions(articles: list[Article], slots: list[list[Mention]], groups: list[QuoteGroup]) -> list[Omission]:
+    """Facts (number and date slots), quotes and actors most outlets carry that an article leaves out."""
+    things: list[tuple[str, str, dict[str, list[Evidence]]]] = []
+    for slot in slots:
+        carried: dict[str, list[Evidence]] = defaultdict(list)
+        for m in slot:
+            carried[m.article.id].append(evidence(m.article, m.start, m.end))
+        things.append(("fact", f"{slot_name(slot)}: {'/'.join(sorted({m.value for m in slot}))}", carried))
+    for group in groups:
+        quoted: dict[str, list[Evidence]] = defaultdict(list)
+        for variant in group.variants:
+            quoted[variant.evidence.article_id].append(variant.evidence)
+        things.append(("quote", f"{group.speaker_name or 'unnamed'}: {group.full.text}", quoted))
+    things += [("actor", name, mentions) for name, mentions in _actors(articles).items()]
+    found = []
+    for kind, what, carried in things:
+        carrying, most = _carriers(articles, set(carried))
+        if not most:
+            continue
+        languages = _languages_of(articles, carried)
+        for article in articles:
+            if article.id not in carried and (not article.language or article.language in languages):
+                elsewhere = outlet_of(article) in carrying
+                sample = [ev[0] for ev in carried.values()][:3]
+                found.append(Omission(kind, what, article.id, outlet_of(article), carrying, elsewhere, sample))
+    return sorted(found, key=lambda o: (o.outlet, o.article_id, o.kind, o.what))
+
+
+def _languages_of(articles: list[Article], carried: dict[str, list[Evidence]]) -> set[str]:
+    """Languages of the carrying articles: an article in another language is not said to omit what
+    only the English reports carry, since facts and quotes are matched on words."""
+    return {a.language for a in articles if a.id in carried and a.language}
+
+
+def _actors(articles: list[Article]) -> dict[str, dict[str, list[Evidence]]]:
+    """People, organisations and the story's own places, by canonical name, with their mentions per article.
+
+    Nationalities are left out, and so are places nearly every article names (the countries and
+    capitals of the conflict): those frame the story, leaving one out is not an omission.
+    """
+    found: dict[str, dict[str, list[Evidence]]] = defaultdict(lambda: defaultdict(list))
+    places = set()
+    for article in articles:
+        layer = article.layers.get("entities")
+        for span in layer.spans if layer else []:
+            name = str(span.attrs.get("canonical") or span.text_in(article.text))
+            if span.label in ACTOR_LABELS | PLACE_LABELS:
+                found[name][article.id].append(evidence(article, span.start, span.end))
+                if span.label in PLACE_LABELS:
+                    places.add(name)
+    frame = {name for name in places if len(found[name]) * FRAME_SHARE >= len(articles)}
+    return {name: mentions for name, mentions in found.items() if name not in frame}
+
+
+def technique_uses(articles: list[Article]) -> list[TechniqueUse] | None:
+    """Per outlet: technique spans on this story and their rate per sentence; None without the layer."""
+    if not any("techniques" in a.layers for a in articles):
+        return None
+    by_outlet: dict[str, list[Article]] = defaultdict(list)
+    for article in articles:
+        if "techniques" in article.layers:
+            by_outlet[outlet_of(article)].append(article)
+    return [technique_use(outlet, group) for outlet, group in sorted(by_outlet.items())]
+
+
+def technique_use(outlet: str, articles: list[Article]) -> TechniqueUse:
+    sentences = sum(len([1 for s, e in sentence_bounds(a.text) if a.text[s:e].strip()]) for a in articles)
+    spans = [(a, span) for a in articles for span in a.layers["techniques"].spans]
+    counts = Counter(span.label for _, span in spans)
+    return TechniqueUse(
+        outlet,
+        sentences,
+        len(spans),
+        round(len(spans) / sentences, 3) if sentences else 0.0,
+        dict(sorted(counts.items(), key=lambda item: (-item[1], item[0]))),
+        [evidence(a, span.start, span.end) for a, span in spans],
+    )
+
+
+def republications(articles: list[Article]) -> list[Republication]:
+    """Copies of another article of the story, with what they kept, cut, reworded and added."""
+    by_id = {a.id: a for a in articles}
+    found = []
+    for match in sorted(sources_of(find_copies(articles)).values(), key=lambda m: m.copy_id):
+        copy, source = by_id[match.copy_id], by_id[match.source_id]
+        passages = align(source.text, copy.text)
+        kinds = Counter(p.kind for p in passages)
+        added = [evidence(copy, *p.copy) for p in passages if p.kind == "added" and p.copy]
+        found.append(
+            Republication(
+                copy.id,
+                outlet_of(copy),
+                source.id,
+                outlet_of(source),
+                round(match.containment, 3),
+                kinds["kept"],
+                kinds["cut"],
+                kinds["reworded"],
+                added,
+            )
+        )
+    return found
+
+
+def naming(articles: list[Article]) -> list[Naming]:
+    """Entities several outlets name, where outlets write them differently or label them differently
+    ("the Varno regime" / "the Varnian government"): the written forms and label words per outlet."""
+    forms: dict[tuple[str, str], dict[str, Counter[str]]] = defaultdict(lambda: defaultdict(Counter))
+    labels: dict[tuple[str, str], dict[str, Counter[str]]] = defaultdict(lambda: defaultdict(Counter))
+    samples: dict[tuple[str, str], dict[str, dict[str, Evidence]]] = defaultdict(lambda: defaultdict(dict))
+    for article in articles:
+        layer = article.layers.get("entities")
+        outlet = outlet_of(article)
+        for span in layer.spans if layer else []:
+            if span.label not in NAMING_LABELS:
+                continue
+            key = (str(span.attrs.get("canonical") or span.text_in(article.text)), span.label)
+            written = " ".join(span.text_in(article.text).split())
+            if written.isupper() and len(written) > MAX_ACRONYM:
+                written = written.title()  # "KHARNIV" in a dateline is "Kharniv"; "NLF" stays
+            forms[key][outlet][written] += 1
+            samples[key][outlet].setdefault(written, evidence(article, span.start, span.end))
+            found_labels = label_words(article.text, span.start, span.end)
+            labels[key][outlet].update(found_labels)
+            if found_labels:
+                context = _label_context(article.text, span.start, span.end)
+                samples[key][outlet].setdefault("/".join(found_labels), evidence(article, *context))
+    found = []
+    for key, per_outlet in forms.items():
+        labelled = {o: dict(c.most_common()) for o, c in sorted(labels[key].items()) if c}
+        if len(per_outlet) < 2:
+            continue
+        if len({frozenset(c) for c in per_outlet.values()}) > 1 or len({frozenset(c) for c in labelled.values()}) > 1:
+            evidence_list = [ev for outlet in sorted(samples[key]) for ev in samples[key][outlet].values()]
+            written = {o: dict(c.most_common()) for o, c in sorted(per_outlet.items())}
+            found.append(Naming(key[0], key[1], written, labelled, evidence_list))
+    return sorted(found, key=lambda n: (-len(n.forms), n.canonical))
+
+
+def label_words(text: str, start: int, end: int) -> list[str]:
+    """Words of the LABELS lexicon around a mention, in its sentence: "the so-called", "regime in"."""
+    before, after = _label_context(text, start, end)
+    return [m.group(0).lower() for m in _LABEL.finditer(text, before, start)] + [
+        m.group(0).lower() for m in _LABEL.finditer(text, end, after)
+    ]
+
+
+def _label_context(text: str, start: int, end: int) -> tuple[int, int]:
+    """Up to LABEL_WINDOW characters either side of a mention, not crossing a sentence end."""
+    before = text[max(0, start - LABEL_WINDOW) : start]
+    cut = max(before.rfind(stop) for stop in (". ", "\n", "? ", "! "))
+    after = text[end : end + LABEL_WINDOW]
+    stops = [i for i in (after.find(stop) for stop in (". ", "\n", "? ", "! ")) if i >= 0]
+    return start - len(before) + (cut + 1 if cut >= 0 else 0), end + min(stops, default=len(after))

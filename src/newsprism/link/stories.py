@@ -1,0 +1,558 @@
+"""Online story linking: each arriving article joins the most similar recent story or starts one.
+
+The design follows the streaming news clustering systems that do best on multi-outlet streams
+(e.g. Miranda et al. 2018, "Multilingual clustering of streaming news"): a sparse TF-IDF vector
+per article (document frequencies updated as the stream goes, so nothing is fitted in advance)
+over normalised words of title and body plus named entities, cosine against each candidate
+story's centroid, damped by the time between the article and the story when both have dates,
+and a join-or-start decision on a threshold. Candidate stories come from an inverted index
+over each story's top terms (bounded posting lists), so the cost per article does not grow
+with the number of stories. Periodically, a story that took in a second, similar event is split
+(two-means) and stories that drifted together are merged.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from functools import lru_cache
+
+from newsprism.extract.text import words
+from newsprism.model import Article, Story
+
+SECONDS_PER_DAY = 86400.0
+MAX_TEXT_CHARS = 50_000  # hostile inputs: only the head of a huge text counts for linking
+WORD_PREFIX = 6  # "lemma-like": truncation conflates inflections (Kharnov/Харнове, Zarovia/Zarowien)
+ENTITY_PREFIX = 5  # names vary more across languages (Varnia/Varnien, Kharniv/Kharnov)
+
+_CYRILLIC = str.maketrans({
+    "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ё": "e", "ж": "zh", "з": "z", "и": "i",
+    "й": "i", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o", "п": "p", "р": "r", "с": "s", "т": "t",
+    "у": "u", "ф": "f", "х": "kh", "ц": "ts", "ч": "ch", "ш": "sh", "щ": "shch", "ъ": "", "ы": "y",
+    "ь": "", "э": "e", "ю": "yu", "я": "ya", "і": "i", "ї": "i", "є": "e", "ґ": "g",
+})
+_CAPITALISED = re.compile(r"\b[^\W\d_a-z][\w'’-]*")
+# Function words of the languages in the corpora: they carry no story, and capitalised at a
+# sentence start they are not names.
+_STOPWORD_LIST = """
+a about above after again against all also an and any are as at be because been before being below between
+both but by can could did do does doing down during each few for from further had has have having he her
+here hers him his how i if in into is it its itself just me more most my no nor not now of off on once only
+or other our out over own same she should so some such than that the their them then there these they this
+those through to too under until up very was we were what when where which while who whom why will with
+would you your said says say told tells new one two three first last year years day days week on monday
+tuesday wednesday thursday friday saturday sunday mr mrs ms its it's we'll also however according
+der die das und ist ein eine nicht mit von zu den dem des im am auf für sich auch als bei nach wie aus
+и в на с по не что это как из за к о от для а но
+"""
+STOPWORDS = frozenset(_STOPWORD_LIST.split())
+
+
+@dataclass(frozen=True)
+class LinkParams:
+    """Knobs of the linker; the defaults are the values tuned on the ECB+ train topics."""
+
+    threshold: float = 0.16  # join the best candidate story when its score reaches this
+    body_weight: float = 1.0  # weights of the per-field cosines in the score (they are normalised)
+    title_weight: float = 0.5
+    entity_weight: float = 1.0
+    salient_weight: float = 1.0
+    salient_entities: int = 6  # leading entities compared in the salient-entity field
+    half_life_days: float = 1.0  # the score halves per this many days outside the story's span
+    date_grace_days: float = 1.0  # no decay within this many days of the story's span
+    article_terms: int = 150  # an article vector keeps its top terms only
+    centroid_terms: int = 300  # a story centroid keeps its top terms only
+    index_terms: int = 25  # a story is findable through this many of its top terms
+    query_terms: int = 15  # an article looks up stories through this many of its top terms
+    posting_limit: int = 100  # each term points at its most recently updated stories only
+    max_candidates: int = 20  # full scores are computed for this many candidates at most
+    merge_every: int = 20  # refine (split, then merge) the stories changed in the last this many articles
+    merge_threshold: float = 0.5  # merge two stories whose centroids score this much
+    merge_candidates: int = 5  # stories a changed story is compared with in a merge pass
+    split_threshold: float = 0.5  # split a story whose two halves (2-means) score below this
+    split_min: int = 3  # each half of a split has at least this many articles
+    split_members: int = 100  # 2-means looks at a story's most recent articles only
+    recent_vectors: int = 5000  # article vectors kept for splitting (bounded memory)
+    archive_days: float = 30.0  # a story not updated for this many days (of the stream) is archived
+    active_stories: int = 50_000  # at most this many stories stay comparable; the least recently updated go
+
+
+@lru_cache(maxsize=200_000)
+def term_key(word: str, size: int = WORD_PREFIX) -> str:
+    """A lemma-like key: folded to ASCII (Cyrillic transliterated, accents dropped), w→v, truncated."""
+    folded = unicodedata.normalize("NFKD", word.lower().translate(_CYRILLIC))
+    ascii_word = "".join(ch for ch in folded if not unicodedata.combining(ch)).replace("w", "v")
+    return ascii_word[:size]
+
+
+def content_words(text: str) -> list[str]:
+    """Keys of the words of ``text`` that can carry a story (no function words, no one-letter tokens)."""
+    return [term_key(w) for w in words(text[:MAX_TEXT_CHARS]) if len(w) > 1 and w not in STOPWORDS]
+
+
+def entity_names(article: Article) -> list[str]:
+    """Entity keys: canonical names of an ``entities`` layer if there is one, else capitalised tokens."""
+    layer = article.layers.get("entities")
+    if layer is not None:
+        names = [str(span.attrs.get("canonical") or span.text_in(article.text)) for span in layer.spans]
+        return [term_key(w, ENTITY_PREFIX) for name in names for w in words(name) if w not in STOPWORDS]
+    text = f"{article.title or ''}\n{article.text[:MAX_TEXT_CHARS]}"
+    found = (m.group(0) for m in _CAPITALISED.finditer(text))
+    keys = (term_key(w, ENTITY_PREFIX) for token in found for w in words(token) if w.lower() not in STOPWORDS)
+    return [key for key in keys if len(key) > 1]
+
+
+FIELDS = ("w", "t", "e")  # body words, title words, entities: one sub-vector each, terms prefixed "w:" etc.
+
+
+def article_counts(article: Article) -> Counter[str]:
+    """Term counts of the three fields, each term prefixed with its field."""
+    counts: Counter[str] = Counter()
+    counts.update("w:" + key for key in content_words(article.text))
+    counts.update("t:" + key for key in content_words(article.title or ""))
+    counts.update("e:" + key for key in entity_names(article))
+    return counts
+
+
+def field_norms(vector: dict[str, float]) -> dict[str, float]:
+    squares = dict.fromkeys(FIELDS, 0.0)
+    for term, weight in vector.items():
+        squares[term[0]] += weight * weight
+    return {f: math.sqrt(v) for f, v in squares.items()}
+
+
+def article_day(article: Article) -> float | None:
+    """Publication time in days since the epoch (UTC when no zone is given), or None."""
+    value = (article.published or "").strip()
+    if not value:
+        return None
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.timestamp() / SECONDS_PER_DAY
+
+
+def top_terms(vector: dict[str, float], n: int) -> list[str]:
+    """The ``n`` heaviest terms, ties broken by the term so the order never depends on hashing."""
+    return [t for t, _ in heapq.nsmallest(n, vector.items(), key=lambda item: (-item[1], item[0]))]
+
+
+def salient_entities(vector: dict[str, float], k: int) -> dict[str, float]:
+    """The ``k`` heaviest entity terms at unit length: who and where the story is about.
+
+    Two events of the same kind share most words and many entities (the same boxer, the same
+    city); the leading names are where they differ, so this field compares only those.
+    """
+    entities = {t: w for t, w in vector.items() if t.startswith("e:")}
+    top = {t: entities[t] for t in top_terms(entities, k)}
+    norm = math.sqrt(sum(w * w for w in top.values())) or 1.0
+    return {t: w / norm for t, w in top.items()}
+
+
+def field_dots(small: dict[str, float], large: dict[str, float]) -> dict[str, float]:
+    """Dot product of two field-prefixed vectors, per field."""
+    if len(small) > len(large):
+        small, large = large, small
+    dots = dict.fromkeys(FIELDS, 0.0)
+    for term, weight in small.items():
+        other = large.get(term)
+        if other is not None:
+            dots[term[0]] += weight * other
+    return dots
+
+
+@dataclass
+class _Story:
+    id: str
+    seq: int
+    title: str | None
+    article_ids: list[str] = field(default_factory=list)
+    centroid: dict[str, float] = field(default_factory=dict)  # sum of the members' vectors
+    norms: dict[str, float] = field(default_factory=dict)  # per field
+    first_day: float | None = None
+    last_day: float | None = None
+    indexed: frozenset[str] = frozenset()
+    salient: dict[str, float] = field(default_factory=dict)
+    split_checked_at: int = 0  # size of the story when a split was last considered
+
+    def add_vector(self, vector: dict[str, float], keep: int, salient_k: int) -> None:
+        for term, weight in vector.items():
+            self.centroid[term] = self.centroid.get(term, 0.0) + weight
+        if len(self.centroid) > 2 * keep:  # prune in batches: amortised, and the norm stays exact
+            self.centroid = {t: self.centroid[t] for t in top_terms(self.centroid, keep)}
+        self.norms = field_norms(self.centroid)
+        self.salient = salient_entities(self.centroid, salient_k)
+
+    def add_day(self, day: float | None) -> None:
+        if day is None:
+            return
+        self.first_day = day if self.first_day is None else min(self.first_day, day)
+        self.last_day = day if self.last_day is None else max(self.last_day, day)
+
+
+@dataclass(frozen=True)
+class _Recent:
+    vector: dict[str, float]
+    title: str | None
+    day: float | None
+
+
+def days_apart(story: _Story, first: float | None, last: float | None) -> float | None:
+    """Days between the span [first, last] and the story's span; None when either side has no date."""
+    if first is None or last is None or story.first_day is None or story.last_day is None:
+        return None
+    return max(0.0, first - story.last_day, story.first_day - last)
+
+
+class StoryLinker:
+    """Assigns each article of a stream to a story, online, deterministically for the same input order."""
+
+    def __init__(self, params: LinkParams | None = None) -> None:
+        self.params = params or LinkParams()
+        self.df: Counter[str] = Counter()
+        self.n_docs = 0
+        self._stories: dict[str, _Story] = {}
+        self._story_of: dict[str, str] = {}  # article id -> story id at assignment time
+        self._merged_into: dict[str, str] = {}  # merged story id -> the story it went into
+        self._postings: dict[str, dict[str, None]] = {}  # term -> story ids, oldest update first
+        self._touched: dict[str, None] = {}  # stories changed since the last merge pass
+        self._recent: dict[str, _Recent] = {}  # the latest articles, for splitting
+        self._created = 0
+        self._active: dict[str, None] = {}  # comparable stories, least recently updated first
+        self._newest_day: float | None = None
+        self.comparisons = 0  # full similarity computations, to show the index keeps them few
+        p = self.params
+        self._field_weights = (p.body_weight, p.title_weight, p.entity_weight)
+
+    def add(self, article: Article) -> str:
+        """Link one article and return the id of its story (an article seen before keeps its story)."""
+        if article.id in self._story_of:
+            return self.story_of(article.id)
+        vector = self.vectorise(article)
+        day = article_day(article)
+        best = self._best_story(vector, day)
+        if best is None:
+            best = _Story(id=f"story-{article.id}", seq=self._next_seq(), title=article.title)
+            self._stories[best.id] = best
+        best.article_ids.append(article.id)
+        best.add_vector(vector, self.params.centroid_terms, self.params.salient_entities)
+        best.add_day(day)
+        self._reindex(best)
+        self._story_of[article.id] = best.id
+        self._touched[best.id] = None
+        self._mark_active(best, day)
+        self._recent[article.id] = _Recent(vector, article.title, day)
+        if len(self._recent) > self.params.recent_vectors:
+            del self._recent[next(iter(self._recent))]
+        if self.n_docs % self.params.merge_every == 0:
+            self.refine()
+        return best.id
+
+    def vectorise(self, article: Article) -> dict[str, float]:
+        """TF-IDF vector with each field at unit length; document frequencies include the article."""
+        counts = article_counts(article)
+        self.n_docs += 1
+        self.df.update(counts.keys())
+        weights: dict[str, float] = {}
+        for term, tf in counts.items():
+            idf = math.log((1 + self.n_docs) / (1 + self.df[term])) + 1.0
+            weights[term] = (1.0 + math.log(tf)) * idf
+        kept = {t: weights[t] for t in top_terms(weights, self.params.article_terms)}
+        norms = field_norms(kept)
+        return {t: w / (norms[t[0]] or 1.0) for t, w in kept.items()}
+
+    def similarity(self, vector: dict[str, float], story: _Story, query: _Story | None = None) -> float:
+        """Weighted mean of the per-field cosines and the salient-entity cosine (empty fields do not count).
+
+        ``query`` is the vector wrapped as a story, for its norms and salient entities computed once.
+        """
+        query = query or self._wrap(vector)
+        dots = field_dots(vector, story.centroid)
+        norms = query.norms
+        total = weight_sum = 0.0
+        for name, weight in zip(FIELDS, self._field_weights, strict=True):
+            if norms[name] and story.norms[name]:
+                total += weight * dots[name] / (norms[name] * story.norms[name])
+                weight_sum += weight
+        if norms["e"] and story.norms["e"]:
+            salient = query.salient
+            total += self.params.salient_weight * sum(w * story.salient.get(t, 0.0) for t, w in salient.items())
+            weight_sum += self.params.salient_weight
+        return total / weight_sum if weight_sum else 0.0
+
+    def _wrap(self, vector: dict[str, float]) -> _Story:
+        return _Story(id="", seq=0, title=None, centroid=vector, norms=field_norms(vector),
+                      salient=salient_entities(vector, self.params.salient_entities))
+
+    def _candidates(self, vector: dict[str, float], exclude: str | None = None, limit: int = 0) -> list[_Story]:
+        """Stories sharing the article's top terms, the strongest overlaps first, at most max_candidates."""
+        overlap: dict[str, float] = {}
+        for term in top_terms(vector, self.params.query_terms):
+            for story_id in self._postings.get(term, ()):
+                overlap[story_id] = overlap.get(story_id, 0.0) + vector[term]
+        overlap.pop(exclude or "", None)
+        ranked = heapq.nsmallest(limit or self.params.max_candidates, overlap,
+                                 key=lambda sid: (-overlap[sid], self._stories[sid].seq))
+        return [self._stories[sid] for sid in ranked]
+
+    def time_factor(self, story: _Story, first: float | None, last: float | None) -> float:
+        """1 within the grace period or without dates; halves every half-life beyond it."""
+        apart = days_apart(story, first, last)
+        if apart is None:
+            return 1.0
+        beyond = max(0.0, apart - self.params.date_grace_days)
+        return 0.5 ** (beyond / self.params.half_life_days)
+
+    def _best_story(self, vector: dict[str, float], day: float | None) -> _Story | None:
+        """The most similar candidate story scoring at least the threshold (None: start a story)."""
+        best, best_score = None, 0.0
+        query = self._wrap(vector)
+        for story in self._candidates(vector):
+            self.comparisons += 1
+            score = self.similarity(vector, story, query) * self.time_factor(story, day, day)
+            if score >= self.params.threshold and score > best_score:
+                best, best_score = story, score
+        return best
+
+    def _reindex(self, story: _Story) -> None:
+        """Point the story's current top terms at it (most recent last); drop terms it no longer has."""
+        terms = frozenset(top_terms(story.centroid, self.params.index_terms))
+        for term in story.indexed - terms:
+            self._unpost(term, story.id)
+        for term in terms:
+            posting = self._postings.setdefault(term, {})
+            posting.pop(story.id, None)
+            posting[story.id] = None
+            if len(posting) > self.params.posting_limit:
+                del posting[next(iter(posting))]
+        story.indexed = terms
+
+    def _mark_active(self, story: _Story, day: float | None) -> None:
+        """Move the story to the recent end; archive stories left behind by the stream."""
+        self._active.pop(story.id, None)
+        self._active[story.id] = None
+        if day is not None:
+            self._newest_day = day if self._newest_day is None else max(self._newest_day, day)
+        while self._active:
+            oldest = self._stories.get(next(iter(self._active)))
+            if oldest is None:  # merged away
+                del self._active[next(iter(self._active))]
+            elif len(self._active) > self.params.active_stories or self._stale(oldest):
+                self._archive(oldest)
+            else:
+                break
+
+    def _stale(self, story: _Story) -> bool:
+        if self._newest_day is None or story.last_day is None:
+            return False
+        return story.last_day < self._newest_day - self.params.archive_days
+
+    def _archive(self, story: _Story) -> None:
+        """Drop the story's centroid and index entries; it keeps its id and articles for the output.
+
+        Memory and the cost per article then depend on the stories of the last weeks, not on
+        the length of the stream.
+        """
+        for term in story.indexed:
+            self._unpost(term, story.id)
+        story.centroid, story.norms, story.salient, story.indexed = {}, {}, {}, frozenset()
+        self._active.pop(story.id, None)
+        self._touched.pop(story.id, None)
+
+    def _unpost(self, term: str, story_id: str) -> None:
+        """Take the story off the term's posting list, and the list off the index once empty."""
+        posting = self._postings.get(term)
+        if posting is not None:
+            posting.pop(story_id, None)
+            if not posting:
+                del self._postings[term]
+
+    def _next_seq(self) -> int:
+        self._created += 1
+        return self._created
+
+    def refine(self) -> None:
+        """Split the recently changed stories that hold two events, then merge those that drifted together."""
+        for story_id in list(self._touched):
+            if story_id in self._active:
+                self._split(self._stories[story_id])
+        self.merge_drifted()
+
+    def _split(self, story: _Story) -> None:
+        """Two-means over the story's recent members; split off the second half when the halves differ.
+
+        An online decision sees one article against one story: the first report of a second,
+        similar event (another earthquake, the same boxer's next fight) can pass the threshold.
+        Once both events have a few reports, two-means separates them.
+        """
+        if len(story.article_ids) < max(2 * self.params.split_min, 1.5 * story.split_checked_at):
+            return  # considered again only after growing by half: O(log size) attempts per story
+        story.split_checked_at = len(story.article_ids)
+        members = [a for a in story.article_ids[-self.params.split_members:] if a in self._recent]
+        if len(members) < 2 * self.params.split_min:
+            return
+        split = best_split([self._recent[a].vector for a in members], self, self.params.split_min)
+        if split is None or split[2] >= self.params.split_threshold:
+            return
+        second = [members[i] for i in split[1]]
+        moved = set(second)
+        story.article_ids = [x for x in story.article_ids if x not in moved]
+        for x in second:  # subtract, so members older than the vector window still count
+            for term, weight in self._recent[x].vector.items():
+                if term in story.centroid:
+                    story.centroid[term] -= weight
+        story.centroid = {t: w for t, w in story.centroid.items() if w > 1e-9}
+        story.add_vector({}, self.params.centroid_terms, self.params.salient_entities)
+        new = _Story(id=self._fresh_id(f"story-{second[0]}"), seq=self._next_seq(), title=self._recent[second[0]].title)
+        self._stories[new.id] = new
+        self._mark_active(new, None)
+        for x in second:  # the story left behind keeps its date span: a slight overestimate
+            new.article_ids.append(x)
+            new.add_vector(self._recent[x].vector, self.params.centroid_terms, self.params.salient_entities)
+            new.add_day(self._recent[x].day)
+            self._story_of[x] = new.id
+        self._reindex(story)
+        self._reindex(new)
+        self._touched[new.id] = None
+
+    def _fresh_id(self, wanted: str) -> str:
+        """``wanted``, or with a counter when a story (living or merged away) already had that id."""
+        candidate, n = wanted, 1
+        while candidate in self._stories or candidate in self._merged_into:
+            n += 1
+            candidate = f"{wanted}-{n}"
+        return candidate
+
+    def merge_drifted(self) -> None:
+        """Merge each recently changed story into an older one whose centroid has become close."""
+        for story_id in list(self._touched):
+            story = self._stories.get(story_id)
+            if story is None:
+                continue
+            for other in self._candidates(story.centroid, exclude=story.id, limit=self.params.merge_candidates):
+                self.comparisons += 1
+                factor = self.time_factor(other, story.first_day, story.last_day)
+                score = self.similarity(story.centroid, other, story) * factor
+                if score >= self.params.merge_threshold:
+                    older, younger = (other, story) if other.seq < story.seq else (story, other)
+                    self._absorb(older, younger)
+                    break
+        self._touched.clear()
+
+    def _absorb(self, older: _Story, younger: _Story) -> None:
+        older.article_ids.extend(younger.article_ids)
+        older.add_vector(younger.centroid, self.params.centroid_terms, self.params.salient_entities)
+        older.add_day(younger.first_day)
+        older.add_day(younger.last_day)
+        for term in younger.indexed:
+            self._unpost(term, younger.id)
+        del self._stories[younger.id]
+        self._active.pop(younger.id, None)
+        self._merged_into[younger.id] = older.id
+        self._reindex(older)
+
+    def story_of(self, article_id: str) -> str:
+        """The current story of an article, following merges."""
+        story_id = self._story_of[article_id]
+        while story_id in self._merged_into:
+            story_id = self._merged_into[story_id]
+        return story_id
+
+    def active_count(self) -> int:
+        """How many stories new articles can still join (the others are archived)."""
+        return len(self._active)
+
+    def stories(self) -> list[Story]:
+        """The stories so far, in order of creation, with their articles in arrival order."""
+        ordered = sorted(self._stories.values(), key=lambda s: s.seq)
+        return [Story(id=s.id, title=s.title, article_ids=list(s.article_ids)) for s in ordered]
+
+
+def link_articles(articles: Iterable[Article], params: LinkParams | None = None) -> list[tuple[Article, str]]:
+    """Each article with its final story id (after a closing refine pass), in input order."""
+    given = list(articles)
+    linker = link_batch(given, params)
+    return [(article, linker.story_of(article.id)) for article in given]
+
+
+def link_batch(articles: list[Article], params: LinkParams | None = None) -> StoryLinker:
+    """A linker fed a whole batch the way a stream would have arrived, refined at the end.
+
+    Dated articles come oldest first, then the undated ones, each group in input order, so the
+    result does not depend on file names. ``stories()`` of the result is what a store keeps.
+    """
+    days = [article_day(a) for a in articles]
+    order = sorted(range(len(articles)), key=lambda i: (days[i] is None, days[i] or 0.0, i))
+    linker = StoryLinker(params)
+    for i in order:
+        linker.add(articles[i])
+    linker.refine()
+    return linker
+
+
+SPLIT_SEEDS = 2  # 2-means runs per split attempt, from the least central members
+
+
+def best_split(
+    vectors: list[dict[str, float]], linker: StoryLinker, min_size: int
+) -> tuple[list[int], list[int], float] | None:
+    """The two-way partition whose halves are least alike, over a few deterministic 2-means runs.
+
+    Runs start from the SPLIT_SEEDS least central members, each paired with the member least like
+    it; returns (first part, second part, similarity of the halves) or None when no run gives
+    two parts of ``min_size``.
+    """
+    queries = [linker._wrap(v) for v in vectors]
+    whole = _centre(vectors, range(len(vectors)), linker)
+    by_centrality = sorted(range(len(vectors)), key=lambda i: (linker.similarity(vectors[i], whole, queries[i]), i))
+    best = None
+    for seed_a in by_centrality[:SPLIT_SEEDS]:
+        seed_b = min((i for i in range(len(vectors)) if i != seed_a),
+                     key=lambda i: (linker.similarity(vectors[i], queries[seed_a], queries[i]), i))
+        parts = two_means(vectors, queries, linker, ([seed_a], [seed_b]))
+        if min(len(parts[0]), len(parts[1])) < min_size:
+            continue
+        first, second = _centre(vectors, parts[0], linker), _centre(vectors, parts[1], linker)
+        apart = linker.similarity(first.centroid, second, first)
+        if best is None or apart < best[2]:
+            best = (parts[0], parts[1], apart)
+    return best
+
+
+def _centre(vectors: list[dict[str, float]], members: Iterable[int], linker: StoryLinker) -> _Story:
+    """The centroid of some member vectors, pruned and summarised once."""
+    total: dict[str, float] = {}
+    for i in members:
+        for term, weight in vectors[i].items():
+            total[term] = total.get(term, 0.0) + weight
+    centre = _Story(id="", seq=0, title=None)
+    centre.add_vector(total, linker.params.centroid_terms, linker.params.salient_entities)
+    return centre
+
+
+def two_means(
+    vectors: list[dict[str, float]], queries: list[_Story], linker: StoryLinker,
+    seeds: tuple[list[int], list[int]], rounds: int = 5,
+) -> tuple[list[int], list[int]]:
+    """Deterministic 2-means by the linker's similarity from two seed groups; the part holding
+    the earliest member comes first."""
+    parts = seeds
+    for _ in range(rounds):
+        first, second = (_centre(vectors, part, linker) for part in parts)
+        new_parts: tuple[list[int], list[int]] = ([], [])
+        for i, vector in enumerate(vectors):
+            near_first = linker.similarity(vector, first, queries[i]) >= linker.similarity(vector, second, queries[i])
+            new_parts[0 if near_first else 1].append(i)
+        if not new_parts[0] or not new_parts[1] or new_parts == parts:
+            break
+        parts = new_parts
+    return parts if parts[0][0] < parts[1][0] else (parts[1], parts[0])
