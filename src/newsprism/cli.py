@@ -223,6 +223,11 @@ def demo(corpus: Path | None, out: Path, jobs: int) -> None:
     click.echo(f"ingest:   {json.dumps(summary.report.to_dict())}")
     for hit in summary.sample_hits:
         click.echo(f"search {SAMPLE_QUERY!r}: {hit.outlet}: {hit.title}")
+    click.echo(f"stories:  {len(summary.stories)}, the largest:")
+    for story in summary.stories[:5]:
+        click.echo(f"  {len(story.article_ids):3d}  {story.id}  {story.title}")
+    if summary.report_path:
+        click.echo(f"report:   {summary.report_path}  (any story: newsprism report STORY --db {summary.db_path})")
     click.echo(f"store:    {summary.db_path}  (try: newsprism search --db {summary.db_path} WORDS)")
     click.echo(f"articles: {summary.jsonl_path}")
     sys.exit(1 if summary.report.failures else 0)

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from newsprism import pipeline
+from newsprism.model import Story
+from newsprism.report import story_report
 from newsprism.store import SearchHit, Store
 
 REPO_CORPUS = Path(__file__).resolve().parents[2] / "corpus"
@@ -24,6 +26,8 @@ class DemoSummary:
     report: pipeline.IngestReport
     outlets: Counter[str]
     sample_hits: list[SearchHit]
+    stories: list[Story]
+    report_path: Path | None
 
 
 def find_corpus(corpus: Path | None) -> Path | None:
@@ -43,5 +47,14 @@ def run_demo(corpus: Path, out: Path, jobs: int = 1) -> DemoSummary:
             for article in articles:
                 handle.write(json.dumps(article.to_dict(), ensure_ascii=False) + "\n")
         hits = store.search(SAMPLE_QUERY, limit=3)
+        stories = sorted(store.stories(), key=lambda s: (-len(s.article_ids), s.id))
+        report_path = _write_report(store, stories[0], out) if stories else None
     outlets = Counter(a.outlet or "(unknown outlet)" for a in articles)
-    return DemoSummary(corpus, db_path, jsonl_path, report, outlets, hits)
+    return DemoSummary(corpus, db_path, jsonl_path, report, outlets, hits, stories, report_path)
+
+
+def _write_report(store: Store, story: Story, out: Path) -> Path:
+    """The html comparison of the biggest story, one file to open in a browser."""
+    path = out / "story-report.html"
+    path.write_text(story_report(store.story_articles(story.id), "html"), encoding="utf-8")
+    return path
