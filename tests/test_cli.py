@@ -13,6 +13,7 @@ from click.testing import CliRunner
 
 from newsprism.cli import main
 from newsprism.extract.text import words
+from newsprism.store import Store
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "corpus"
@@ -93,6 +94,34 @@ def test_ingest_twice_changes_nothing(tmp_path):
     assert code == 0 and hits and all({"id", "title", "outlet", "snippet"} <= set(h) for h in hits)
     code, filtered, _ = run("search", "--db", str(db), "--language", "de", "Gastransit")
     assert code == 0 and filtered and all(h["language"] == "de" for h in filtered)
+
+
+def test_ingest_links_stories_and_report_renders_one(tmp_path):
+    db = tmp_path / "store.sqlite"
+    code, _, stderr = run("ingest", "--db", str(db), str(CORPUS / "feeds"), str(CORPUS / "exports"))
+    stories = json.loads(stderr.split(": ", 1)[1])["stories"]
+    assert code == 0 and stories >= 2
+    with Store(db) as store:
+        story = max(store.stories(), key=lambda s: len(s.article_ids))
+    code, _, _ = run("report", story.id, "--db", str(db), "--format", "json", "--out", str(tmp_path / "r.json"))
+    report = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
+    assert code == 0 and sorted(a["article_id"] for a in report["articles"]) == sorted(story.article_ids)
+    code, profiles, _ = run("outlets", "--db", str(db))
+    assert code == 0 and {p["outlet"] for p in profiles}
+    assert run("report", "no-such-story", "--db", str(db))[0] == 2
+
+
+def test_analyze_annotates_the_stored_articles_again(tmp_path):
+    db = tmp_path / "store.sqlite"
+    run("ingest", "--db", str(db), str(CORPUS / "exports"))
+    with Store(db) as store:
+        store.db.execute("DELETE FROM layers WHERE name = 'timex'")
+        store.commit()
+    code, _, stderr = run("analyze", "--db", str(db), "--layers", "timex")
+    assert code == 0 and '"articles": 6' in stderr
+    with Store(db) as store:
+        assert store.db.execute("SELECT count(*) FROM layers WHERE name = 'timex'").fetchone()[0] == 6
+    assert run("analyze", "--db", str(db), "--layers", "nonsense")[0] == 2
 
 
 def test_reextract_keeps_articles_stable(tmp_path):

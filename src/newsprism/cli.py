@@ -92,15 +92,9 @@ def ingest(paths: tuple[Path, ...], db: Path, jobs: int, progress: bool | None) 
 @click.option("--dct", default=None, help="Document creation date (YYYY-MM-DD) for relative time expressions.")
 def annotate(paths: tuple[Path, ...], layers: str | None, dct: str | None) -> None:
     """Annotate each file as already-clean text: one JSON object per file (interfaces.md)."""
-    from newsprism.annotate.registry import LAYER_MODULES, available_layers
+    from newsprism.annotate.registry import available_layers
 
-    available = available_layers()
-    names = [n.strip() for n in layers.split(",") if n.strip()] if layers else available
-    for name in names:
-        if name not in LAYER_MODULES:
-            raise click.UsageError(f"unknown layer {name!r} (layers: {', '.join(LAYER_MODULES)})")
-        if name not in available:
-            raise click.UsageError(f"layer {name!r} is not available yet (available: {', '.join(available)})")
+    names = _layer_names(layers, available_layers())
     if dct is not None and (len(dct) != 10 or to_iso(dct) != dct):
         raise click.UsageError(f"--dct {dct!r} is not a date YYYY-MM-DD")
     failed = 0
@@ -111,6 +105,25 @@ def annotate(paths: tuple[Path, ...], layers: str | None, dct: str | None) -> No
         else:
             print_json(result)
     sys.exit(1 if failed else 0)
+
+
+@main.command()
+@db_option
+@click.option("--layers", default=None, help="Comma-separated layers  [default: every available layer]")
+@progress_option
+def analyze(db: Path, layers: str | None, progress: bool | None) -> None:
+    """Annotate the stored articles again, agree names across the store and link stories anew."""
+    from newsprism.annotate.registry import available_layers
+
+    _require_store(db)
+    names = _layer_names(layers, available_layers())
+    with Store(db) as store:
+        total = store.counts()["articles"]
+        disable = not sys.stderr.isatty() if progress is None else not progress
+        with tqdm(total=total, desc="analyze", unit=" articles", disable=disable, file=sys.stderr) as bar:
+            count = pipeline.analyze(store, names, bar.update)
+        stories = len(store.stories())
+    click.echo(f"analyzed {db}: {json.dumps({'articles': count, 'stories': stories})}", err=True)
 
 
 @main.command()
@@ -416,6 +429,19 @@ def _progress_bar(paths: tuple[Path, ...], progress: bool | None, label: str) ->
     disable = not sys.stderr.isatty() if progress is None else not progress
     total = None if disable else count_inputs(paths)
     return tqdm(total=total, desc=label, unit=" files", disable=disable, file=sys.stderr)
+
+
+def _layer_names(layers: str | None, available: list[str]) -> list[str]:
+    """The layers asked for (default: every available one); unknown or unavailable ones are usage errors."""
+    from newsprism.annotate.registry import LAYER_MODULES
+
+    names = [n.strip() for n in layers.split(",") if n.strip()] if layers else available
+    for name in names:
+        if name not in LAYER_MODULES:
+            raise click.UsageError(f"unknown layer {name!r} (layers: {', '.join(LAYER_MODULES)})")
+        if name not in available:
+            raise click.UsageError(f"layer {name!r} is not available (available: {', '.join(available)})")
+    return names
 
 
 def _require_store(db: Path) -> None:

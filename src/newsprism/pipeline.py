@@ -161,6 +161,22 @@ def link_stories(store: Store) -> int:
     return len(stories)
 
 
+def analyze(store: Store, layers: list[str] | None = None, on_article: Callable[[], object] | None = None) -> int:
+    """Annotate every stored article again (after a model or rule update), then agree names and link
+    stories; returns the number of articles annotated."""
+    count = 0
+    for article in list(store.articles()):
+        for layer in annotate_article(article, layers).layers.values():
+            store.put_layer(article.id, layer)
+        count += 1
+        if on_article:
+            on_article()
+    store.refresh_names()
+    store.commit()
+    link_stories(store)
+    return count
+
+
 def reextract(store: Store) -> IngestReport:
     """Run the current extractor again over every stored raw input."""
     report = IngestReport()
