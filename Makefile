@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: install demo demo-check test lint chromium bench bench-extract bench-timex bench-quotes bench-annotate bench-serve train-dump clean
+.PHONY: install demo demo-check test lint chromium bench bench-extract bench-timex bench-quotes bench-annotate bench-serve bench-techniques bench-link train-dump train-techniques clean
 
 install: $(STAMP)
 
@@ -40,7 +40,7 @@ lint: install
 	$(BIN)/ruff check src tests
 
 # Figures for the README; needs ../shared/data (see docs/benchmarks.md).
-bench: bench-extract bench-timex bench-quotes bench-annotate
+bench: bench-extract bench-timex bench-quotes bench-annotate bench-techniques bench-link
 
 bench-extract: install
 	mkdir -p bench-out
@@ -58,10 +58,21 @@ bench-annotate: install
 bench-serve: install
 	$(BIN)/newsprism bench serve
 
+bench-techniques: install
+	$(BIN)/newsprism bench techniques
+
+bench-link: install
+	$(BIN)/newsprism bench link --tune --sizes 10000,50000,100000
+
 # Retrain the page-dump line classifier (scikit-learn is a training-only extra).
 train-dump: install
 	$(BIN)/python -m pip install --quiet -e '.[train]'
 	$(BIN)/python -m newsprism.bench.train_dump
+
+# Retrain the techniques model (torch is a training-only extra, CPU build; ~35 min on 2 cores).
+train-techniques: install
+	$(BIN)/python -m pip install --quiet -e '.[train]'
+	$(BIN)/python -m newsprism.bench.train_techniques
 
 clean:
 	rm -rf $(VENV) var bench-out .pytest_cache .ruff_cache

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from newsprism.extract.dates import to_iso
-from newsprism.extract.text import detect_language, normalise, tidy_paragraphs
+from newsprism.extract.text import detect_language, normalise, sentence_bounds, tidy_paragraphs
 
 
 def test_normalise_folds_a_cyrillic_letter_inside_a_latin_word():
@@ -47,3 +47,9 @@ def test_detect_language_offline():
     assert detect_language("The harbour authority said the ferries would run again on Monday morning.") == "en"
     assert detect_language("Die Hafenbehörde teilte mit, dass die Fähren am Montag wieder fahren.") == "de"
     assert detect_language("ok") is None
+
+
+def test_sentence_bounds_split_at_end_punctuation_before_a_capital_and_at_line_breaks():
+    text = "One cat sat. Two dogs ran!\nThree birds at 5 p.m. sang"
+    sentences = [text[s:e] for s, e in sentence_bounds(text)]
+    assert sentences == ["One cat sat.", "Two dogs ran!", "Three birds at 5 p.m. sang"]

@@ -268,6 +268,28 @@ def serve(db: Path, host: str, port: int, check: bool) -> None:
 
 
 @main.group()
+def techniques() -> None:
+    """Propaganda techniques (SemEval-2020 Task 11)."""
+
+
+@techniques.command("classify")
+@click.option("--spans", "spans_path", required=True, type=click.Path(dir_okay=False, exists=True, path_type=Path),
+              help="Rows doc_id<TAB>start<TAB>end (the task's doc_id<TAB>?<TAB>start<TAB>end also works).")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+def techniques_classify(spans_path: Path, paths: tuple[Path, ...]) -> None:
+    """One technique per span row, printed as doc_id<TAB>technique<TAB>start<TAB>end in the same order."""
+    from newsprism.annotate.techniques import classify_rows, read_span_rows, texts_by_id
+
+    try:
+        lines = classify_rows(read_span_rows(spans_path), texts_by_id(list(paths)))
+    except InputError as error:
+        report_error(error)
+        sys.exit(1)
+    for line in lines:
+        click.echo(line)
+
+
+@main.group()
 def bench() -> None:
     """Benchmarks that print the figures quoted in the README."""
 
@@ -358,6 +380,22 @@ def bench_link(data: Path | None, split: str, tune: bool, sizes: str) -> None:
     if scale_sizes:
         results.update(link_bench.run_scale(scale_sizes, data, find_corpus(None)))
     click.echo(link_bench.format_table(results))
+
+
+@bench.command("techniques")
+@click.option("--data", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="PTC folder  [default: ../shared/data/ptc beside the checkout]")
+@click.option("--part", type=click.Choice(["validation", "tune", "fitting", "all"]), default="validation",
+              show_default=True)
+@click.option("--limit", type=click.IntRange(1), default=None, help="Only the first N articles.")
+def bench_techniques(data: Path | None, part: str, limit: int | None) -> None:
+    """SemEval-2020 Task 11 figures (SI span F1, TC micro-F1, per technique), speed and memory."""
+    from newsprism.bench import techniques as techniques_bench
+
+    data = data or techniques_bench.DEFAULT_DATA_DIR
+    if not (data / "train").is_dir():
+        raise click.UsageError(f"{data}: no PTC train folder (pass --data DIR)")
+    click.echo(techniques_bench.format_table(techniques_bench.run(data, part, limit)))
 
 
 @bench.command("annotate")

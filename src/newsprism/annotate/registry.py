@@ -23,7 +23,7 @@ LAYER_MODULES = {
     "entities": "newsprism.annotate.entities",
     "quotes": "newsprism.annotate.quotes",
     "timex": "newsprism.annotate.timex",
-    "techniques": None,
+    "techniques": "newsprism.annotate.techniques",
 }
 
 

@@ -1,0 +1,439 @@
+"""Propaganda technique spans (SemEval-2020 Task 11) from one fine-tuned MiniLM encoder run with onnxruntime.
+
+One shared encoder (all-MiniLM-L6-v2 fine-tuned by ``newsprism.bench.train_techniques``) reads the
+article in overlapping token windows. Its token head tags propagandistic tokens (B/I/O: span
+identification, SI); a small head reads each span's pooled tokens, its sentence, its window and a
+few surface features (does the span's text repeat in the article?) and names the technique
+(technique classification, TC). Inference needs onnxruntime, tokenizers and numpy only: no torch.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from newsprism.annotate.registry import component
+from newsprism.errors import InputError
+from newsprism.extract.text import sentence_bounds
+
+if TYPE_CHECKING:
+    import onnxruntime
+    from tokenizers import Tokenizer
+
+LABELS = (
+    "Loaded_Language",
+    "Name_Calling,Labeling",
+    "Repetition",
+    "Doubt",
+    "Exaggeration,Minimisation",
+    "Appeal_to_fear-prejudice",
+    "Flag-Waving",
+    "Causal_Oversimplification",
+    "Appeal_to_Authority",
+    "Slogans",
+    "Black-and-White_Fallacy",
+    "Thought-terminating_Cliches",
+    "Whataboutism,Straw_Men,Red_Herring",
+    "Bandwagon,Reductio_ad_hitlerum",
+)
+MODEL_DIR = Path(__file__).with_name("models")
+ONNX_PATH = MODEL_DIR / "techniques.onnx"
+HEADS_PATH = MODEL_DIR / "techniques-heads.npz"
+META_PATH = MODEL_DIR / "techniques.json"
+TOKENIZER_PATH = MODEL_DIR / "techniques-tokenizer.json"
+VERSION = "1"
+
+WINDOW = 254  # content tokens per window; with [CLS] and [SEP] 256 positions
+STEP = 192  # windows overlap by 62 tokens, so every token has some context on both sides
+CLS_ID, SEP_ID, PAD_ID = 101, 102, 0
+MAX_TEXT_CHARS = 300_000  # a news article is far shorter; longer inputs are cut, never read whole
+BATCH_WINDOWS = 16
+POOLS = 3  # span tokens, sentence tokens, whole window
+WORD = re.compile(r"\w+")
+
+
+@dataclass(frozen=True)
+class Encoded:
+    """Token ids and their character offsets in the text, no special tokens."""
+
+    ids: np.ndarray
+    offsets: np.ndarray  # (n, 2) start, end
+
+
+@dataclass(frozen=True)
+class SpanInputs:
+    """What the technique head reads for a list of spans: their window, pooling rows and features."""
+
+    window: np.ndarray  # (S,) index of the window each span is read in
+    pools: np.ndarray  # (S, POOLS, window length) averaging weights over the window's positions
+    features: np.ndarray  # (S, N_FEATURES)
+
+
+@lru_cache(maxsize=1)
+def tokenizer(path: Path = TOKENIZER_PATH) -> Tokenizer:
+    from tokenizers import Tokenizer
+
+    loaded = Tokenizer.from_file(str(path))
+    loaded.no_truncation()
+    loaded.no_padding()
+    return loaded
+
+
+def encode(text: str) -> Encoded:
+    encoding = tokenizer().encode(text[:MAX_TEXT_CHARS], add_special_tokens=False)
+    return Encoded(np.array(encoding.ids, dtype=np.int64), np.array(encoding.offsets, dtype=np.int64).reshape(-1, 2))
+
+
+def windows(n_tokens: int, size: int = WINDOW, step: int = STEP) -> list[tuple[int, int]]:
+    """Token ranges covering ``n_tokens`` with overlap; the last window ends at the last token."""
+    if n_tokens <= size:
+        return [(0, n_tokens)]
+    starts = [*range(0, n_tokens - size, step), n_tokens - size]
+    return [(s, s + size) for s in starts]
+
+
+def token_owners(n_tokens: int, wins: list[tuple[int, int]]) -> np.ndarray:
+    """For each token, the window in which it sits farthest from an edge (the most context)."""
+    index = np.arange(n_tokens)
+    margins = np.stack([np.minimum(index - s, e - 1 - index) for s, e in wins])
+    return margins.argmax(axis=0)
+
+
+def window_inputs(ids: np.ndarray, wins: list[tuple[int, int]]) -> tuple[np.ndarray, np.ndarray]:
+    """Padded ``input_ids`` and ``attention_mask`` of the windows, [CLS] first and [SEP] last."""
+    length = max(e - s for s, e in wins) + 2
+    input_ids = np.full((len(wins), length), PAD_ID, dtype=np.int64)
+    mask = np.zeros((len(wins), length), dtype=np.int64)
+    for row, (s, e) in enumerate(wins):
+        input_ids[row, : e - s + 2] = [CLS_ID, *ids[s:e], SEP_ID]
+        mask[row, : e - s + 2] = 1
+    return input_ids, mask
+
+
+def token_range(offsets: np.ndarray, start: int, end: int) -> tuple[int, int]:
+    """Tokens overlapping the characters ``[start, end)``; at least one token when there are any."""
+    first = int(np.searchsorted(offsets[:, 1], start, side="right"))
+    last = int(np.searchsorted(offsets[:, 0], end, side="left"))
+    first = min(first, max(len(offsets) - 1, 0))
+    return first, max(last, first + 1)
+
+
+N_FEATURES = 8
+
+
+def span_features(text: str, start: int, end: int, sentence: tuple[int, int], counts: Counter[str]) -> list[float]:
+    """Surface cues the encoder cannot see across windows: repetition in the article, length, shape."""
+    span = text[start:end]
+    key = " ".join(WORD.findall(span.lower()))
+    span_words = WORD.findall(span)
+    sentence_length = max(sentence[1] - sentence[0], 1)
+    return [
+        np.log1p(max(counts[key] - 1, 0)) if key else 0.0,
+        np.log1p(len(span)) / 5,
+        np.log1p(len(span_words)) / 3,
+        min(len(span) / sentence_length, 1.0),
+        float(any(q in text[max(start - 1, 0) : end + 1] for q in "\"“”«»")),
+        float(span.rstrip().endswith(("!", "?"))),
+        sum(w.isupper() and len(w) > 1 for w in span_words) / max(len(span_words), 1),
+        float(start < text.find("\n") if "\n" in text else True),
+    ]
+
+
+def phrase_counts(text: str, spans: list[tuple[int, int]]) -> Counter[str]:
+    """How often each span's words occur as a phrase in the article (word-bounded, case-insensitive)."""
+    words = " " + " ".join(WORD.findall(text.lower())) + " "
+    keys = {" ".join(WORD.findall(text[s:e].lower())) for s, e in spans}
+    return Counter({key: words.count(f" {key} ") for key in keys if key})
+
+
+def span_inputs(text: str, encoded: Encoded, wins: list[tuple[int, int]], spans: list[tuple[int, int]]) -> SpanInputs:
+    """Window, pooling weights and features of each character span, read in its most central window."""
+    length = max(e - s for s, e in wins) + 2
+    sentences = sentence_bounds(text)
+    sentence_starts = [s for s, _ in sentences]
+    counts = phrase_counts(text, spans)
+    window = np.zeros(len(spans), dtype=np.int64)
+    pools = np.zeros((len(spans), POOLS, length), dtype=np.float32)
+    features = np.zeros((len(spans), N_FEATURES), dtype=np.float32)
+    for row, (start, end) in enumerate(spans):
+        first, last = token_range(encoded.offsets, start, end)
+        middle = (first + last - 1) / 2
+        w = int(np.argmax([min(middle - s, e - 1 - middle) for s, e in wins]))
+        ws, we = wins[w]
+        sentence = sentences[max(int(np.searchsorted(sentence_starts, start, side="right")) - 1, 0)]
+        sent_first, sent_last = token_range(encoded.offsets, min(sentence[0], start), max(sentence[1], end))
+        _fill(pools[row, 0], first, last, ws, we)
+        _fill(pools[row, 1], sent_first, sent_last, ws, we)
+        _fill(pools[row, 2], ws, we, ws, we)
+        window[row] = w
+        features[row] = span_features(text, start, end, sentence, counts)
+    return SpanInputs(window, pools, features)
+
+
+def _fill(row: np.ndarray, first: int, last: int, ws: int, we: int) -> None:
+    """Uniform weights over tokens ``[first, last)`` clipped to the window (position = token - ws + 1)."""
+    first, last = max(first, ws), min(last, we)
+    if last <= first:  # not in this window at all: fall back to the window's [CLS]
+        row[0] = 1.0
+        return
+    row[first - ws + 1 : last - ws + 1] = 1.0 / (last - first)
+
+
+# ---------------------------------------------------------------- inference
+
+
+@dataclass(frozen=True)
+class Model:
+    session: onnxruntime.InferenceSession
+    heads: dict[str, np.ndarray]
+    meta: dict[str, Any]
+
+
+@lru_cache(maxsize=1)
+def load_model() -> Model:
+    import onnxruntime
+
+    options = onnxruntime.SessionOptions()
+    options.intra_op_num_threads = 2
+    options.inter_op_num_threads = 1
+    session = onnxruntime.InferenceSession(str(ONNX_PATH), options, providers=["CPUExecutionProvider"])
+    with np.load(HEADS_PATH) as data:
+        heads = {name: data[name] for name in data.files}
+    return Model(session, heads, json.loads(META_PATH.read_text(encoding="utf-8")))
+
+
+def encode_windows(model: Model, encoded: Encoded, wins: list[tuple[int, int]]) -> tuple[np.ndarray, np.ndarray]:
+    """Token logits (W, L, 3) and hidden states (W, L, H) of every window, a batch at a time."""
+    input_ids, mask = window_inputs(encoded.ids, wins)
+    logits, hidden = [], []
+    for begin in range(0, len(wins), BATCH_WINDOWS):
+        batch = slice(begin, begin + BATCH_WINDOWS)
+        out = model.session.run(None, {"input_ids": input_ids[batch], "attention_mask": mask[batch]})
+        logits.append(out[0])
+        hidden.append(out[1])
+    return np.concatenate(logits), np.concatenate(hidden)
+
+
+def span_vectors(hidden: np.ndarray, inputs: SpanInputs) -> np.ndarray:
+    """What the TC head reads: pooled span, sentence and window vectors, then the surface features."""
+    pooled = np.einsum("spl,slh->sph", inputs.pools, hidden[inputs.window]).reshape(len(inputs.window), -1)
+    return np.concatenate([pooled, inputs.features], axis=1)
+
+
+def technique_probabilities(model: Model, hidden: np.ndarray, inputs: SpanInputs) -> np.ndarray:
+    """The TC head: a one-hidden-layer network over the span vectors."""
+    heads = model.heads
+    h = np.maximum(span_vectors(hidden, inputs) @ heads["tc_w1"].T + heads["tc_b1"], 0.0)
+    return softmax(h @ heads["tc_w2"].T + heads["tc_b2"])
+
+
+def softmax(x: np.ndarray) -> np.ndarray:
+    e = np.exp(x - x.max(axis=-1, keepdims=True))
+    return e / e.sum(axis=-1, keepdims=True)
+
+
+def token_probabilities(logits: np.ndarray, wins: list[tuple[int, int]], n_tokens: int) -> np.ndarray:
+    """(n, 3) O/B/I probabilities of each token, read in the window that gives it most context."""
+    owners = token_owners(n_tokens, wins)
+    starts = np.array([s for s, _ in wins])
+    positions = np.arange(n_tokens) - starts[owners] + 1
+    return softmax(logits[owners, positions])
+
+
+@dataclass(frozen=True)
+class Decoding:
+    """How token probabilities become spans; chosen on the tune part by the trainer."""
+
+    threshold: float = 0.3
+    gap: int = 0  # runs of tagged tokens this close (in tokens) are one span
+    min_chars: int = 0  # shorter spans are dropped
+
+
+def decode_spans(text: str, encoded: Encoded, probs: np.ndarray, decoding: Decoding) -> list[tuple[int, int, float]]:
+    """Runs of tokens whose propaganda probability passes the threshold, joined across small gaps,
+    widened to whole words, short ones dropped; each with the mean probability of its tokens."""
+    inside = probs[:, 1] + probs[:, 2]
+    runs: list[list[int]] = []
+    for t in np.flatnonzero(inside >= decoding.threshold):
+        if runs and t - runs[-1][1] <= decoding.gap:
+            runs[-1][1] = t + 1
+        else:
+            runs.append([t, t + 1])
+    spans = [_char_span(text, encoded, first, last, float(inside[first:last].mean())) for first, last in runs]
+    return _without_overlaps([span for span in spans if span[1] - span[0] >= decoding.min_chars])
+
+
+def _char_span(text: str, encoded: Encoded, first: int, last: int, score: float) -> tuple[int, int, float]:
+    start, end = int(encoded.offsets[first, 0]), int(encoded.offsets[last - 1, 1])
+    while start > 0 and text[start - 1].isalnum():
+        start -= 1
+    while end < len(text) and text[end].isalnum():
+        end += 1
+    return start, end, score
+
+
+def _without_overlaps(spans: list[tuple[int, int, float]]) -> list[tuple[int, int, float]]:
+    """Join spans that touch or overlap after widening to words (the SI scorer forbids overlaps)."""
+    joined: list[tuple[int, int, float]] = []
+    for start, end, score in sorted(spans):
+        if joined and start <= joined[-1][1]:
+            s, e, sc = joined[-1]
+            joined[-1] = (s, max(e, end), max(sc, score))
+        else:
+            joined.append((start, end, score))
+    return joined
+
+
+@dataclass(frozen=True)
+class Reading:
+    """One pass of the encoder over an article, reused by SI and TC."""
+
+    text: str
+    encoded: Encoded
+    wins: list[tuple[int, int]]
+    logits: np.ndarray
+    hidden: np.ndarray
+
+
+def read(text: str) -> Reading | None:
+    text = text[:MAX_TEXT_CHARS]
+    encoded = encode(text)
+    if not len(encoded.ids):
+        return None
+    wins = windows(len(encoded.ids))
+    logits, hidden = encode_windows(load_model(), encoded, wins)
+    return Reading(text, encoded, wins, logits, hidden)
+
+
+def classify_read(reading: Reading, spans: list[tuple[int, int]]) -> np.ndarray:
+    """(S, 14) technique probabilities of character spans of a read article."""
+    if not spans:
+        return np.zeros((0, len(LABELS)))
+    inputs = span_inputs(reading.text, reading.encoded, reading.wins, spans)
+    return technique_probabilities(load_model(), reading.hidden, inputs)
+
+
+def decoding(meta: dict[str, Any]) -> Decoding:
+    return Decoding(meta["si_threshold"], meta.get("si_gap", 0), meta.get("si_min_chars", 0))
+
+
+def find_techniques(text: str) -> list[dict[str, Any]]:
+    """SI then TC: the propagandistic spans of ``text``, each with its most likely technique."""
+    reading = read(text)
+    if reading is None:
+        return []
+    model = load_model()
+    probs = token_probabilities(reading.logits, reading.wins, len(reading.encoded.ids))
+    found = decode_spans(reading.text, reading.encoded, probs, decoding(model.meta))
+    technique_probs = classify_read(reading, [(s, e) for s, e, _ in found])
+    return [
+        {
+            "start": start,
+            "end": end,
+            "text": text[start:end],
+            "technique": LABELS[int(p.argmax())],
+            "score": round(score, 3),
+            "technique_score": round(float(p.max()), 3),
+            "model": f"minilm-techniques-{model.meta['version']}",
+        }
+        for (start, end, score), p in zip(found, technique_probs, strict=True)
+    ]
+
+
+def classify_spans(text: str, spans: list[tuple[int, int]]) -> list[str]:
+    """TC: one technique per given span. A span listed k times gets its k most likely techniques,
+    since an identical span may carry several gold labels."""
+    reading = read(text)
+    if reading is None:
+        return [LABELS[0]] * len(spans)
+    ranked = np.argsort(-classify_read(reading, spans), axis=1)
+    seen: Counter[tuple[int, int]] = Counter()
+    labels = []
+    for span, order in zip(spans, ranked, strict=True):
+        labels.append(LABELS[int(order[min(seen[span], len(LABELS) - 1)])])
+        seen[span] += 1
+    return labels
+
+
+def summarise(text: str, spans: list[dict[str, Any]]) -> dict[str, Any]:
+    """Article-level view for story comparison: technique counts and the share of sentences with one."""
+    sentences = [(s, e) for s, e in sentence_bounds(text) if text[s:e].strip()]
+    flagged = sum(any(sp["start"] < e and s < sp["end"] for sp in spans) for s, e in sentences)
+    return {
+        "techniques": dict(Counter(sp["technique"] for sp in spans).most_common()),
+        "spans": len(spans),
+        "sentences": len(sentences),
+        "sentences_with_technique": flagged,
+        "share_of_sentences": round(flagged / len(sentences), 3) if sentences else 0.0,
+    }
+
+
+# ---------------------------------------------------------------- `newsprism techniques classify`
+
+MAX_SPAN_ROWS = 1_000_000
+
+
+def read_span_rows(path: Path) -> list[tuple[str, int, int]]:
+    """Rows ``doc_id<TAB>start<TAB>end`` of a SPANS.tsv (extra columns, such as a ``?`` technique, ignored)."""
+    rows = []
+    with open(path, encoding="utf-8") as fh:
+        for number, line in enumerate(fh, 1):
+            if not line.strip():
+                continue
+            fields = line.rstrip("\n").split("\t")
+            if len(fields) == 4 and not fields[1].isdigit():  # the task's own TC input: doc_id, ?, start, end
+                del fields[1]
+            if number > MAX_SPAN_ROWS or len(fields) < 3 or not (fields[1].isdigit() and fields[2].isdigit()):
+                raise InputError(str(path), f"line {number}: expected doc_id<TAB>start<TAB>end")
+            rows.append((fields[0], int(fields[1]), int(fields[2])))
+    return rows
+
+
+def document_id(path: Path) -> str:
+    """A file's doc_id: its name without extension and without a leading ``article``."""
+    return path.stem.removeprefix("article")
+
+
+MAX_FILE_BYTES = 5_000_000
+
+
+def texts_by_id(paths: list[Path]) -> dict[str, str]:
+    """The text of every file under ``paths`` (folders recursed), keyed by its doc_id."""
+    files = [f for path in paths for f in (sorted(path.rglob("*")) if path.is_dir() else [path]) if f.is_file()]
+    texts = {}
+    for file in files:
+        if file.stat().st_size > MAX_FILE_BYTES:
+            raise InputError(str(file), "file too large")
+        texts[document_id(file)] = file.read_bytes().decode("utf-8", errors="replace")
+    return texts
+
+
+def classify_rows(rows: list[tuple[str, int, int]], texts: dict[str, str]) -> list[str]:
+    """Output lines ``doc_id<TAB>technique<TAB>start<TAB>end`` in input order, one article read at a time."""
+    by_doc: dict[str, list[int]] = {}
+    for index, (doc_id, _, _) in enumerate(rows):
+        by_doc.setdefault(doc_id, []).append(index)
+    labels = [""] * len(rows)
+    for doc_id, indices in by_doc.items():
+        if doc_id not in texts:
+            raise InputError(doc_id, "no input file with this doc_id")
+        text = texts[doc_id]
+        spans = [(rows[i][1], rows[i][2]) for i in indices]
+        if any(not 0 <= s < e <= len(text) for s, e in spans):
+            raise InputError(doc_id, "span outside the text")
+        for i, label in zip(indices, classify_spans(text, spans), strict=True):
+            labels[i] = label
+    return [f"{doc_id}\t{label}\t{start}\t{end}" for (doc_id, start, end), label in zip(rows, labels, strict=True)]
+
+
+@component("techniques", version=VERSION)
+def techniques_layer(text: str, dct: str | None) -> list[dict[str, Any]]:
+    """The `techniques` layer of interfaces.md."""
+    return find_techniques(text)

