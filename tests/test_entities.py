@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from newsprism import extract_paths
-from newsprism.annotate.entities import choose_canonical, find_entities, fold, initials, strip_title
+from newsprism.annotate.entities import VERSION, choose_canonical, find_entities, fold, initials, strip_title
 from newsprism.annotate.names import store_names
 from newsprism.annotate.nlp import parse
 from newsprism.annotate.registry import _REGISTRY
@@ -161,7 +161,7 @@ def test_no_dates_or_numbers() -> None:
 
 
 def test_registered_as_a_component() -> None:
-    assert _REGISTRY["entities"].version == "0.1"
+    assert _REGISTRY["entities"].version == VERSION
     assert _REGISTRY["entities"].run("Blinken met Antony Blinken.", None)
 
 

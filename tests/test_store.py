@@ -107,3 +107,16 @@ def test_a_store_from_a_newer_newsprism_is_refused(tmp_path):
     db.close()
     with pytest.raises(StoreError, match="newer than this newsprism"):
         Store(path)
+
+
+def test_a_known_article_gets_new_and_updated_layers_only(store):
+    article = make_article("Quay repaired", "The quay was repaired on Monday.")
+    article.layers["timex"] = Layer("timex", "newsprism.timex", "0.1", [Span(25, 31, "DATE", {"value": "X"})])
+    store.add_article(article)
+    again = make_article("Quay repaired", "The quay was repaired on Monday.")
+    again.layers["timex"] = Layer("timex", "newsprism.timex", "0.2", [Span(25, 31, "DATE", {"value": "Y"})])
+    again.layers["entities"] = Layer("entities", "newsprism.entities", "0.1", [])
+    assert store.add_article(again) is False
+    stored = store.article(article.id)
+    assert stored.layers["timex"].version == "0.2" and stored.layers["timex"].spans[0].attrs["value"] == "Y"
+    assert "entities" in stored.layers

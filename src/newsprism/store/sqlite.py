@@ -87,7 +87,8 @@ class Store:
         return raw_id
 
     def add_article(self, article: Article, raw_id: str | None = None) -> bool:
-        """Insert the article unless its id is already stored; True when it was new."""
+        """Insert the article unless its id is already stored (then only newer layers are stored); True when
+        it was new."""
         row = article_row(article)
         cursor = self.db.execute(
             f"INSERT OR IGNORE INTO articles(raw_id, {', '.join(row)})"
@@ -95,6 +96,7 @@ class Store:
             (raw_id, *row.values()),
         )
         if cursor.rowcount == 0:
+            self._update_layers(article)
             return False
         self.db.execute(
             "INSERT INTO articles_fts(rowid, title, text) VALUES (?, ?, ?)",
@@ -103,6 +105,14 @@ class Store:
         for layer in article.layers.values():
             self.put_layer(article.id, layer)
         return True
+
+    def _update_layers(self, article: Article) -> None:
+        """Store the layers of a known article that are missing or were made by another component version."""
+        rows = self.db.execute("SELECT name, version FROM layers WHERE article_id = ?", (article.id,)).fetchall()
+        stored = {row["name"]: row["version"] for row in rows}
+        for layer in article.layers.values():
+            if stored.get(layer.name) != layer.version:
+                self.put_layer(article.id, layer)
 
     def put_layer(self, article_id: str, layer: Layer) -> None:
         if layer.name == "entities":
