@@ -197,3 +197,11 @@ def test_demo_reports_where_results_are(tmp_path):
     assert (tmp_path / "demo" / "newsprism.sqlite").is_file()
     lines = (tmp_path / "demo" / "articles.jsonl").read_text(encoding="utf-8").splitlines()
     assert len(lines) == len(GOLD_BY_SOURCE)
+
+
+def test_link_prints_the_story_of_every_article_deterministically():
+    code, first, _ = run("link", str(CORPUS / "feeds"), str(CORPUS / "exports"))
+    assert code == 0 and len(first) == 13
+    assert all(set(line) == {"source", "id", "story", "title", "outlet", "published"} for line in first)
+    assert len({line["story"] for line in first}) < len(first)  # some articles share a story
+    assert run("link", str(CORPUS / "feeds"), str(CORPUS / "exports"))[1] == first

@@ -16,6 +16,7 @@ from newsprism import __version__, pipeline
 from newsprism.errors import InputError, StoreError
 from newsprism.extract.dates import to_iso
 from newsprism.ingest import count_inputs
+from newsprism.model import Article
 from newsprism.store import Store
 
 T = TypeVar("T")
@@ -61,15 +62,10 @@ def main() -> None:
 @progress_option
 def extract(paths: tuple[Path, ...], jobs: int, progress: bool | None) -> None:
     """Print one Article (JSON) per article found in PATHS (files or folders)."""
-    failed = 0
-    with _progress_bar(paths, progress, "extract") as bar:
-        for _record, result in pipeline.extract_paths(paths, jobs, bar.update):
-            if isinstance(result, InputError):
-                failed += 1
-                report_error(result)
-            else:
-                print_json(result.to_dict())
-    sys.exit(1 if failed else 0)
+    failures: list[InputError] = []
+    for article in _extracted(paths, jobs, progress, "extract", failures):
+        print_json(article.to_dict())
+    sys.exit(1 if failures else 0)
 
 
 @main.command()
@@ -148,18 +144,11 @@ def link(paths: tuple[Path, ...], jobs: int, progress: bool | None) -> None:
     """Group the articles found in PATHS into stories: one JSON line per article (interfaces.md)."""
     from newsprism.link import link_articles
 
-    articles, failed = [], 0
-    with _progress_bar(paths, progress, "link") as bar:
-        for _record, result in pipeline.extract_paths(paths, jobs, bar.update):
-            if isinstance(result, InputError):
-                failed += 1
-                report_error(result)
-            else:
-                articles.append(result)
-    for article, story in link_articles(articles):
+    failures: list[InputError] = []
+    for article, story in link_articles(_extracted(paths, jobs, progress, "link", failures)):
         print_json({"source": article.source, "id": article.id, "story": story, "title": article.title,
                     "outlet": article.outlet, "published": article.published})
-    sys.exit(1 if failed else 0)
+    sys.exit(1 if failures else 0)
 
 
 @main.command()
@@ -452,6 +441,19 @@ def write_text(text: str, out: Path | None) -> None:
 def report_error(error: InputError) -> None:
     # tqdm.write keeps a running progress bar intact below the message.
     tqdm.write(f"newsprism: error: {error.source}: {error.reason}", file=sys.stderr)
+
+
+def _extracted(
+    paths: tuple[Path, ...], jobs: int, progress: bool | None, label: str, failures: list[InputError]
+) -> Iterator[Article]:
+    """The articles in ``paths`` with a progress bar; each failure is reported and appended to ``failures``."""
+    with _progress_bar(paths, progress, label) as bar:
+        for _record, result in pipeline.extract_paths(paths, jobs, bar.update):
+            if isinstance(result, InputError):
+                failures.append(result)
+                report_error(result)
+            else:
+                yield result
 
 
 def _reporting_errors(outcomes: Iterable[T]) -> Iterator[T]:
