@@ -130,12 +130,8 @@ def list_articles(
 ) -> Page:
     """Articles newest first, with the filters; summaries only (no text)."""
     clauses, params = _filter_clauses(db, filters, cache)
-    where = _where(clauses)
-    total = db.execute(f"SELECT count(*) FROM articles a{where}", params).fetchone()[0]
-    rows = db.execute(
-        f"SELECT {SUMMARY_COLUMNS} FROM articles a{where} ORDER BY a.published DESC, a.id LIMIT ? OFFSET ?",
-        (*params, limit, offset),
-    ).fetchall()
+    total, rows = _paged(db, SUMMARY_COLUMNS, f"FROM articles a{_where(clauses)}", "a.published DESC, a.id",
+                         params, limit, offset)
     return Page([dict(r) for r in rows], total, limit, offset)
 
 
@@ -156,14 +152,20 @@ def search(
     clauses.insert(0, "articles_fts MATCH ?")
     params.insert(0, fts_query(query))
     source = f"FROM articles_fts JOIN articles a ON a.rowid = articles_fts.rowid{_where(clauses)}"
-    total = db.execute(f"SELECT count(*) {source}", params).fetchone()[0]
-    rows = db.execute(
-        f"SELECT {SUMMARY_COLUMNS}, snippet(articles_fts, 1, '[', ']', ' … ', 12) AS snippet,"
-        f" bm25(articles_fts, 5.0, 1.0) AS score {source} ORDER BY score, a.published DESC LIMIT ? OFFSET ?",
-        (*params, limit, offset),
-    ).fetchall()
+    columns = (f"{SUMMARY_COLUMNS}, snippet(articles_fts, 1, '[', ']', ' … ', 12) AS snippet,"
+               " bm25(articles_fts, 5.0, 1.0) AS score")
+    total, rows = _paged(db, columns, source, "score, a.published DESC", params, limit, offset)
     items = [{**dict(r), "score": round(-r["score"], 4)} for r in rows]
     return Page(items, total, limit, offset)
+
+
+def _paged(
+    db: sqlite3.Connection, columns: str, source: str, order: str, params: list[Any], limit: int, offset: int
+) -> tuple[int, list[sqlite3.Row]]:
+    """The total count of ``source`` and one page of its rows (``source``: FROM ... WHERE ...)."""
+    total = db.execute(f"SELECT count(*) {source}", params).fetchone()[0]
+    rows = db.execute(f"SELECT {columns} {source} ORDER BY {order} LIMIT ? OFFSET ?", (*params, limit, offset))
+    return total, rows.fetchall()
 
 
 def outlet_coverage(db: sqlite3.Connection, story_ids: list[str]) -> dict[str, dict[str, int]]:
@@ -312,12 +314,8 @@ def entities(db: sqlite3.Connection, label: str | None, prefix: str | None, limi
     if prefix:
         clauses.append("name LIKE ? ESCAPE '\\'")
         params.append(prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%")
-    where = _where(clauses)
-    total = db.execute(f"SELECT count(*) FROM entity_names{where}", params).fetchone()[0]
-    rows = db.execute(
-        f"SELECT name, label, articles FROM entity_names{where} ORDER BY articles DESC, name, label LIMIT ? OFFSET ?",
-        (*params, limit, offset),
-    ).fetchall()
+    total, rows = _paged(db, "name, label, articles", f"FROM entity_names{_where(clauses)}",
+                         "articles DESC, name, label", params, limit, offset)
     return Page([dict(r) for r in rows], total, limit, offset)
 
 
