@@ -16,7 +16,16 @@ from click.testing import CliRunner
 from newsprism import cli
 from newsprism.bench.link import bcubed, measure_size, pairwise
 from newsprism.link.copies import align, find_copies, sources_of
-from newsprism.link.stories import LinkParams, StoryLinker, link_articles, link_batch
+from newsprism.link.stories import (
+    LinkParams,
+    StoryLinker,
+    add_signature,
+    event_signature,
+    link_articles,
+    link_batch,
+    script_of,
+    signature_agreement,
+)
 from newsprism.model import Article
 from newsprism.pipeline import extract_paths
 
@@ -39,6 +48,21 @@ TRANSFER = [
     "Dunmarsh Athletic on a four-year deal.",
     "Dunmarsh Athletic confirmed the record sale of striker Teodor Vasquell to Kestrel Rovers, who gave him a "
     "four-year contract.",
+]
+
+FINAL_2024 = [
+    "Marsden Harriers won the 2024 cup final with 3 goals against Oakvale Town before 41,000 fans, captain Tomas "
+    "Quell lifting the trophy.",
+    "Captain Tomas Quell lifted the trophy as Marsden Harriers scored 3 goals past Oakvale Town in the 2024 cup "
+    "final before 41,000 fans.",
+    "Oakvale Town conceded 3 goals in the 2024 cup final; 41,000 fans saw Marsden Harriers captain Tomas Quell "
+    "lift the trophy.",
+]
+# The next final: the same clubs and words, other year, score, crowd and captain.
+FINAL_2026 = [
+    text.replace("2024", "2026").replace("3 goals", "2 goals").replace("41,000", "38,500")
+    .replace("Tomas Quell", "Ilya Brandvik")
+    for text in FINAL_2024
 ]
 
 
@@ -93,6 +117,50 @@ def test_dates_far_apart_keep_the_same_kind_of_event_apart() -> None:
     assert stories["spring0"] == stories["spring1"]
     assert stories["autumn0"] == stories["autumn1"]
     assert stories["spring0"] != stories["autumn0"]
+
+
+def test_event_signature_reads_years_and_counts_with_their_nouns() -> None:
+    text = "The flood of 2025 left 3,400 residents homeless and 17 injured."
+    article = Article(source="s", title="Flood in 2025", text=text)
+    assert event_signature(article) == {"year": {"2025"}, "reside": {"3400"}, "injure": {"17"}}
+
+
+def test_a_rewrite_with_one_changed_figure_agrees_while_another_event_conflicts() -> None:
+    story: dict = {}
+    add_signature(story, event_signature(Article(source="w", text="3 dead, 17 injured, 60,000 homes cut off in 2026.")))
+    rewrite = Article(source="r", text="The strike left 3 dead and 15 injured; 60,000 homes lost power.")
+    other = Article(source="o", text="In 2019 a strike left 5 dead, 40 injured and 2,000 homes without power.")
+    assert signature_agreement(event_signature(rewrite), story) == (2, 1)
+    assert signature_agreement(event_signature(other), story) == (0, 4)
+
+
+def test_two_events_that_differ_only_in_their_figures_come_apart() -> None:
+    first = invented(FINAL_2024, "early")
+    second = invented(FINAL_2026, "later")
+    for articles in (first + second, [a for pair in zip(first, second, strict=True) for a in pair]):
+        predicted = partition(link_articles(articles))
+        gold = {source: source.rstrip("0123456789") for source in predicted}
+        assert bcubed(gold, predicted)["f1"] == 1.0
+
+
+def test_a_report_that_started_a_story_too_early_moves_to_the_story_it_fits_at_the_end() -> None:
+    # The first report shares one word with each later one: alone, none of them is close enough;
+    # against the story they form, it is.
+    texts = ["tallow quince marram", "tallow corvid lintel", "quince corvid lintel", "marram corvid lintel"]
+    articles = [Article(source=f"x{i}", text=text) for i, text in enumerate(texts)]
+    linker = StoryLinker(LinkParams(threshold=0.35))
+    for article in articles:
+        linker.add(article)
+    linker.refine()
+    assert len({linker.story_of(a.id) for a in articles}) == 2
+    assert linker.reassign() == 1
+    assert len({linker.story_of(a.id) for a in articles}) == 1
+    assert len(linker.stories()) == 1
+
+
+def test_script_of_tells_cyrillic_reports_from_latin_ones() -> None:
+    assert script_of(Article(source="r", title="Землетрясение в Брелморе", text="Спасатели из Орвальда.")) == "cyrillic"
+    assert script_of(Article(source="e", text=QUAKE[0])) == "latin"
 
 
 def test_stories_list_each_article_once_under_its_final_story() -> None:
@@ -221,9 +289,10 @@ def test_corpus_stories_match_the_gold(corpus: tuple[list[Article], dict]) -> No
     gold = {entry["source"]: entry["story"] for entry in gold_file["articles"]}
     predicted = {_corpus_key(a): story for a, story in link_articles(articles)}
     assert set(predicted) == set(gold)
-    # Measured 0.83 (precision 0.90): the German and Russian reports still start stories of their own.
-    assert bcubed(gold, predicted)["f1"] >= 0.8
-    assert bcubed(gold, predicted)["precision"] >= 0.88
+    # Measured 0.944 (precision 0.961, recall 0.927): the families' hopes for the summit still go to the
+    # strike story, and the freed prisoners' hospital report starts a story of its own.
+    assert bcubed(gold, predicted)["f1"] >= 0.93
+    assert bcubed(gold, predicted)["precision"] >= 0.95
 
 
 def test_corpus_republications_and_their_added_commentary(corpus: tuple[list[Article], dict]) -> None:
