@@ -48,7 +48,7 @@ ONNX_PATH = MODEL_DIR / "techniques.onnx"
 HEADS_PATH = MODEL_DIR / "techniques-heads.npz"
 META_PATH = MODEL_DIR / "techniques.json"
 TOKENIZER_PATH = MODEL_DIR / "techniques-tokenizer.json"
-VERSION = "1"
+VERSION = "2"
 
 WINDOW = 254  # content tokens per window; with [CLS] and [SEP] 256 positions
 STEP = 192  # windows overlap by 62 tokens, so every token has some context on both sides
