@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 
 from newsprism.annotate.entities import ACRONYM, Groups, Mention, choose_canonical, fold, initials, merge_variants
 from newsprism.model import Article, Layer, Span
@@ -133,11 +133,3 @@ def _renamed_speaker(span: Span, mapping: Mapping[NameKey, NameKey]) -> Span:
     if not name or target is None:
         return span
     return Span(span.start, span.end, span.label, {**span.attrs, "speaker_name": target[0]})
-
-
-def count_names(layers: Iterable[Layer]) -> Counter[NameKey]:
-    """Articles per (name, label) over many articles' entities layers."""
-    counts: Counter[NameKey] = Counter()
-    for layer in layers:
-        counts.update(article_names(layer))
-    return counts
