@@ -141,7 +141,7 @@ def fake_comparer(articles: list[Article]) -> dict[str, Any] | None:
         "omissions": [{"kind": "fact", "what": "<b>blunder</b>", "article_id": wire.id, "outlet": "Coastal Wire",
                        "carried_by": ["Harbour Gazette"], "outlet_carries_elsewhere": False, "evidence": []}],
         "techniques": [{"outlet": "Harbour Gazette", "sentences": 4, "spans": 2, "rate_per_sentence": 0.5,
-                        "by_technique": {"Loaded_Language": 1}, "evidence": []}],
+                        "share_of_sentences": 0.5, "by_technique": {"Loaded_Language": 1}, "evidence": []}],
         "republications": [],
         "naming": [],
         "notes": [],

@@ -392,7 +392,8 @@ def test_technique_rates_per_outlet_when_the_layer_exists() -> None:
     uses = {u.outlet: u for u in compare_story(story).techniques or []}
     assert uses["Alpha"].spans == 2 and uses["Alpha"].sentences == 3
     assert uses["Alpha"].rate_per_sentence == pytest.approx(0.667)
-    assert uses["Beta"].spans == 0
+    assert uses["Alpha"].share_of_sentences == pytest.approx(0.667)  # two of the three sentences
+    assert uses["Beta"].spans == 0 and uses["Beta"].share_of_sentences == 0
     assert [e.text for e in uses["Alpha"].evidence] == ["so-called", "puppet regime"]
 
 

@@ -98,6 +98,7 @@ def test_article_page_highlights_with_a_working_legend(site: Any, page: Any) -> 
     assert background not in ("rgba(0, 0, 0, 0)", "transparent")  # the stylesheet loaded under the CSP
     assert page.locator("#quotes li").first.inner_text().startswith('"We fixed it in nine days,"')
     assert "Lena Marsh" in page.locator("#entities").inner_text()
+    assert page.locator("#technique-summary").inner_text() == "2 technique spans in 2 of 4 sentences (50%)."
     shoot(page, "03-article")
     page.locator(".legend-item[data-technique='Loaded_Language']").click()  # app.js runs under the CSP
     assert "off" in (mark.get_attribute("class") or "")

@@ -363,7 +363,8 @@ def classify_spans(text: str, spans: list[tuple[int, int]]) -> list[str]:
 
 
 def summarise(text: str, spans: list[dict[str, Any]]) -> dict[str, Any]:
-    """Article-level view for story comparison: technique counts and the share of sentences with one."""
+    """Article-level view for the story comparison and the web UI: technique counts and the share of
+    sentences with one (spans as the layer gives them, or stored spans as start/end/technique dicts)."""
     sentences = [(s, e) for s, e in sentence_bounds(text) if text[s:e].strip()]
     flagged = sum(any(sp["start"] < e and s < sp["end"] for sp in spans) for s, e in sentences)
     return {

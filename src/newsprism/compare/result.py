@@ -163,6 +163,7 @@ class TechniqueUse:
     sentences: int
     spans: int
     rate_per_sentence: float
+    share_of_sentences: float  # sentences holding at least one technique span
     by_technique: dict[str, int]
     evidence: list[Evidence]
 

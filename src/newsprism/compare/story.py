@@ -10,7 +10,9 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
+from newsprism.annotate.techniques import summarise
 from newsprism.compare.facts import Mention, conflicts, slot_name
 from newsprism.compare.quotes import quote_groups, voices
 from newsprism.compare.result import (
@@ -27,7 +29,6 @@ from newsprism.compare.result import (
     outlet_of,
     unify_outlets,
 )
-from newsprism.extract.text import sentence_bounds
 from newsprism.link.copies import align, find_copies, sources_of
 from newsprism.model import Article
 
@@ -177,7 +178,8 @@ def technique_uses(articles: list[Article]) -> list[TechniqueUse] | None:
 
 
 def technique_use(outlet: str, articles: list[Article]) -> TechniqueUse:
-    sentences = sum(len([1 for s, e in sentence_bounds(a.text) if a.text[s:e].strip()]) for a in articles)
+    summaries = [summarise(a.text, stored_techniques(a)) for a in articles]
+    sentences = sum(s["sentences"] for s in summaries)
     spans = [(a, span) for a in articles for span in a.layers["techniques"].spans]
     counts = Counter(span.label for _, span in spans)
     return TechniqueUse(
@@ -185,9 +187,16 @@ def technique_use(outlet: str, articles: list[Article]) -> TechniqueUse:
         sentences,
         len(spans),
         round(len(spans) / sentences, 3) if sentences else 0.0,
+        round(sum(s["sentences_with_technique"] for s in summaries) / sentences, 3) if sentences else 0.0,
         dict(sorted(counts.items(), key=lambda item: (-item[1], item[0]))),
         [evidence(a, span.start, span.end) for a, span in spans],
     )
+
+
+def stored_techniques(article: Article) -> list[dict[str, Any]]:
+    """The stored techniques layer as the span dicts ``summarise`` reads."""
+    layer = article.layers.get("techniques")
+    return [{"start": s.start, "end": s.end, "technique": s.label} for s in layer.spans] if layer else []
 
 
 def republications(articles: list[Article]) -> list[Republication]:

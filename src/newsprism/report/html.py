@@ -139,7 +139,8 @@ def _techniques(c: Comparison) -> list[str]:
     if c.techniques is None:
         return ["<h2>Techniques per outlet</h2>", "<p>No techniques layer.</p>"]
     items = [
-        f"<b>{esc(u.outlet)}</b>: {u.spans} spans in {u.sentences} sentences ({u.rate_per_sentence} per sentence); "
+        f"<b>{esc(u.outlet)}</b>: {u.spans} spans in {u.sentences} sentences ({u.rate_per_sentence} per sentence, "
+        f"{u.share_of_sentences:.0%} of sentences with one); "
         + esc(", ".join(f"{k} {v}" for k, v in u.by_technique.items()))
         + "<ul>"
         + "".join(f"<li>{cite(e)}</li>" for e in u.evidence)

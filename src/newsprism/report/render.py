@@ -105,7 +105,8 @@ def comparison_markdown(c: Comparison) -> str:
         out.append("No techniques layer.")
     for use in c.techniques or []:
         out.append(
-            f"- {md(use.outlet)}: {use.spans} spans in {use.sentences} sentences ({use.rate_per_sentence}/sentence) "
+            f"- {md(use.outlet)}: {use.spans} spans in {use.sentences} sentences ({use.rate_per_sentence}/sentence, "
+            f"{use.share_of_sentences:.0%} of sentences with one) "
             + ", ".join(f"{md(k)} {v}" for k, v in use.by_technique.items())
         )
         out += [f"  - {md(e.text)} ({e.article_id} {e.start}–{e.end})" for e in use.evidence]

@@ -13,6 +13,8 @@ from fastapi.responses import HTMLResponse, Response
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader
 
+from newsprism.annotate.techniques import summarise
+from newsprism.compare.story import stored_techniques
 from newsprism.serve import queries, render
 from newsprism.serve.api import DATE, MAX_OFFSET, config_of, filters_of
 from newsprism.serve.app import PACKAGE_DIR
@@ -106,6 +108,7 @@ def article_page(request: Request, article_id: str) -> HTMLResponse:
         segments=render.technique_segments(article.text, spans),
         legend=[{"name": n, "colour": c, "count": counts[n]} for n, c in colours.items()],
         has_techniques="techniques" in article.layers,
+        technique_summary=summarise(article.text, stored_techniques(article)),
         quotes=render.quote_rows(article),
         entities=render.entity_rows(article),
         stories=queries.stories_of_article(store.db, article_id),
