@@ -115,10 +115,8 @@ def analyze(db: Path, layers: str | None, progress: bool | None) -> None:
     names = _layer_names(layers, available_layers())
     with Store(db) as store:
         total = store.counts()["articles"]
-        disable = not sys.stderr.isatty() if progress is None else not progress
-        with tqdm(total=total, desc="analyze", unit=" articles", disable=disable, file=sys.stderr) as bar:
-            count = pipeline.analyze(store, names, bar.update)
-        stories = len(store.stories())
+        with tqdm(total=total, desc="analyze", unit=" articles", disable=_no_bar(progress), file=sys.stderr) as bar:
+            count, stories = pipeline.analyze(store, names, bar.update)
     click.echo(f"analyzed {db}: {json.dumps({'articles': count, 'stories': stories})}", err=True)
 
 
@@ -464,9 +462,14 @@ def _reporting_errors(outcomes: Iterable[T]) -> Iterator[T]:
         yield outcome
 
 
+def _no_bar(progress: bool | None) -> bool:
+    """Progress bars show by default only when stderr is a terminal, so logs stay clean."""
+    return not sys.stderr.isatty() if progress is None else not progress
+
+
 def _progress_bar(paths: tuple[Path, ...], progress: bool | None, label: str) -> tqdm:
-    """A bar over input files; by default only when stderr is a terminal, so logs stay clean."""
-    disable = not sys.stderr.isatty() if progress is None else not progress
+    """A bar over input files."""
+    disable = _no_bar(progress)
     total = None if disable else count_inputs(paths)
     return tqdm(total=total, desc=label, unit=" files", disable=disable, file=sys.stderr)
 

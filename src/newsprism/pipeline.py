@@ -161,9 +161,11 @@ def link_stories(store: Store) -> int:
     return len(stories)
 
 
-def analyze(store: Store, layers: list[str] | None = None, on_article: Callable[[], object] | None = None) -> int:
+def analyze(
+    store: Store, layers: list[str] | None = None, on_article: Callable[[], object] | None = None
+) -> tuple[int, int]:
     """Annotate every stored article again (after a model or rule update), then agree names and link
-    stories; returns the number of articles annotated."""
+    stories; returns the numbers of articles annotated and of stories."""
     count = 0
     for article in list(store.articles()):
         for layer in annotate_article(article, layers).layers.values():
@@ -173,8 +175,7 @@ def analyze(store: Store, layers: list[str] | None = None, on_article: Callable[
             on_article()
     store.refresh_names()
     store.commit()
-    link_stories(store)
-    return count
+    return count, link_stories(store)
 
 
 def reextract(store: Store) -> IngestReport:
