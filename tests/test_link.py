@@ -158,6 +158,35 @@ def test_a_report_that_started_a_story_too_early_moves_to_the_story_it_fits_at_t
     assert len(linker.stories()) == 1
 
 
+TALKS = [
+    "Foreign ministers of Ostrava and Belmont will meet in Quillon on May 9 for talks on the border dispute, the "
+    "Quillon government said.",
+    "Belmont's foreign minister confirmed the Quillon talks with Ostrava on May 9 and said the border dispute could "
+    "be settled.",
+    "Ostrava expects little from the Quillon talks with Belmont on May 9, its foreign minister said of the border "
+    "dispute.",
+]
+HOPES = ("Families in Dorvik whose sons are held by Belmont hope the Quillon talks will bring them home, said Mara "
+         "Tenz of Dorvik.")
+FLOOD = [
+    "Floods cut power to Dorvik after the river burst its banks, and rescuers in Dorvik evacuated 300 homes on "
+    "Tuesday.",
+    "Dorvik residents returned to flooded streets as the river fell; power is back in most of Dorvik, the mayor said.",
+    "The Dorvik flood damaged 300 homes and the power station, Dorvik officials said, as the river fell.",
+    "Insurers began counting the cost of the Dorvik flood as power returned to the town of Dorvik.",
+]
+
+
+def test_a_town_named_first_by_an_early_report_does_not_pull_it_into_that_towns_later_story() -> None:
+    """On arrival "Dorvik" is rare and dominates the families' report; the flood reports then join
+    it. Weighed again with the whole stream's frequencies, the report goes to the talks it is about."""
+    articles = (invented(TALKS, "talks", ["2026-05-01", "2026-05-02", "2026-05-03"])
+                + invented([HOPES], "hopes", ["2026-05-03"]) + invented(FLOOD, "flood", ["2026-05-04"] * 4))
+    story = partition(link_articles(articles))
+    assert story["hopes0"] == story["talks0"] == story["talks2"]
+    assert story["flood0"] == story["flood3"] != story["talks0"]
+
+
 def test_script_of_tells_cyrillic_reports_from_latin_ones() -> None:
     assert script_of(Article(source="r", title="Землетрясение в Брелморе", text="Спасатели из Орвальда.")) == "cyrillic"
     assert script_of(Article(source="e", text=QUAKE[0])) == "latin"
@@ -289,10 +318,7 @@ def test_corpus_stories_match_the_gold(corpus: tuple[list[Article], dict]) -> No
     gold = {entry["source"]: entry["story"] for entry in gold_file["articles"]}
     predicted = {_corpus_key(a): story for a, story in link_articles(articles)}
     assert set(predicted) == set(gold)
-    # Measured 0.944 (precision 0.961, recall 0.927): the families' hopes for the summit still go to the
-    # strike story, and the freed prisoners' hospital report starts a story of its own.
-    assert bcubed(gold, predicted)["f1"] >= 0.93
-    assert bcubed(gold, predicted)["precision"] >= 0.95
+    assert bcubed(gold, predicted)["f1"] == 1.0
 
 
 def test_corpus_republications_and_their_added_commentary(corpus: tuple[list[Article], dict]) -> None:

@@ -14,8 +14,10 @@ Bag-of-words cannot tell two events of one kind apart (two earthquakes in one re
 article also carries an event signature, its years and counted nouns ("17 injured"): a score is
 damped when more of them contradict the story than match it. A Cyrillic report is compared
 with Latin-script stories through its transliterated names only. A batch ends with closing
-passes: members whose figures contradict their story's usual ones are split off, then each
-article moves to the story it fits best, so the result depends less on the arrival order.
+passes: the articles are weighed again with the whole batch's term frequencies, members whose
+figures contradict their story's usual ones are split off, then each article moves to the story
+it fits best (on a lower bar, as the stories have taken shape), so the result depends less on the
+arrival order.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from functools import lru_cache
 
@@ -90,7 +92,8 @@ class LinkParams:
     active_stories: int = 50_000  # at most this many stories stay comparable; the least recently updated go
     cross_script_terms: int = 40  # entity terms a Cyrillic article looks stories up through
     conflict_factor: float = 0.9  # score factor when more of the figures (years, counts) conflict than agree
-    reassign_rounds: int = 2  # closing passes moving each recent article to the story it fits best
+    reassign_rounds: int = 3  # closing passes moving each recent article to the story it fits best
+    reassign_threshold: float = 0.10  # their bar: lower, as the stories have taken shape by then
 
 
 @lru_cache(maxsize=200_000)
@@ -282,6 +285,7 @@ class _Recent:
     day: float | None
     script: str = ""
     signature: dict[str, frozenset[str]] = field(default_factory=dict)
+    counts: Counter[str] = field(default_factory=Counter)
 
 
 _CYRILLIC_LETTER = re.compile(r"[\u0400-\u04ff]")
@@ -327,7 +331,8 @@ class StoryLinker:
         """Link one article and return the id of its story (an article seen before keeps its story)."""
         if article.id in self._story_of:
             return self.story_of(article.id)
-        vector = self.vectorise(article)
+        counts = article_counts(article)
+        vector = self.vectorise(counts)
         day = article_day(article)
         script = script_of(article)
         signature = event_signature(article)
@@ -343,18 +348,21 @@ class StoryLinker:
         self._story_of[article.id] = best.id
         self._touched[best.id] = None
         self._mark_active(best, day)
-        self._recent[article.id] = _Recent(vector, article.title, day, script, signature)
+        self._recent[article.id] = _Recent(vector, article.title, day, script, signature, counts)
         if len(self._recent) > self.params.recent_vectors:
             del self._recent[next(iter(self._recent))]
         if self.n_docs % self.params.merge_every == 0:
             self.refine()
         return best.id
 
-    def vectorise(self, article: Article) -> dict[str, float]:
+    def vectorise(self, counts: Counter[str]) -> dict[str, float]:
         """TF-IDF vector with each field at unit length; document frequencies include the article."""
-        counts = article_counts(article)
         self.n_docs += 1
         self.df.update(counts.keys())
+        return self.weigh(counts)
+
+    def weigh(self, counts: Counter[str]) -> dict[str, float]:
+        """TF-IDF weights with the document frequencies seen so far, top terms kept, fields at unit length."""
         weights: dict[str, float] = {}
         for term, tf in counts.items():
             idf = math.log((1 + self.n_docs) / (1 + self.df[term])) + 1.0
@@ -557,6 +565,26 @@ class StoryLinker:
         self._reindex(new)
         self._touched[new.id] = None
 
+    def reweigh(self) -> None:
+        """Weigh the recent articles again with the document frequencies of the whole stream and
+        rebuild the centroids of the stories made of them (closing pass).
+
+        On arrival an article is weighed with the frequencies seen so far: early in a stream a
+        place named by every later story still looks rare and dominates. At the end the weights
+        no longer depend on the arrival order.
+        """
+        for article_id, recent in list(self._recent.items()):
+            self._recent[article_id] = replace(recent, vector=self.weigh(recent.counts))
+        p = self.params
+        for story_id in list(self._active):
+            story = self._stories[story_id]
+            if not all(a in self._recent for a in story.article_ids):
+                continue
+            story.centroid = {}
+            for article_id in story.article_ids:
+                story.add_vector(self._recent[article_id].vector, p.centroid_terms, p.salient_entities)
+            self._reindex(story)
+
     def split_by_signature(self) -> None:
         """Split off the members whose figures contradict the story's usual ones (closing pass).
 
@@ -594,13 +622,13 @@ class StoryLinker:
         return moved
 
     def _better_story(self, article_id: str, recent: _Recent, current: _Story) -> _Story | None:
-        """A story scoring above both the threshold and the article's own story without it, or None."""
+        """A story scoring above both the closing bar and the article's own story without it, or None."""
         vector, query = recent.vector, self._wrap(recent.vector, recent.script, recent.signature)
         own = 0.0
         if len(current.article_ids) > 1:
             rest = self._without(current, article_id)
             own = self.similarity(vector, rest, query) * self.time_factor(rest, recent.day, recent.day)
-        best, best_score = None, max(own, self.params.threshold)
+        best, best_score = None, max(own, self.params.reassign_threshold)
         for story in self._candidates(vector, exclude=current.id, script=recent.script):
             self.comparisons += 1
             score = self.similarity(vector, story, query) * self.time_factor(story, recent.day, recent.day)
@@ -721,6 +749,7 @@ def link_batch(articles: list[Article], params: LinkParams | None = None) -> Sto
     for i in order:
         linker.add(articles[i])
     linker.refine()
+    linker.reweigh()
     linker.split_by_signature()
     for _ in range(linker.params.reassign_rounds):
         if not linker.reassign():
