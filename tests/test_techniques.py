@@ -180,12 +180,14 @@ def corpus_recall() -> tuple[int, int, dict[str, tuple[int, int]]]:
 
 
 def test_corpus_planted_techniques_are_partly_found() -> None:
-    """Measured with model 2: 12 of 60 planted body spans overlapped, 6 of 16 loaded-language ones,
-    1 of 18 doubt-casting ones (the PTC-trained model rarely tags 'so-called'/'alleged' phrasing).
-    The bounds sit a little under those figures, as int8 kernels differ slightly between CPUs."""
+    """Measured with model 2 and the doubt cues: 22 of 60 planted body spans overlapped, 10 of 18
+    doubt-casting ones (1 without the cues), 6 of 16 loaded-language ones. The bounds sit a little
+    under those figures, as int8 kernels differ slightly between CPUs."""
     total, found, per = corpus_recall()
     assert total == 60
-    assert found / total >= 0.16
+    assert found / total >= 0.3
+    planted, hit = per["Doubt"]
+    assert hit / planted >= 0.45
     planted, hit = per["Loaded_Language"]
     assert hit / planted >= 0.3
 

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from newsprism.annotate.cues import doubt_cues
 from newsprism.annotate.registry import component
 from newsprism.errors import InputError
 from newsprism.extract.text import sentence_bounds
@@ -43,6 +44,7 @@ LABELS = (
     "Whataboutism,Straw_Men,Red_Herring",
     "Bandwagon,Reductio_ad_hitlerum",
 )
+DOUBT = LABELS.index("Doubt")
 MODEL_DIR = Path(__file__).with_name("models")
 ONNX_PATH = MODEL_DIR / "techniques.onnx"
 HEADS_PATH = MODEL_DIR / "techniques-heads.npz"
@@ -325,26 +327,41 @@ def decoding(meta: dict[str, Any]) -> Decoding:
 
 
 def find_techniques(text: str) -> list[dict[str, Any]]:
-    """SI then TC: the propagandistic spans of ``text``, each with its most likely technique."""
+    """SI then TC: the propagandistic spans of ``text``, each with its most likely technique.
+
+    Doubt-casting devices (``annotate.cues``), which PTC's annotators and so the model rarely
+    flag, are spans too, labelled Doubt with the name of their cue.
+    """
     reading = read(text)
     if reading is None:
         return []
     model = load_model()
     probs = token_probabilities(reading.logits, reading.wins, len(reading.encoded.ids))
     found = decode_spans(reading.text, reading.encoded, probs, decoding(model.meta))
+    cues = doubt_cues(reading.text)
+    found = _without_overlaps(found + [(s, e, _mean_inside(reading.encoded, probs, s, e)) for s, e, _ in cues])
     technique_probs = classify_read(reading, [(s, e) for s, e, _ in found])
-    return [
-        {
+    spans = []
+    for (start, end, score), p in zip(found, technique_probs, strict=True):
+        cue = next((name for s, e, name in cues if start <= s and e <= end), None)
+        label = DOUBT if cue else int(p.argmax())
+        spans.append({
             "start": start,
             "end": end,
             "text": text[start:end],
-            "technique": LABELS[int(p.argmax())],
+            "technique": LABELS[label],
             "score": round(score, 3),
-            "technique_score": round(float(p.max()), 3),
+            "technique_score": round(float(p[label]), 3),
             "model": f"minilm-techniques-{model.meta['version']}",
-        }
-        for (start, end, score), p in zip(found, technique_probs, strict=True)
-    ]
+            **({"cue": cue} if cue else {}),
+        })
+    return spans
+
+
+def _mean_inside(encoded: Encoded, probs: np.ndarray, start: int, end: int) -> float:
+    """The model's own propaganda probability over a span it did not find itself."""
+    first, last = token_range(encoded.offsets, start, end)
+    return float((probs[first:last, 1] + probs[first:last, 2]).mean()) if last > first else 0.0
 
 
 def classify_spans(text: str, spans: list[tuple[int, int]]) -> list[str]:
