@@ -17,9 +17,10 @@ from typing import Any
 
 import pytest
 
+from newsprism.model import Span
 from newsprism.serve import create_app
 from newsprism.serve.app import background_server, smoke_check
-from newsprism.serve.render import safe_url
+from newsprism.serve.render import safe_url, technique_segments
 from serve_fixture import HOSTILE_TEXT, TOKEN, build_store, live_server
 
 
@@ -270,3 +271,11 @@ def test_smoke_check_fetches_every_page_kind(store_ids: tuple[Path, dict[str, st
     statuses = smoke_check(store_ids[0])
     assert statuses["/stories/s-pier"] == 200 and len(statuses) == 11
     assert set(statuses.values()) == {200}
+
+
+def test_a_highlight_names_its_technique_cue_and_score() -> None:
+    text = "The so-called council met. A wicked plan."
+    spans = [Span(4, 21, "Doubt", {"score": 0.12, "cue": "so-called"}), Span(29, 35, "Loaded_Language", {"score": 0.9})]
+    marked = [seg for seg in technique_segments(text, spans) if seg.technique]
+    assert [seg.title for seg in marked] == ["Doubt · cue: so-called · score 0.12", "Loaded_Language · score 0.90"]
+    assert [seg.text for seg in marked] == ["so-called council", "wicked"]

@@ -24,10 +24,16 @@ class Segment:
     technique: str | None = None
     score: float | None = None
     colour: int = 0
+    cue: str | None = None  # the doubt-casting device that made the span, when a pattern did
 
     @property
     def title(self) -> str:
-        return f"{self.technique} · score {self.score:.2f}" if self.score is not None else str(self.technique)
+        parts = [str(self.technique)]
+        if self.cue:
+            parts.append(f"cue: {self.cue}")
+        if self.score is not None:
+            parts.append(f"score {self.score:.2f}")
+        return " · ".join(parts)
 
 
 def safe_url(url: str | None) -> str | None:
@@ -57,13 +63,14 @@ def technique_segments(text: str, spans: list[Span]) -> list[Segment]:
             continue
         if span.start > at:
             segments.append(Segment(text[at:span.start]))
-        score = span.attrs.get("score")
+        score, cue = span.attrs.get("score"), span.attrs.get("cue")
         segments.append(
             Segment(
                 text[span.start:span.end],
                 span.label,
                 float(score) if isinstance(score, int | float) else None,
                 colours.get(span.label, 0),
+                str(cue) if cue else None,
             )
         )
         at = span.end
