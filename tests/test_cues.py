@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from newsprism.annotate.cues import doubt_cues
+from newsprism.annotate.cues import MAX_CUES, doubt_cues
 from newsprism.annotate.techniques import find_techniques
 
 
@@ -59,3 +59,10 @@ def test_a_hostile_text_of_quotes_and_cues_stays_fast_to_scan() -> None:
     text = ("so-called “" * 20_000) + "alleged " * 20_000
     found = doubt_cues(text)
     assert all(0 <= start < end <= len(text) for start, end, _ in found)
+
+
+def test_a_page_of_thousands_of_cues_is_read_up_to_a_cap() -> None:
+    text = "The so-called council met. " * 5_000
+    found = doubt_cues(text)
+    assert len(found) == MAX_CUES
+    assert found[0] == (4, 21, "so-called")

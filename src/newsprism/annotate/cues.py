@@ -11,6 +11,7 @@ left to the model: on PTC most are loaded language, and many are plain quotation
 from __future__ import annotations
 
 import re
+from itertools import islice
 
 QUOTE_OPEN = "\"“„«‘'"
 QUOTE_CLOSE = "\"”“»’'"
@@ -47,11 +48,14 @@ CUES: tuple[tuple[str, re.Pattern[str], str], ...] = tuple(
 )
 
 
+MAX_CUES = 200  # per text, per pattern: an article has a handful; a hostile page is not parsed 10,000 times
+
+
 def doubt_cues(text: str) -> list[tuple[int, int, str]]:
     """(start, end, cue name) of every doubt-casting device in ``text``, overlapping ones joined."""
     found = []
     for name, pattern, trim in CUES:
-        for match in pattern.finditer(text):
+        for match in islice(pattern.finditer(text), MAX_CUES):
             found.append((match.start(), match.start() + phrase_length(match.group(0), trim), name))
     joined: list[tuple[int, int, str]] = []
     for start, end, name in sorted(found):
