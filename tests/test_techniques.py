@@ -180,8 +180,8 @@ def corpus_recall() -> tuple[int, int, dict[str, tuple[int, int]]]:
 
 
 def test_corpus_planted_techniques_are_partly_found() -> None:
-    """Measured with model 2 and the doubt cues: 22 of 60 planted body spans overlapped, 10 of 18
-    doubt-casting ones (1 without the cues), 6 of 16 loaded-language ones. The bounds sit a little
+    """Measured with model 3 and the doubt cues: 22 of 60 planted body spans overlapped, 10 of 18
+    doubt-casting ones (1 without the cues), 5 of 16 loaded-language ones. The bounds sit a little
     under those figures, as int8 kernels differ slightly between CPUs."""
     total, found, per = corpus_recall()
     assert total == 60
@@ -189,7 +189,7 @@ def test_corpus_planted_techniques_are_partly_found() -> None:
     planted, hit = per["Doubt"]
     assert hit / planted >= 0.45
     planted, hit = per["Loaded_Language"]
-    assert hit / planted >= 0.3
+    assert hit / planted >= 0.25
 
 
 def test_layer_is_registered_for_annotate() -> None:

@@ -50,7 +50,7 @@ ONNX_PATH = MODEL_DIR / "techniques.onnx"
 HEADS_PATH = MODEL_DIR / "techniques-heads.npz"
 META_PATH = MODEL_DIR / "techniques.json"
 TOKENIZER_PATH = MODEL_DIR / "techniques-tokenizer.json"
-VERSION = "2"
+VERSION = "3"
 
 WINDOW = 254  # content tokens per window; with [CLS] and [SEP] 256 positions
 STEP = 192  # windows overlap by 62 tokens, so every token has some context on both sides

