@@ -545,6 +545,7 @@ class StoryLinker:
         """Move the recent members ``second`` out of the story into a new one."""
         moved = set(second)
         story.article_ids = [x for x in story.article_ids if x not in moved]
+        self._retitle(story)
         for x in second:  # subtract, so members older than the vector window still count
             add_signature(story.signature, self._recent[x].signature, -1)
             for term, weight in self._recent[x].vector.items():
@@ -657,6 +658,7 @@ class StoryLinker:
         """Take the article out of ``source`` (dropping it once empty) and add it to ``target``."""
         source.article_ids.remove(article_id)
         if source.article_ids:
+            self._retitle(source)
             rest = self._without(source, article_id)
             source.centroid, source.norms, source.salient = rest.centroid, rest.norms, rest.salient
             source.first_day, source.last_day = rest.first_day, rest.last_day
@@ -673,6 +675,12 @@ class StoryLinker:
         add_signature(target.signature, recent.signature)
         self._reindex(target)
         self._story_of[article_id] = target.id
+
+    def _retitle(self, story: _Story) -> None:
+        """The title of the story's first member still known: the founding report may have moved away."""
+        first = self._recent.get(story.article_ids[0])
+        if first is not None:
+            story.title = first.title
 
     def _fresh_id(self, wanted: str) -> str:
         """``wanted``, or with a counter when a story (living or merged away) already had that id."""
