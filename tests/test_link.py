@@ -337,10 +337,10 @@ def test_corpus_republications_and_their_added_commentary(corpus: tuple[list[Art
         assert all(text.startswith(start) for text, start in zip(added, starts, strict=True))
 
 
-def test_a_story_whose_first_report_moved_away_takes_the_title_of_its_next_one() -> None:
+def test_a_story_whose_first_report_moved_away_takes_the_title_of_its_most_central_member() -> None:
     articles = (invented(TALKS, "talks", ["2026-05-01", "2026-05-02", "2026-05-03"])
                 + invented([HOPES], "hopes", ["2026-05-03"]) + invented(FLOOD, "flood", ["2026-05-04"] * 4))
     linker = link_batch(articles)
     flood = next(s for s in linker.stories() if articles[4].id in s.article_ids)
     assert articles[3].id not in flood.article_ids
-    assert flood.title == articles[4].title
+    assert flood.title in {a.title for a in articles[4:]}

@@ -677,10 +677,13 @@ class StoryLinker:
         self._story_of[article_id] = target.id
 
     def _retitle(self, story: _Story) -> None:
-        """The title of the story's first member still known: the founding report may have moved away."""
-        first = self._recent.get(story.article_ids[0])
-        if first is not None:
-            story.title = first.title
+        """The founding report may have moved away: the title of the member most like the rest then
+        stands for the story (among the recent members, ties to the earlier one)."""
+        known = [a for a in story.article_ids[-self.params.split_members:] if a in self._recent]
+        if known:
+            centre = _centre([self._recent[a] for a in known], range(len(known)), self)
+            scores = [self.similarity(self._recent[a].vector, centre) for a in known]
+            story.title = self._recent[known[scores.index(max(scores))]].title
 
     def _fresh_id(self, wanted: str) -> str:
         """``wanted``, or with a counter when a story (living or merged away) already had that id."""
