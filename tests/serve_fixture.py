@@ -139,7 +139,7 @@ def fake_comparer(articles: list[Article]) -> dict[str, Any] | None:
         "voices": [{"speaker_name": "Lena Marsh", "outlets": ["Harbour Gazette", "Coastal Wire"], "only_some": False,
                     "evidence": []}],
         "omissions": [{"kind": "fact", "what": "<b>blunder</b>", "article_id": wire.id, "outlet": "Coastal Wire",
-                       "carried_by": ["Harbour Gazette"], "outlet_carries_elsewhere": False, "evidence": []}],
+                       "carried_by": ["Harbour Gazette"], "evidence": []}],
         "techniques": [{"outlet": "Harbour Gazette", "sentences": 4, "spans": 2, "rate_per_sentence": 0.5,
                         "share_of_sentences": 0.5, "by_technique": {"Loaded_Language": 1}, "evidence": []}],
         "republications": [],

@@ -144,14 +144,14 @@ class Voice:
 
 @dataclass
 class Omission:
-    """``what`` (a fact, quote or actor) most outlets carry and ``outlet`` leaves out in ``article_id``."""
+    """``what`` (a fact, quote or actor) most outlets carry and ``outlet`` leaves out, here in ``article_id``
+    (and in its other articles on the story)."""
 
     kind: str
     what: str
     article_id: str
     outlet: str
     carried_by: list[str]
-    outlet_carries_elsewhere: bool
     evidence: list[Evidence]
 
 

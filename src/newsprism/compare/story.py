@@ -113,7 +113,8 @@ def _carriers(articles: list[Article], has: set[str]) -> tuple[list[str], bool]:
 
 
 def omissions(articles: list[Article], slots: list[list[Mention]], groups: list[QuoteGroup]) -> list[Omission]:
-    """Facts (number and date slots), quotes and actors most outlets carry that an article leaves out."""
+    """Facts (number and date slots), quotes and actors most outlets carry and an outlet leaves out: each
+    of its articles on the story is listed (an outlet that carries the thing in one of them omits nothing)."""
     things: list[tuple[str, str, dict[str, list[Evidence]]]] = []
     for slot in slots:
         carried: dict[str, list[Evidence]] = defaultdict(list)
@@ -132,11 +133,10 @@ def omissions(articles: list[Article], slots: list[list[Mention]], groups: list[
         if not most:
             continue
         languages = _languages_of(articles, carried)
+        sample = [ev[0] for ev in carried.values()][:3]
         for article in articles:
-            if article.id not in carried and (not article.language or article.language in languages):
-                elsewhere = outlet_of(article) in carrying
-                sample = [ev[0] for ev in carried.values()][:3]
-                found.append(Omission(kind, what, article.id, outlet_of(article), carrying, elsewhere, sample))
+            if outlet_of(article) not in carrying and (not article.language or article.language in languages):
+                found.append(Omission(kind, what, article.id, outlet_of(article), carrying, sample))
     return sorted(found, key=lambda o: (o.outlet, o.article_id, o.kind, o.what))
 
 

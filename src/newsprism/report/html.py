@@ -126,7 +126,6 @@ def _omissions(c: Comparison) -> list[str]:
     items = [
         f'<b>{esc(o.outlet)}</b> <span class="ev">{esc(o.article_id)}</span> leaves out {esc(o.kind)} '
         f"<i>{snippet(o.what)}</i>, carried by {esc(', '.join(o.carried_by))}"
-        + (" (the outlet carries it in another article)" if o.outlet_carries_elsewhere else "")
         + "<ul>"
         + "".join(f"<li>{cite(e)}</li>" for e in o.evidence)
         + "</ul>"

@@ -97,7 +97,7 @@ def comparison_markdown(c: Comparison) -> str:
     out += ["", "## Omissions", ""]
     out += _bullets(
         f"{md(o.outlet)} ({o.article_id}) leaves out {o.kind} *{md(o.what)}*, carried by "
-        f"{md(', '.join(o.carried_by))}" + (" (the outlet has it elsewhere)" if o.outlet_carries_elsewhere else "")
+        f"{md(', '.join(o.carried_by))}"
         for o in c.omissions
     )
     out += ["", "## Techniques per outlet", ""]
