@@ -347,6 +347,19 @@ def test_invented_omission_of_a_fact_most_outlets_carry() -> None:
     assert any("miners" in o.what for o in omissions)
 
 
+def test_an_outlet_that_carries_a_fact_in_one_of_its_reports_omits_nothing() -> None:
+    brief = "A gas blast hit the Dornvik copper mine on Tuesday, the operator said."
+    story = [
+        _article("Alpha", MINE_A),
+        _article("Beta", MINE_B),
+        _article("Gamma", MINE_C),
+        _article("Delta", brief),
+        _article("Gamma", brief),  # Gamma's second, shorter report
+    ]
+    outlets = {o.outlet for o in compare_story(story).omissions if o.kind == "fact"}
+    assert outlets == {"Delta"}
+
+
 def test_undated_articles_no_layers_and_an_empty_story() -> None:
     story = [
         _article("Alpha", "Short note about a fair.", published=None),
