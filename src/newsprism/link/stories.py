@@ -14,10 +14,10 @@ Bag-of-words cannot tell two events of one kind apart (two earthquakes in one re
 article also carries an event signature, its years and counted nouns ("17 injured"): a score is
 damped when more of them contradict the story than match it. A Cyrillic report is compared
 with Latin-script stories through its transliterated names only. A batch ends with closing
-passes: the articles are weighed again with the whole batch's term frequencies, members whose
-figures contradict their story's usual ones are split off, then each article moves to the story
-it fits best (on a lower bar, as the stories have taken shape), so the result depends less on the
-arrival order.
+passes: the articles are weighed again with the whole batch's term frequencies, stories that now
+look alike merge, members whose figures contradict their story's usual ones are split off, then
+each article moves to the story it fits best (on a lower bar, as the stories have taken shape),
+so the result depends less on the arrival order.
 """
 
 from __future__ import annotations
@@ -566,6 +566,19 @@ class StoryLinker:
         self._reindex(new)
         self._touched[new.id] = None
 
+    def finish(self) -> None:
+        """The closing passes of a batch: refine the last changes, weigh again with the whole batch's
+        frequencies, merge the stories that now look alike, split off members whose figures
+        contradict their story, then re-assign each article to the story it fits best."""
+        self.refine()
+        self.reweigh()
+        self._touched = dict.fromkeys(self._active)
+        self.merge_drifted()
+        self.split_by_signature()
+        for _ in range(self.params.reassign_rounds):
+            if not self.reassign():
+                break
+
     def reweigh(self) -> None:
         """Weigh the recent articles again with the document frequencies of the whole stream and
         rebuild the centroids of the stories made of them (closing pass).
@@ -759,12 +772,7 @@ def link_batch(articles: list[Article], params: LinkParams | None = None) -> Sto
     linker = StoryLinker(params)
     for i in order:
         linker.add(articles[i])
-    linker.refine()
-    linker.reweigh()
-    linker.split_by_signature()
-    for _ in range(linker.params.reassign_rounds):
-        if not linker.reassign():
-            break
+    linker.finish()
     return linker
 
 
