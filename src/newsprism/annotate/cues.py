@@ -17,7 +17,7 @@ QUOTE_OPEN = "\"“„«‘'"
 QUOTE_CLOSE = "\"”“»’'"
 _QUOTED = rf"[{QUOTE_OPEN}][^{QUOTE_OPEN}{QUOTE_CLOSE}\n]{{1,60}}[{QUOTE_CLOSE}]"
 _WORD = r"[^\W\d_][\w'’-]*"
-# A short noun phrase after a cue: up to five words, not running into a verb of the clause.
+# The words after a cue, up to five, stopping at a function word; trimmed to the noun phrase below.
 _STOP = (r"(?:is|are|was|were|has|have|had|that|which|who|and|but|or|to|of|in|on|at|for|with|by|as"
          r"|ist|sind|war|hat|und|aber|der|die|das|в|и|на|что|это)")
 _PHRASE = rf"(?:{_QUOTED}|(?!{_STOP}\b){_WORD}(?:[ -](?!{_STOP}\b){_WORD}){{0,4}})"
@@ -71,15 +71,13 @@ def phrase_length(match: str, trim: str) -> int:
     """How much of a cue's match is the cue and the noun phrase it qualifies."""
     if not trim or match.rstrip()[-1:] in QUOTE_CLOSE:
         return len(match)
-    words = list(re.finditer(r"\S+", match))
-    cue_words = 2 if trim == "ru" and words[0].group(0).lower() == "так" else 1
     if trim == "en":
         return _english_phrase_end(match)
-    rest = words[cue_words:]
-    if trim == "de":
-        noun = next((w for w in rest if w.group(0)[0].isupper()), rest[-1])
-        return noun.end()
-    adjectives = 0
+    words = list(re.finditer(r"\S+", match))
+    rest = words[2:] if trim == "ru" and words[0].group(0).lower() == "так" else words[1:]
+    if trim == "de":  # German nouns are capitalised: the phrase ends at the first one
+        return next((w for w in rest if w.group(0)[0].isupper()), rest[-1]).end()
+    adjectives = 0  # Russian: the adjectives, by their endings, then one noun
     while adjectives < len(rest) - 1 and _RU_ADJECTIVE.match(rest[adjectives].group(0)):
         adjectives += 1
     return rest[adjectives].end()
