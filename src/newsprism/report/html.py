@@ -58,6 +58,11 @@ def _ul(items: list[str]) -> str:
     return "<ul>" + "".join(f"<li>{item}</li>" for item in items) + "</ul>" if items else "<p>None found.</p>"
 
 
+def _with_evidence(line: str, evidence: list[Evidence], lead: str = "<li>") -> str:
+    """A list item's line with its evidence cited below it, one passage a line."""
+    return line + "<ul>" + "".join(f"{lead}{cite(e)}</li>" for e in evidence) + "</ul>"
+
+
 def _report_row(r: Report) -> str:
     return (
         f"<tr><td>{esc(r.published or 'undated')}</td><td>{esc(r.outlet)}</td>"
@@ -124,11 +129,11 @@ def _quotes(c: Comparison) -> list[str]:
 
 def _omissions(c: Comparison) -> list[str]:
     items = [
-        f'<b>{esc(o.outlet)}</b> <span class="ev">{esc(o.article_id)}</span> leaves out {esc(o.kind)} '
-        f"<i>{snippet(o.what)}</i>, carried by {esc(', '.join(o.carried_by))}"
-        + "<ul>"
-        + "".join(f"<li>{cite(e)}</li>" for e in o.evidence)
-        + "</ul>"
+        _with_evidence(
+            f'<b>{esc(o.outlet)}</b> <span class="ev">{esc(o.article_id)}</span> leaves out {esc(o.kind)} '
+            f"<i>{snippet(o.what)}</i>, carried by {esc(', '.join(o.carried_by))}",
+            o.evidence,
+        )
         for o in c.omissions
     ]
     return ["<h2>Omissions</h2>", _ul(items)]
@@ -138,12 +143,12 @@ def _techniques(c: Comparison) -> list[str]:
     if c.techniques is None:
         return ["<h2>Techniques per outlet</h2>", "<p>No techniques layer.</p>"]
     items = [
-        f"<b>{esc(u.outlet)}</b>: {u.spans} spans in {u.sentences} sentences ({u.rate_per_sentence} per sentence, "
-        f"{u.share_of_sentences:.0%} of sentences with one); "
-        + esc(", ".join(f"{k} {v}" for k, v in u.by_technique.items()))
-        + "<ul>"
-        + "".join(f"<li>{cite(e)}</li>" for e in u.evidence)
-        + "</ul>"
+        _with_evidence(
+            f"<b>{esc(u.outlet)}</b>: {u.spans} spans in {u.sentences} sentences ({u.rate_per_sentence} per "
+            f"sentence, {u.share_of_sentences:.0%} of sentences with one); "
+            + esc(", ".join(f"{k} {v}" for k, v in u.by_technique.items())),
+            u.evidence,
+        )
         for u in c.techniques
     ]
     return ["<h2>Techniques per outlet</h2>", _ul(items)]
@@ -151,12 +156,13 @@ def _techniques(c: Comparison) -> list[str]:
 
 def _republications(c: Comparison) -> list[str]:
     items = [
-        f'<b>{esc(r.copy_outlet)}</b> <span class="ev">{esc(r.copy_id)}</span> copies {esc(r.source_outlet)} '
-        f'<span class="ev">{esc(r.source_id)}</span> (containment {r.containment}): kept {r.kept}, cut {r.cut}, '
-        f"reworded {r.reworded}, added {len(r.added)}"
-        + "<ul>"
-        + "".join(f'<li class="added">added: {cite(e)}</li>' for e in r.added)
-        + "</ul>"
+        _with_evidence(
+            f'<b>{esc(r.copy_outlet)}</b> <span class="ev">{esc(r.copy_id)}</span> copies {esc(r.source_outlet)} '
+            f'<span class="ev">{esc(r.source_id)}</span> (containment {r.containment}): kept {r.kept}, cut {r.cut}, '
+            f"reworded {r.reworded}, added {len(r.added)}",
+            r.added,
+            '<li class="added">added: ',
+        )
         for r in c.republications
     ]
     return ["<h2>Republished copy and added passages</h2>", _ul(items)]
