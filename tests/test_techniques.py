@@ -180,16 +180,18 @@ def corpus_recall() -> tuple[int, int, dict[str, tuple[int, int]]]:
 
 
 def test_corpus_planted_techniques_are_partly_found() -> None:
-    """Measured with model 3 and the doubt cues: 22 of 60 planted body spans overlapped, 10 of 18
-    doubt-casting ones (1 without the cues), 5 of 16 loaded-language ones. The bounds sit a little
-    under those figures, as int8 kernels differ slightly between CPUs."""
+    """Measured with model 4 and the cues: 35 of 60 planted body spans overlapped; doubt-casting 12
+    of 18, name-calling 9 of 10, loaded language 7 of 16. The bounds sit a little under those
+    figures, as int8 kernels differ slightly between CPUs."""
     total, found, per = corpus_recall()
     assert total == 60
-    assert found / total >= 0.3
+    assert found / total >= 0.5
     planted, hit = per["Doubt"]
-    assert hit / planted >= 0.45
+    assert hit / planted >= 0.6
+    planted, hit = per["Name_Calling,Labeling"]
+    assert hit / planted >= 0.8
     planted, hit = per["Loaded_Language"]
-    assert hit / planted >= 0.25
+    assert hit / planted >= 0.35
 
 
 def test_layer_is_registered_for_annotate() -> None:
