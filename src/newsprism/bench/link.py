@@ -14,8 +14,6 @@ import csv
 import multiprocessing
 import random
 import re
-import resource
-import sys
 import time
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
@@ -23,7 +21,7 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from newsprism.bench import SHARED_DATA
+from newsprism.bench import SHARED_DATA, peak_rss_mb
 from newsprism.link.stories import LinkParams, StoryLinker, link_articles
 from newsprism.model import Article
 
@@ -238,16 +236,11 @@ def measure_size(groups: list[Group], size: int) -> dict:
     predicted = {article_id: linker.story_of(article_id) for article_id in predicted_now}
     return {
         "articles": size, "seconds": seconds, "articles_per_s": size / seconds if seconds else 0.0,
-        "peak_rss_mb": _peak_rss_mb(), "rss_growth_mb": _current_rss_mb() - rss_before,
+        "peak_rss_mb": peak_rss_mb(), "rss_growth_mb": _current_rss_mb() - rss_before,
         "stories": len(linker.stories()),
         "gold_stories": len(set(gold.values())), "comparisons_per_article": linker.comparisons / size,
         "bcubed_f1": bcubed(gold, predicted)["f1"],
     }
-
-
-def _peak_rss_mb() -> float:
-    scale = 1024 * 1024 if sys.platform == "darwin" else 1024  # ru_maxrss: bytes on macOS, KiB on Linux
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / scale
 
 
 def _current_rss_mb() -> float:
@@ -255,9 +248,9 @@ def _current_rss_mb() -> float:
     try:
         status = Path("/proc/self/status").read_text(encoding="ascii")
     except OSError:
-        return _peak_rss_mb()
+        return peak_rss_mb()
     found = re.search(r"^VmRSS:\s+(\d+) kB", status, re.MULTILINE)
-    return int(found.group(1)) / 1024 if found else _peak_rss_mb()
+    return int(found.group(1)) / 1024 if found else peak_rss_mb()
 
 
 def _measure_in_child(args: tuple[list[Group], int]) -> dict:

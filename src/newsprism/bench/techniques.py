@@ -10,7 +10,6 @@ to end (tokenise, tag, classify) and memory the peak resident set of the process
 
 from __future__ import annotations
 
-import resource
 import sys
 import time
 from collections import Counter, defaultdict
@@ -18,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from newsprism.annotate.techniques import LABELS, classify_spans, find_techniques
-from newsprism.bench import SHARED_DATA
+from newsprism.bench import SHARED_DATA, peak_rss_mb
 
 DEFAULT_DATA_DIR = SHARED_DATA / "ptc"
 PARTS = ("validation", "fitting", "train", "tune", "all")
@@ -124,10 +123,6 @@ def tc_scores(gold: list[tuple[str, int, int, str]], predicted: list[tuple[str, 
     p = total_matched / total_pred if total_pred else 0.0
     r = total_matched / total_gold if total_gold else 0.0
     return {"micro_f1": 2 * p * r / (p + r) if p + r else 0.0, "gold": total_gold, "per_technique": per_technique}
-
-
-def peak_rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def run(data_dir: Path = DEFAULT_DATA_DIR, part: str = "validation", limit: int | None = None) -> dict:
