@@ -153,7 +153,7 @@ def _ends_quoted(match: str) -> bool:
 
 
 # Noun chunks need the tagger and the parser only: a hostile page full of "so-called" has 200 matches
-# per pattern, so they are parsed in one batch without the entity recogniser and lemmatiser (5x faster).
+# per pattern, so they are parsed in one batch without the entity recogniser and lemmatiser (parsing 5x faster).
 _NOT_FOR_CHUNKS = ("lemmatizer", "ner")
 
 
