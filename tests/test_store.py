@@ -6,6 +6,7 @@ import sqlite3
 
 import pytest
 
+from newsprism import pipeline
 from newsprism.errors import StoreError
 from newsprism.model import Article, Layer, RawRecord, Span
 from newsprism.store import Store
@@ -120,3 +121,24 @@ def test_a_known_article_gets_new_and_updated_layers_only(store):
     stored = store.article(article.id)
     assert stored.layers["timex"].version == "0.2" and stored.layers["timex"].spans[0].attrs["value"] == "Y"
     assert "entities" in stored.layers
+
+
+def test_an_ingest_that_stores_nothing_new_leaves_the_stories_unlinked_ones_are_linked(store, monkeypatch):
+    articles = [
+        make_article("Port strike ends", "Dockers returned to work on Monday after a week."),
+        make_article("Ferry line reopens", "The night ferry to the islands sails again from Friday."),
+    ]
+    first = pipeline.ingest([(None, article) for article in articles], store)
+    assert first.new == 2 and first.stories == store.counts()["stories"] >= 1
+    linked: list[int] = []
+    real = pipeline.link_batch
+    monkeypatch.setattr(pipeline, "link_batch", lambda batch: linked.append(len(batch)) or real(batch))
+
+    again = pipeline.ingest([(None, article) for article in articles], store)
+    assert (again.new, again.unchanged, again.stories, linked) == (0, 2, first.stories, [])
+
+    store.db.execute("DELETE FROM story_articles")  # as if an ingest had stopped before linking
+    store.commit()
+    assert store.unlinked_articles() == 2
+    after = pipeline.ingest([], store)
+    assert linked == [2] and store.unlinked_articles() == 0 and after.stories == first.stories

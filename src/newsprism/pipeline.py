@@ -131,7 +131,8 @@ class IngestReport:
 
 def ingest(outcomes: Iterable[Outcome], store: Store) -> IngestReport:
     """Store raw inputs and their articles, then agree names and link stories across the store;
-    failures are recorded, never dropped."""
+    failures are recorded, never dropped. Linking is a function of the stored articles, so an
+    ingest that stored none leaves the stories as they are (unless some article has none yet)."""
     report = IngestReport()
     for record, result in outcomes:
         raw_id = store.add_raw(record) if record is not None else None
@@ -145,7 +146,8 @@ def ingest(outcomes: Iterable[Outcome], store: Store) -> IngestReport:
             report.unchanged += 1
     store.refresh_names()
     store.commit()
-    report.stories = link_stories(store)
+    relink = report.new or store.unlinked_articles()
+    report.stories = link_stories(store) if relink else store.counts()["stories"]
     return report
 
 

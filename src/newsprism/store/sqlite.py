@@ -239,6 +239,11 @@ class Store:
         ).fetchall()
         return [article for article in map(self.article, [row[0] for row in rows]) if article]
 
+    def unlinked_articles(self) -> int:
+        """How many stored articles belong to no story (an ingest stopped before it linked them)."""
+        query = "SELECT count(*) FROM articles WHERE id NOT IN (SELECT article_id FROM story_articles)"
+        return self.db.execute(query).fetchone()[0]
+
     def counts(self) -> dict[str, int]:
         tables = ("raw_inputs", "articles", "layers", "stories", "failures")
         return {t: self.db.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in tables}
