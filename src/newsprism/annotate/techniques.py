@@ -22,6 +22,7 @@ import numpy as np
 
 from newsprism.annotate.cues import find_cues
 from newsprism.annotate.registry import component
+from newsprism.annotate.span_ngrams import lexical_logits
 from newsprism.errors import InputError
 from newsprism.extract.text import sentence_bounds
 
@@ -50,7 +51,7 @@ ONNX_PATH = MODEL_DIR / "techniques.onnx"
 HEADS_PATH = MODEL_DIR / "techniques-heads.npz"
 META_PATH = MODEL_DIR / "techniques.json"
 TOKENIZER_PATH = MODEL_DIR / "techniques-tokenizer.json"
-VERSION = "4"
+VERSION = "5"  # 5: version 4's encoder with the n-gram technique classifier (stored layers are redone)
 
 WINDOW = 126  # content tokens per window; with [CLS] and [SEP] 128 positions
 STEP = 126  # side by side (only the last window, aligned on the article's end, overlaps): overlap and
@@ -76,6 +77,7 @@ class SpanInputs:
 
     window: np.ndarray  # (S,) index of the window each span is read in
     pools: np.ndarray  # (S, POOLS, window length) averaging weights over the window's positions
+    bounds: np.ndarray  # (S, 2) window positions of the span's first token and one past its last
     features: np.ndarray  # (S, N_FEATURES)
 
 
@@ -164,6 +166,7 @@ def span_inputs(text: str, encoded: Encoded, wins: list[tuple[int, int]], spans:
     counts = phrase_counts(text, spans)
     window = np.zeros(len(spans), dtype=np.int64)
     pools = np.zeros((len(spans), POOLS, length), dtype=np.float32)
+    bounds = np.zeros((len(spans), 2), dtype=np.int64)
     features = np.zeros((len(spans), N_FEATURES), dtype=np.float32)
     for row, (start, end) in enumerate(spans):
         first, last = token_range(encoded.offsets, start, end)
@@ -173,11 +176,12 @@ def span_inputs(text: str, encoded: Encoded, wins: list[tuple[int, int]], spans:
         sentence = sentences[max(int(np.searchsorted(sentence_starts, start, side="right")) - 1, 0)]
         sent_first, sent_last = token_range(encoded.offsets, min(sentence[0], start), max(sentence[1], end))
         _fill(pools[row, 0], first, last, ws, we)
+        bounds[row] = np.flatnonzero(pools[row, 0])[[0, -1]] + [0, 1]
         _fill(pools[row, 1], sent_first, sent_last, ws, we)
         _fill(pools[row, 2], ws, we, ws, we)
         window[row] = w
         features[row] = span_features(text, start, end, sentence, counts)
-    return SpanInputs(window, pools, features)
+    return SpanInputs(window, pools, bounds, features)
 
 
 def _fill(row: np.ndarray, first: int, last: int, ws: int, we: int) -> None:
@@ -211,8 +215,13 @@ def load_model() -> Model:
     options.add_session_config_entry("session.intra_op.allow_spinning", "0")
     session = onnxruntime.InferenceSession(str(ONNX_PATH), options, providers=["CPUExecutionProvider"])
     with np.load(HEADS_PATH) as data:
-        heads = {name: data[name] for name in data.files}
+        heads = {name: _widened(data[name]) for name in data.files}
     return Model(session, heads, json.loads(META_PATH.read_text(encoding="utf-8")))
+
+
+def _widened(array: np.ndarray) -> np.ndarray:
+    """Weights are stored in half precision (half the file, the same figures) and computed in single."""
+    return array.astype(np.float32) if array.dtype == np.float16 else array
 
 
 def encode_windows(model: Model, encoded: Encoded, wins: list[tuple[int, int]]) -> tuple[np.ndarray, np.ndarray]:
@@ -228,19 +237,29 @@ def encode_windows(model: Model, encoded: Encoded, wins: list[tuple[int, int]]) 
 
 
 def span_vectors(hidden: np.ndarray, inputs: SpanInputs) -> np.ndarray:
-    """What the TC head reads: pooled span, sentence and window vectors, then the surface features."""
+    """What the TC head reads: the mean of the span's, its sentence's and its window's states, the
+    span's element-wise maximum, first and last token states, then the surface features."""
     pooled = np.zeros((len(inputs.window), POOLS, hidden.shape[2]), dtype=hidden.dtype)
     for w in np.unique(inputs.window):  # one product per window, not a copy of it per span
         rows = inputs.window == w
         pooled[rows] = inputs.pools[rows] @ hidden[w]
-    return np.concatenate([pooled.reshape(len(inputs.window), -1), inputs.features], axis=1)
+    tokens = [hidden[w, first:last] for w, (first, last) in zip(inputs.window, inputs.bounds, strict=True)]
+    ends = np.array([np.concatenate([t.max(axis=0), t[0], t[-1]]) for t in tokens]).reshape(len(tokens), -1)
+    return np.concatenate([pooled.reshape(len(inputs.window), -1), ends, inputs.features], axis=1)
 
 
-def technique_probabilities(model: Model, hidden: np.ndarray, inputs: SpanInputs) -> np.ndarray:
-    """The TC head: a one-hidden-layer network over the span vectors."""
-    heads = model.heads
-    h = np.maximum(span_vectors(hidden, inputs) @ heads["tc_w1"].T + heads["tc_b1"], 0.0)
-    return softmax(h @ heads["tc_w2"].T + heads["tc_b2"])
+def technique_probabilities(model: Model, hidden: np.ndarray, inputs: SpanInputs, texts: list[str]) -> np.ndarray:
+    """The TC classifier: the mean of a few one-hidden-layer networks over the span vectors, mixed
+    with a linear model over the span's own words (``span_ngrams``) in the proportion the trainer chose."""
+    network = network_probabilities(model.heads, span_vectors(hidden, inputs))
+    weight = model.meta["tc_lexical_weight"]
+    return (1 - weight) * network + weight * softmax(lexical_logits(texts, model.heads))
+
+
+def network_probabilities(heads: dict[str, np.ndarray], vectors: np.ndarray) -> np.ndarray:
+    """The mean technique probabilities of the stacked heads (K, ...) over span vectors (S, D)."""
+    h = np.maximum(np.einsum("sd,khd->ksh", vectors, heads["tc_w1"]) + heads["tc_b1"][:, None], 0.0)
+    return softmax(np.einsum("ksh,kch->ksc", h, heads["tc_w2"]) + heads["tc_b2"][:, None]).mean(axis=0)
 
 
 def softmax(x: np.ndarray) -> np.ndarray:
@@ -326,7 +345,7 @@ def classify_read(reading: Reading, spans: list[tuple[int, int]]) -> np.ndarray:
     if not spans:
         return np.zeros((0, len(LABELS)))
     inputs = span_inputs(reading.text, reading.encoded, reading.wins, spans)
-    return technique_probabilities(load_model(), reading.hidden, inputs)
+    return technique_probabilities(load_model(), reading.hidden, inputs, [reading.text[s:e] for s, e in spans])
 
 
 def decoding(meta: dict[str, Any]) -> Decoding:

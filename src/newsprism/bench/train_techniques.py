@@ -28,11 +28,13 @@ import random
 import shutil
 import sys
 import time
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
+from newsprism.annotate import span_ngrams
 from newsprism.annotate import techniques as tq
 from newsprism.bench import techniques as bench
 
@@ -49,6 +51,10 @@ THRESHOLDS = [round(0.2 + 0.05 * i, 2) for i in range(7)]
 GAPS = [0, 2, 4, 8, 12]
 MIN_CHARS = [0, 5, 10, 20]
 HEAD_EPOCHS = 40
+HEAD_SEEDS = 3  # technique heads averaged (seeds SEED, SEED + 1, ...)
+LEXICAL_C = (4.0, 16.0)  # inverse regularisation of the n-gram model, chosen on tune
+LEXICAL_WEIGHTS = (0.0, 0.2, 0.35, 0.5, 0.65)  # its share in the technique probabilities, chosen on tune
+MIN_SPANS_PER_NGRAM = 2
 
 
 @dataclass
@@ -173,16 +179,6 @@ def build_network(torch, layers: int = LAYERS):  # torch comes in as an argument
                 x = layer(x, bias)
             return x
 
-    class TechniqueHead(nn.Module):
-        def __init__(self) -> None:
-            super().__init__()
-            self.hidden = nn.Linear(tq.POOLS * hidden + tq.N_FEATURES, TC_HIDDEN)
-            self.out = nn.Linear(TC_HIDDEN, len(tq.LABELS))
-            self.dropout = nn.Dropout(0.2)
-
-        def forward(self, x):
-            return self.out(self.dropout(torch.relu(self.hidden(self.dropout(x)))))
-
     from safetensors.torch import load_file
 
     encoder = Encoder()
@@ -193,7 +189,26 @@ def build_network(torch, layers: int = LAYERS):  # torch comes in as an argument
     missing, unexpected = encoder.load_state_dict(state, strict=False)
     if unexpected or [m for m in missing if not m.startswith("si_head")]:
         raise RuntimeError(f"checkpoint mismatch: missing {missing}, unexpected {unexpected}")
-    return encoder, TechniqueHead()
+    return encoder, technique_head(torch, tq.POOLS * hidden + tq.N_FEATURES)
+
+
+def technique_head(torch, inputs: int):
+    """One hidden layer over span vectors of ``inputs`` values. While the encoder trains, it reads the
+    pooled vectors only (an auxiliary task that shapes the encoder); the shipped heads read the full
+    span vectors of ``tq.span_vectors`` and are fitted after export."""
+    nn = torch.nn
+
+    class TechniqueHead(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.hidden = nn.Linear(inputs, TC_HIDDEN)
+            self.out = nn.Linear(TC_HIDDEN, len(tq.LABELS))
+            self.dropout = nn.Dropout(0.2)
+
+        def forward(self, x):
+            return self.out(self.dropout(torch.relu(self.hidden(self.dropout(x)))))
+
+    return TechniqueHead()
 
 
 def collate(torch, batch: list[WindowExample]):
@@ -305,8 +320,8 @@ def load_checkpoint(path: Path):
     return encoder.eval(), head.eval()
 
 
-def export(encoder, head, out_dir: Path) -> None:
-    """Encoder and token head to ONNX (fp32, then int8 dynamic), technique head to arrays."""
+def export(encoder, out_dir: Path) -> None:
+    """Encoder and token head to ONNX (fp32, then int8 dynamic); the technique heads are fitted afterwards."""
     import torch
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
@@ -320,7 +335,6 @@ def export(encoder, head, out_dir: Path) -> None:
     )
     quantize_dynamic(str(fp32), str(tq.ONNX_PATH), weight_type=QuantType.QInt8)
     fp32.unlink()
-    np.savez_compressed(tq.HEADS_PATH, **head_arrays(head))
 
 
 def choose_decoding(articles: list[bench.PtcArticle]) -> tuple[tq.Decoding, float]:
@@ -341,9 +355,17 @@ def choose_decoding(articles: list[bench.PtcArticle]) -> tuple[tq.Decoding, floa
     return tq.Decoding(*best), round(f1, 4)
 
 
-def span_dataset(articles: list[bench.PtcArticle]) -> tuple[np.ndarray, np.ndarray]:
-    """The exported encoder's span vectors of every gold technique span, and its technique."""
-    rows, labels = [], []
+@dataclass
+class SpanSet:
+    """The gold technique spans of some articles as the technique classifier sees them."""
+
+    vectors: np.ndarray  # (S, D) ``tq.span_vectors`` of the exported encoder
+    labels: np.ndarray  # (S,) technique index
+    texts: list[str]
+
+
+def span_dataset(articles: list[bench.PtcArticle]) -> SpanSet:
+    rows, labels, texts = [], [], []
     for article in articles:
         reading = tq.read(article.text)
         if reading is None or not article.tc:
@@ -351,18 +373,25 @@ def span_dataset(articles: list[bench.PtcArticle]) -> tuple[np.ndarray, np.ndarr
         inputs = tq.span_inputs(article.text, reading.encoded, reading.wins, [(s, e) for s, e, _ in article.tc])
         rows.append(tq.span_vectors(reading.hidden, inputs))
         labels += [tq.LABELS.index(label) for _, _, label in article.tc]
-    return np.concatenate(rows).astype(np.float32), np.array(labels)
+        texts += [article.text[s:e] for s, e, _ in article.tc]
+    return SpanSet(np.concatenate(rows).astype(np.float32), np.array(labels), texts)
 
 
-def refit_head(train: tuple[np.ndarray, np.ndarray], tune: tuple[np.ndarray, np.ndarray]) -> tuple[dict, int, float]:
-    """Train the TC head again on the final (quantised) encoder's span vectors, which no longer move;
+def refit_heads(train: SpanSet, tune: SpanSet) -> tuple[dict[str, np.ndarray], list[int]]:
+    """``HEAD_SEEDS`` technique heads, stacked for ``tq.network_probabilities``, and each one's epochs."""
+    fitted = [refit_head(train, tune, SEED + k) for k in range(HEAD_SEEDS)]
+    return {name: np.stack([arrays[name] for arrays, _ in fitted]) for name in fitted[0][0]}, [e for _, e in fitted]
+
+
+def refit_head(train: SpanSet, tune: SpanSet, seed: int) -> tuple[dict[str, np.ndarray], int]:
+    """Train a technique head on the final (quantised) encoder's span vectors, which no longer move;
     keep the epoch with the best accuracy on the tune part."""
     import torch
 
-    torch.manual_seed(SEED)
-    x, y = torch.from_numpy(train[0]), torch.from_numpy(train[1])
-    tune_x, tune_y = torch.from_numpy(tune[0]), torch.from_numpy(tune[1])
-    _, head = build_network(torch)
+    torch.manual_seed(seed)
+    x, y = torch.from_numpy(train.vectors), torch.from_numpy(train.labels)
+    tune_x, tune_y = torch.from_numpy(tune.vectors), torch.from_numpy(tune.labels)
+    head = technique_head(torch, x.shape[1])
     optimiser = torch.optim.AdamW(head.parameters(), lr=LR_HEADS, weight_decay=0.01)
     loss_function = torch.nn.CrossEntropyLoss()
     best: tuple[float, int, dict] = (-1.0, 0, {})
@@ -378,12 +407,42 @@ def refit_head(train: tuple[np.ndarray, np.ndarray], tune: tuple[np.ndarray, np.
         if accuracy > best[0]:
             best = (accuracy, epoch, {k: v.clone() for k, v in head.state_dict().items()})
     head.load_state_dict(best[2])
-    return head_arrays(head), best[1], round(best[0], 4)
-
-
-def head_arrays(head) -> dict[str, np.ndarray]:
     return {name: p.detach().numpy() for name, p in (("tc_w1", head.hidden.weight), ("tc_b1", head.hidden.bias),
-                                                     ("tc_w2", head.out.weight), ("tc_b2", head.out.bias))}
+                                                     ("tc_w2", head.out.weight), ("tc_b2", head.out.bias))}, best[1]
+
+
+def fit_lexical(train: SpanSet, c: float) -> dict[str, np.ndarray]:
+    """The n-gram model of ``span_ngrams``: keys seen in at least two training spans, their idf (as
+    scikit-learn's smoothed idf) and a multinomial logistic regression over the tf-idf rows."""
+    from scipy.sparse import csr_matrix
+    from sklearn.linear_model import LogisticRegression
+
+    counts = [span_ngrams.gram_counts(text) for text in train.texts]
+    frequency = Counter(key for row in counts for key in row)
+    keys = np.array(sorted(k for k, n in frequency.items() if n >= MIN_SPANS_PER_NGRAM), dtype=np.int64)
+    idf = np.log((1 + len(counts)) / (1 + np.array([frequency[k] for k in keys]))) + 1
+    rows = [span_ngrams.tfidf_row(row, keys, idf) for row in counts]
+    matrix = csr_matrix((np.concatenate([v for _, v in rows]), np.concatenate([i for i, _ in rows]),
+                         np.cumsum([0] + [len(i) for i, _ in rows])), shape=(len(rows), len(keys)))
+    model = LogisticRegression(C=c, max_iter=3000).fit(matrix, train.labels)
+    if list(model.classes_) != list(range(len(tq.LABELS))):
+        raise RuntimeError("every technique must occur in the training spans")
+    return {"lex_keys": keys, "lex_idf": idf.astype(np.float32), "lex_w": model.coef_.T.astype(np.float32),
+            "lex_b": model.intercept_.astype(np.float32)}
+
+
+def choose_lexical(train: SpanSet, tune: SpanSet, network: np.ndarray) -> tuple[dict[str, np.ndarray], dict]:
+    """The n-gram model's strength and its share in the mix with the heads' probabilities ``network``,
+    by accuracy on the tune part (ties go to the smaller share)."""
+    scored = []
+    for c in LEXICAL_C:
+        arrays = fit_lexical(train, c)
+        lexical = tq.softmax(span_ngrams.lexical_logits(tune.texts, arrays))
+        for weight in LEXICAL_WEIGHTS:
+            accuracy = float((((1 - weight) * network + weight * lexical).argmax(1) == tune.labels).mean())
+            scored.append((accuracy, -weight, c, arrays))
+    accuracy, weight, c, arrays = max(scored, key=lambda row: row[:3])
+    return arrays, {"tc_lexical_c": c, "tc_lexical_weight": -weight, "tune_tc_accuracy": round(accuracy, 4)}
 
 
 def write_meta(meta: dict) -> None:
@@ -435,7 +494,7 @@ def main() -> None:
             print(f"{len(examples)} training windows", file=sys.stderr)
             encoder, head = fit(examples, args.epochs, args.max_minutes, args.stop_at_step, args.layers)
             save_checkpoint(encoder, head, args.checkpoint)
-        export(encoder, head, tq.MODEL_DIR)
+        export(encoder, tq.MODEL_DIR)
         write_meta({"version": tq.VERSION, "labels": list(tq.LABELS), "si_threshold": 0.5, "seed": SEED,
                     "epochs": args.epochs, "stop_at_step": args.stop_at_step, "frozen_layers": FROZEN_LAYERS,
                     "layers": len(encoder.encoder.layer),
@@ -444,9 +503,13 @@ def main() -> None:
     meta = json.loads(tq.META_PATH.read_text(encoding="utf-8"))
     tune = bench.load(args.data, "tune")
     if args.stage in ("all", "head"):
-        arrays, epoch, accuracy = refit_head(span_dataset(bench.load(args.data, "train")), span_dataset(tune))
-        np.savez_compressed(tq.HEADS_PATH, **arrays)
-        meta.update({"head_epochs": epoch, "tune_tc_accuracy": accuracy})
+        train_spans, tune_spans = span_dataset(bench.load(args.data, "train")), span_dataset(tune)
+        heads, epochs = refit_heads(train_spans, tune_spans)
+        lexical, chosen = choose_lexical(train_spans, tune_spans, tq.network_probabilities(heads, tune_spans.vectors))
+        arrays = {**heads, **lexical}  # floats in half precision: half the file, the same figures
+        np.savez_compressed(tq.HEADS_PATH, **{k: a.astype(np.float16) if a.dtype == np.float32 else a
+                                              for k, a in arrays.items()})
+        meta.update({"head_epochs": epochs, **chosen})
         tq.load_model.cache_clear()
     decoding, tune_f1 = choose_decoding(tune)
     meta.update({"si_threshold": decoding.threshold, "si_gap": decoding.gap, "si_min_chars": decoding.min_chars,
