@@ -258,8 +258,9 @@ def technique_probabilities(model: Model, hidden: np.ndarray, inputs: SpanInputs
 
 def network_probabilities(heads: dict[str, np.ndarray], vectors: np.ndarray) -> np.ndarray:
     """The mean technique probabilities of the stacked heads (K, ...) over span vectors (S, D)."""
-    h = np.maximum(np.einsum("sd,khd->ksh", vectors, heads["tc_w1"]) + heads["tc_b1"][:, None], 0.0)
-    return softmax(np.einsum("ksh,kch->ksc", h, heads["tc_w2"]) + heads["tc_b2"][:, None]).mean(axis=0)
+    # matmul, not einsum: numpy's einsum does not call BLAS here and took 5 times as long
+    h = np.maximum(vectors @ heads["tc_w1"].transpose(0, 2, 1) + heads["tc_b1"][:, None], 0.0)
+    return softmax(h @ heads["tc_w2"].transpose(0, 2, 1) + heads["tc_b2"][:, None]).mean(axis=0)
 
 
 def softmax(x: np.ndarray) -> np.ndarray:
