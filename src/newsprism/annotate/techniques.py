@@ -21,8 +21,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from newsprism.annotate.cues import find_cues
+from newsprism.annotate.lexical import lexical_logits, word_probabilities
 from newsprism.annotate.registry import component
-from newsprism.annotate.span_ngrams import lexical_logits
 from newsprism.errors import InputError
 from newsprism.extract.text import sentence_bounds
 
@@ -250,7 +250,7 @@ def span_vectors(hidden: np.ndarray, inputs: SpanInputs) -> np.ndarray:
 
 def technique_probabilities(model: Model, hidden: np.ndarray, inputs: SpanInputs, texts: list[str]) -> np.ndarray:
     """The TC classifier: the mean of a few one-hidden-layer networks over the span vectors, mixed
-    with a linear model over the span's own words (``span_ngrams``) in the proportion the trainer chose."""
+    with a linear model over the span's own words (``lexical``) in the proportion the trainer chose."""
     network = network_probabilities(model.heads, span_vectors(hidden, inputs))
     weight = model.meta["tc_lexical_weight"]
     return (1 - weight) * network + weight * softmax(lexical_logits(texts, model.heads))
@@ -285,10 +285,25 @@ class Decoding:
     min_chars: int = 0  # shorter spans are dropped
 
 
-def decode_spans(text: str, encoded: Encoded, probs: np.ndarray, decoding: Decoding) -> list[tuple[int, int, float]]:
+def inside_probabilities(reading: Reading, model: Model, weight: float | None = None) -> np.ndarray:
+    """Each token's probability of lying inside a propaganda span: the encoder's (B or I), mixed with
+    the word tagger's for the word the token belongs to (``weight``: the tagger's share, by default
+    the one the trainer chose)."""
+    probs = token_probabilities(reading.logits, reading.wins, len(reading.encoded.ids))
+    inside = probs[:, 1] + probs[:, 2]
+    weight = model.meta.get("si_lexical_weight", 0.0) if weight is None else weight
+    if not weight:
+        return inside
+    starts, words = word_probabilities(reading.text, model.heads)
+    if not len(words):
+        return inside
+    owner = np.maximum(np.searchsorted(starts, reading.encoded.offsets[:, 0], side="right") - 1, 0)
+    return (1 - weight) * inside + weight * words[owner]
+
+
+def decode_spans(text: str, encoded: Encoded, inside: np.ndarray, decoding: Decoding) -> list[tuple[int, int, float]]:
     """Runs of tokens whose propaganda probability passes the threshold, joined across small gaps,
     widened to whole words, short ones dropped; each with the mean probability of its tokens."""
-    inside = probs[:, 1] + probs[:, 2]
     runs: list[list[int]] = []
     for t in np.flatnonzero(inside >= decoding.threshold):
         if runs and t - runs[-1][1] <= decoding.gap:
@@ -364,10 +379,10 @@ def find_techniques(text: str) -> list[dict[str, Any]]:
     if reading is None:
         return []
     model = load_model()
-    probs = token_probabilities(reading.logits, reading.wins, len(reading.encoded.ids))
-    found = decode_spans(reading.text, reading.encoded, probs, decoding(model.meta))
+    inside = inside_probabilities(reading, model)
+    found = decode_spans(reading.text, reading.encoded, inside, decoding(model.meta))
     cues = find_cues(reading.text)
-    found = _without_overlaps(found + [(s, e, _mean_inside(reading.encoded, probs, s, e)) for s, e, _, _ in cues])
+    found = _without_overlaps(found + [(s, e, _mean_inside(reading.encoded, inside, s, e)) for s, e, _, _ in cues])
     technique_probs = classify_read(reading, [(s, e) for s, e, _ in found])
     spans = []
     for (start, end, score), p in zip(found, technique_probs, strict=True):
@@ -386,10 +401,10 @@ def find_techniques(text: str) -> list[dict[str, Any]]:
     return spans
 
 
-def _mean_inside(encoded: Encoded, probs: np.ndarray, start: int, end: int) -> float:
+def _mean_inside(encoded: Encoded, inside: np.ndarray, start: int, end: int) -> float:
     """The model's own propaganda probability over a span it did not find itself."""
     first, last = token_range(encoded.offsets, start, end)
-    return float((probs[first:last, 1] + probs[first:last, 2]).mean()) if last > first else 0.0
+    return float(inside[first:last].mean()) if last > first else 0.0
 
 
 def classify_spans(text: str, spans: list[tuple[int, int]]) -> list[str]:

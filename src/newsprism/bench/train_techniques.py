@@ -34,7 +34,7 @@ from pathlib import Path
 
 import numpy as np
 
-from newsprism.annotate import span_ngrams
+from newsprism.annotate import lexical
 from newsprism.annotate import techniques as tq
 from newsprism.bench import techniques as bench
 
@@ -55,6 +55,9 @@ HEAD_SEEDS = 3  # technique heads averaged (seeds SEED, SEED + 1, ...)
 LEXICAL_C = (4.0, 16.0)  # inverse regularisation of the n-gram model, chosen on tune
 LEXICAL_WEIGHTS = (0.0, 0.2, 0.35, 0.5, 0.65)  # its share in the technique probabilities, chosen on tune
 MIN_SPANS_PER_NGRAM = 2
+TAGGER_C = 1.0  # the word tagger's inverse regularisation: best tune SI F1 of 0.3, 1, 3 (model card)
+TAGGER_WEIGHTS = (0.0, 0.2, 0.35, 0.5, 0.65)  # its share in the token probabilities, chosen on tune
+MIN_TAGGER_COUNT = 2  # feature keys seen fewer times in training are left out
 
 
 @dataclass
@@ -337,22 +340,25 @@ def export(encoder, out_dir: Path) -> None:
     fp32.unlink()
 
 
-def choose_decoding(articles: list[bench.PtcArticle]) -> tuple[tq.Decoding, float]:
-    """The SI decoding (threshold, gap, minimum length) with the best span F1 on ``articles`` (the tune part)."""
-    readings = [(a, tq.read(a.text)) for a in articles]
-    probs = {a.doc_id: tq.token_probabilities(r.logits, r.wins, len(r.encoded.ids)) for a, r in readings if r}
+def choose_decoding(articles: list[bench.PtcArticle]) -> tuple[tq.Decoding, float, float]:
+    """The SI decoding (threshold, gap, minimum length) and the word tagger's share in the token
+    probabilities with the best span F1 on ``articles`` (the tune part)."""
+    model = tq.load_model()
+    readings = [(a, r) for a in articles if (r := tq.read(a.text))]
     gold = {a.doc_id: a.si for a in articles}
     scored = []
-    for threshold in THRESHOLDS:
-        for gap in GAPS:
-            for min_chars in MIN_CHARS:
-                decoding = tq.Decoding(threshold, gap, min_chars)
-                predicted = {a.doc_id: [(s, e) for s, e, _ in tq.decode_spans(a.text, r.encoded, probs[a.doc_id],
-                                                                              decoding)]
-                             for a, r in readings if r}
-                scored.append((bench.si_scores(gold, predicted)["f1"], threshold, gap, min_chars))
-    f1, *best = max(scored)
-    return tq.Decoding(*best), round(f1, 4)
+    for weight in TAGGER_WEIGHTS:
+        inside = {a.doc_id: tq.inside_probabilities(r, model, weight) for a, r in readings}
+        for threshold in THRESHOLDS:
+            for gap in GAPS:
+                for min_chars in MIN_CHARS:
+                    decoding = tq.Decoding(threshold, gap, min_chars)
+                    predicted = {a.doc_id: [(s, e) for s, e, _ in tq.decode_spans(a.text, r.encoded,
+                                                                                  inside[a.doc_id], decoding)]
+                                 for a, r in readings}
+                    scored.append((bench.si_scores(gold, predicted)["f1"], -weight, threshold, gap, min_chars))
+    f1, weight, *best = max(scored)  # ties go to the smaller share
+    return tq.Decoding(*best), -weight, round(f1, 4)
 
 
 @dataclass
@@ -411,17 +417,40 @@ def refit_head(train: SpanSet, tune: SpanSet, seed: int) -> tuple[dict[str, np.n
                                                      ("tc_w2", head.out.weight), ("tc_b2", head.out.bias))}, best[1]
 
 
+def fit_word_tagger(articles: list[bench.PtcArticle]) -> dict[str, np.ndarray]:
+    """The word tagger of ``lexical``: a logistic regression over each word's hashed features (those
+    seen at least twice) predicting whether it lies inside a gold span."""
+    from scipy.sparse import csr_matrix
+    from sklearn.linear_model import LogisticRegression
+
+    rows, inside = [], []
+    for article in articles:
+        bounds, keys = lexical.tagger_words(article.text)
+        rows.append(keys)
+        inside += [any(s < end and start < e for s, e in article.si) for start, end in bounds]
+    keys = np.concatenate(rows)
+    unique, counts = np.unique(keys, return_counts=True)
+    kept = unique[counts >= MIN_TAGGER_COUNT]
+    column = np.minimum(np.searchsorted(kept, keys), len(kept) - 1)
+    known = kept[column] == keys
+    data = np.where(known, 1.0, 0.0).ravel()  # unknown keys stay as explicit zeros
+    matrix = csr_matrix((data, column.ravel(), np.arange(0, data.size + 1, keys.shape[1])),
+                        shape=(len(keys), len(kept)))
+    model = LogisticRegression(C=TAGGER_C, max_iter=3000).fit(matrix, np.array(inside))
+    return {"si_keys": kept, "si_w": model.coef_[0].astype(np.float32), "si_b": model.intercept_.astype(np.float32)}
+
+
 def fit_lexical(train: SpanSet, c: float) -> dict[str, np.ndarray]:
-    """The n-gram model of ``span_ngrams``: keys seen in at least two training spans, their idf (as
+    """The n-gram model of ``lexical``: keys seen in at least two training spans, their idf (as
     scikit-learn's smoothed idf) and a multinomial logistic regression over the tf-idf rows."""
     from scipy.sparse import csr_matrix
     from sklearn.linear_model import LogisticRegression
 
-    counts = [span_ngrams.gram_counts(text) for text in train.texts]
+    counts = [lexical.gram_counts(text) for text in train.texts]
     frequency = Counter(key for row in counts for key in row)
     keys = np.array(sorted(k for k, n in frequency.items() if n >= MIN_SPANS_PER_NGRAM), dtype=np.int64)
     idf = np.log((1 + len(counts)) / (1 + np.array([frequency[k] for k in keys]))) + 1
-    rows = [span_ngrams.tfidf_row(row, keys, idf) for row in counts]
+    rows = [lexical.tfidf_row(row, keys, idf) for row in counts]
     matrix = csr_matrix((np.concatenate([v for _, v in rows]), np.concatenate([i for i, _ in rows]),
                          np.cumsum([0] + [len(i) for i, _ in rows])), shape=(len(rows), len(keys)))
     model = LogisticRegression(C=c, max_iter=3000).fit(matrix, train.labels)
@@ -437,9 +466,9 @@ def choose_lexical(train: SpanSet, tune: SpanSet, network: np.ndarray) -> tuple[
     scored = []
     for c in LEXICAL_C:
         arrays = fit_lexical(train, c)
-        lexical = tq.softmax(span_ngrams.lexical_logits(tune.texts, arrays))
+        ngrams = tq.softmax(lexical.lexical_logits(tune.texts, arrays))
         for weight in LEXICAL_WEIGHTS:
-            accuracy = float((((1 - weight) * network + weight * lexical).argmax(1) == tune.labels).mean())
+            accuracy = float((((1 - weight) * network + weight * ngrams).argmax(1) == tune.labels).mean())
             scored.append((accuracy, -weight, c, arrays))
     accuracy, weight, c, arrays = max(scored, key=lambda row: row[:3])
     return arrays, {"tc_lexical_c": c, "tc_lexical_weight": -weight, "tune_tc_accuracy": round(accuracy, 4)}
@@ -505,15 +534,16 @@ def main() -> None:
     if args.stage in ("all", "head"):
         train_spans, tune_spans = span_dataset(bench.load(args.data, "train")), span_dataset(tune)
         heads, epochs = refit_heads(train_spans, tune_spans)
-        lexical, chosen = choose_lexical(train_spans, tune_spans, tq.network_probabilities(heads, tune_spans.vectors))
-        arrays = {**heads, **lexical}  # floats in half precision: half the file, the same figures
+        ngrams, chosen = choose_lexical(train_spans, tune_spans, tq.network_probabilities(heads, tune_spans.vectors))
+        tagger = fit_word_tagger(bench.load(args.data, "train"))
+        arrays = {**heads, **ngrams, **tagger}  # floats in half precision: half the file, the same figures
         np.savez_compressed(tq.HEADS_PATH, **{k: a.astype(np.float16) if a.dtype == np.float32 else a
                                               for k, a in arrays.items()})
         meta.update({"head_epochs": epochs, **chosen})
         tq.load_model.cache_clear()
-    decoding, tune_f1 = choose_decoding(tune)
+    decoding, weight, tune_f1 = choose_decoding(tune)
     meta.update({"si_threshold": decoding.threshold, "si_gap": decoding.gap, "si_min_chars": decoding.min_chars,
-                 "tune_si_f1": tune_f1})
+                 "si_lexical_weight": weight, "tune_si_f1": tune_f1})
     write_meta(meta)
     tq.load_model.cache_clear()
     if not shipping:

@@ -1,4 +1,5 @@
-"""The lexical half of the technique classifier: hashed n-grams weighted as scikit-learn would."""
+"""The lexical models beside the techniques encoder: the word tagger (SI) and the span n-gram model
+(TC), hashed and weighted as scikit-learn would."""
 
 from __future__ import annotations
 
@@ -7,8 +8,48 @@ import math
 import numpy as np
 import pytest
 
-from newsprism.annotate.span_ngrams import BUCKETS, gram_counts, lexical_logits, tfidf_row
-from newsprism.annotate.techniques import LABELS, load_model
+from newsprism.annotate.lexical import (
+    BUCKETS,
+    TAGGER_FEATURES,
+    gram_counts,
+    lexical_logits,
+    tagger_words,
+    tfidf_row,
+    word_probabilities,
+)
+from newsprism.annotate.techniques import LABELS, inside_probabilities, load_model, read, token_probabilities
+
+
+def test_tagger_features_are_the_word_its_neighbours_and_its_ending() -> None:
+    bounds, keys = tagger_words("A vile, vile plot!")
+    assert bounds.tolist() == [[0, 1], [2, 6], [8, 12], [13, 17]]
+    assert keys.shape == (4, TAGGER_FEATURES)
+    assert ((keys >= 0) & (keys < BUCKETS)).all()
+    first, second = keys[1], keys[2]  # the same word between other neighbours
+    assert first[0] == second[0] and first[5] == second[5]
+    assert first[1] != second[1] and first[2] != second[2]
+    assert len(set(first.tolist())) == TAGGER_FEATURES  # each feature kind hashes apart
+    assert tagger_words("!!!")[1].shape == (0, TAGGER_FEATURES)
+
+
+def test_word_probabilities_add_the_weights_of_known_keys() -> None:
+    _, keys = tagger_words("vile plot")
+    arrays = {"si_keys": np.sort(keys[0]), "si_w": np.full(TAGGER_FEATURES, 1.0), "si_b": np.array([-2.0])}
+    starts, probabilities = word_probabilities("vile plot", arrays)
+    assert starts.tolist() == [0, 5]
+    shared = len(set(keys[1].tolist()) & set(keys[0].tolist()))
+    assert np.allclose(probabilities, [1 / (1 + np.exp(-(TAGGER_FEATURES - 2))), 1 / (1 + np.exp(-(shared - 2)))])
+
+
+def test_inside_probabilities_mix_the_encoder_and_the_word_tagger() -> None:
+    text = "Critics called the plan a disgraceful betrayal by corrupt bureaucrats."
+    reading, model = read(text), load_model()
+    probs = token_probabilities(reading.logits, reading.wins, len(reading.encoded.ids))
+    assert np.allclose(inside_probabilities(reading, model, 0.0), probs[:, 1] + probs[:, 2])
+    starts, words = word_probabilities(text, model.heads)
+    tagger_only = inside_probabilities(reading, model, 1.0)
+    for token, (start, _) in enumerate(reading.encoded.offsets):
+        assert tagger_only[token] == pytest.approx(words[np.searchsorted(starts, start, side="right") - 1])
 
 
 def test_word_and_character_grams_are_counted_case_insensitively() -> None:
@@ -68,3 +109,5 @@ def test_shipped_lexical_model_covers_every_technique() -> None:
     assert heads["lex_w"].shape == (len(heads["lex_keys"]), len(LABELS))
     assert np.all(np.diff(heads["lex_keys"]) > 0)  # sorted, as the lookup needs
     assert 0 <= load_model().meta["tc_lexical_weight"] < 1
+    assert heads["si_w"].shape == heads["si_keys"].shape and np.all(np.diff(heads["si_keys"]) > 0)
+    assert 0 <= load_model().meta["si_lexical_weight"] < 1
