@@ -10,6 +10,7 @@ import pytest
 
 from newsprism.annotate.lexical import (
     BUCKETS,
+    MAX_SPAN_CHARS,
     TAGGER_FEATURES,
     gram_counts,
     lexical_logits,
@@ -102,6 +103,12 @@ def test_lexical_logits_add_known_weights_to_the_bias() -> None:
     assert np.allclose(unknown, arrays["lex_b"])
     _, values = tfidf_row(counts, keys, arrays["lex_idf"])
     assert np.allclose(known, arrays["lex_b"] + values.sum())
+
+
+def test_a_page_long_span_is_read_by_its_beginning() -> None:
+    heads = load_model().heads
+    long_span = "traitors and liars " * 500
+    assert np.allclose(lexical_logits([long_span], heads), lexical_logits([long_span[:MAX_SPAN_CHARS]], heads))
 
 
 def test_shipped_lexical_model_covers_every_technique() -> None:

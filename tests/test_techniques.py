@@ -10,6 +10,7 @@ from functools import cache
 from itertools import pairwise
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from newsprism import extract_paths
@@ -22,6 +23,7 @@ from newsprism.annotate.techniques import (
     summarise,
     techniques_layer,
     texts_by_id,
+    token_owners,
     token_range,
     windows,
 )
@@ -75,6 +77,14 @@ def test_windows_cover_every_token_with_overlap() -> None:
     spans = windows(600, size=254, step=192)
     assert spans == [(0, 254), (192, 446), (346, 600)]
     assert all(b[0] < a[1] for a, b in pairwise(spans))
+
+
+def test_token_owners_pick_the_window_with_most_context() -> None:
+    for n, size, step in ((10, 4, 4), (1000, 126, 126), (1000, 254, 192), (3, 126, 126)):
+        wins = windows(n, size, step)
+        index = np.arange(n)
+        margins = np.stack([np.minimum(index - s, e - 1 - index) for s, e in wins])
+        assert token_owners(n, wins).tolist() == margins.argmax(axis=0).tolist()
 
 
 def test_token_range() -> None:

