@@ -2,10 +2,11 @@
 
 One shared encoder (the first three layers of all-MiniLM-L6-v2, fine-tuned by
 ``newsprism.bench.train_techniques``) reads the article in 128-position token windows. Its token
-head tags propagandistic tokens (B/I/O: span identification, SI); a small head reads each span's
-pooled tokens, its sentence, its window and a few surface features (does the span's text repeat
-in the article?) and names the technique (technique classification, TC). Inference needs
-onnxruntime, tokenizers and numpy only: no torch.
+head tags propagandistic tokens (B/I/O: span identification, SI); three small heads read each
+span's pooled tokens, its sentence, its window and a few surface features (does the span's text
+repeat in the article?) and name the technique (technique classification, TC). Beside the
+encoder, the linear models of ``annotate.lexical`` (a word tagger for SI, span n-grams for TC) are
+mixed into both. Inference needs onnxruntime, tokenizers and numpy only: no torch.
 """
 
 from __future__ import annotations
@@ -51,7 +52,7 @@ ONNX_PATH = MODEL_DIR / "techniques.onnx"
 HEADS_PATH = MODEL_DIR / "techniques-heads.npz"
 META_PATH = MODEL_DIR / "techniques.json"
 TOKENIZER_PATH = MODEL_DIR / "techniques-tokenizer.json"
-VERSION = "5"  # 5: version 4's encoder with the n-gram technique classifier (stored layers are redone)
+VERSION = "5"  # 5: version 4's encoder with the lexical models (a changed version redoes stored layers)
 
 WINDOW = 126  # content tokens per window; with [CLS] and [SEP] 128 positions
 STEP = 126  # side by side (only the last window, aligned on the article's end, overlaps): overlap and

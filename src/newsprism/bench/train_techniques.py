@@ -9,10 +9,12 @@ cores, the embeddings and the first ``FROZEN_LAYERS`` layer stay as pretrained (
 computed once and cached), and the four-epoch schedule runs to its end (``STOP_AT_STEP`` 0;
 ``--max-minutes`` is a safety cap, set well above the 34 minutes measured on a 2-core machine).
 
-Then: the encoder and token head are exported to ONNX and quantised to int8 (dynamic); the
-technique head is trained again on the exported encoder's span vectors (epochs chosen on the
-'tune' part: fitting ids ending in 1) and saved as plain arrays; the SI decoding (threshold,
-gap, minimum length) is chosen on the tune part; and the figures of ``newsprism bench
+Then: the encoder and token head are exported to ONNX and quantised to int8 (dynamic); three
+technique heads are trained on the exported encoder's span vectors (epochs chosen on the 'tune'
+part: fitting ids ending in 1), the lexical models of ``annotate.lexical`` (span n-grams for the
+technique, a word tagger for the spans) on the training part, and all are saved as plain arrays;
+the n-gram model's share, the word tagger's share and the SI decoding (threshold, gap, minimum
+length) are chosen on the tune part; and the figures of ``newsprism bench
 techniques`` on the validation part (ids ending in 0 or 5, never used for fitting or choosing)
 are printed and stored in the model's JSON. ``--stage head`` or ``measure`` redo only the later steps.
 ``--out DIR`` writes a candidate elsewhere, to compare with the shipped model on the tune part
