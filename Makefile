@@ -69,7 +69,7 @@ train-dump: install
 	$(BIN)/python -m pip install --quiet -e '.[train]'
 	$(BIN)/python -m newsprism.bench.train_dump
 
-# Retrain the techniques model (torch is a training-only extra, CPU build; about 36 min on 2 cores).
+# Retrain the techniques model (torch is a training-only extra, CPU build; 10 to 36 min on 2 cores, by machine).
 train-techniques: install
 	$(BIN)/python -m pip install --quiet -e '.[train]'
 	$(BIN)/python -m newsprism.bench.train_techniques

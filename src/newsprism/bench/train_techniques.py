@@ -7,7 +7,7 @@ B/I/O token head for span identification and a technique head over pooled span, 
 window vectors plus surface features, both losses summed. To fit in about half an hour on two
 cores, the embeddings and the first ``FROZEN_LAYERS`` layer stay as pretrained (their outputs are
 computed once and cached), and the four-epoch schedule runs to its end (``STOP_AT_STEP`` 0;
-``--max-minutes`` is a safety cap, set well above the 34 minutes measured on a 2-core machine).
+``--max-minutes`` is a safety cap, set well above the 34 minutes measured on the slower of two 2-core machines).
 
 Then: the encoder and token head are exported to ONNX and quantised to int8 (dynamic); three
 technique heads are trained on the exported encoder's span vectors (epochs chosen on the 'tune'
