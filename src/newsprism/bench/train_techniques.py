@@ -534,10 +534,11 @@ def main() -> None:
     meta = json.loads(tq.META_PATH.read_text(encoding="utf-8"))
     tune = bench.load(args.data, "tune")
     if args.stage in ("all", "head"):
-        train_spans, tune_spans = span_dataset(bench.load(args.data, "train")), span_dataset(tune)
+        train = bench.load(args.data, "train")
+        train_spans, tune_spans = span_dataset(train), span_dataset(tune)
         heads, epochs = refit_heads(train_spans, tune_spans)
         ngrams, chosen = choose_lexical(train_spans, tune_spans, tq.network_probabilities(heads, tune_spans.vectors))
-        tagger = fit_word_tagger(bench.load(args.data, "train"))
+        tagger = fit_word_tagger(train)
         arrays = {**heads, **ngrams, **tagger}  # floats in half precision: half the file, the same figures
         np.savez_compressed(tq.HEADS_PATH, **{k: a.astype(np.float16) if a.dtype == np.float32 else a
                                               for k, a in arrays.items()})
