@@ -34,6 +34,14 @@ def _bucket(gram: str) -> int:
     return zlib.crc32(gram.encode("utf-8")) % BUCKETS
 
 
+def lookup(sorted_keys: np.ndarray, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Where each of ``keys`` sits in ``sorted_keys``, and whether it is there at all."""
+    if not len(sorted_keys):
+        return np.zeros(keys.shape, dtype=np.int64), np.zeros(keys.shape, dtype=bool)
+    at = np.minimum(np.searchsorted(sorted_keys, keys), len(sorted_keys) - 1)
+    return at, sorted_keys[at] == keys
+
+
 # ---------------------------------------------------------------- span identification: the word tagger
 
 TAGGER_FEATURES = 6  # the word, the previous, the next, the two bigrams, the last three letters
@@ -63,10 +71,8 @@ def word_probabilities(text: str, arrays: dict[str, np.ndarray]) -> tuple[np.nda
     as ``si_keys`` (sorted), ``si_w`` and ``si_b``."""
     bounds, keys = tagger_words(text)
     weights = np.zeros(keys.shape)
-    if len(arrays["si_keys"]):
-        at = np.minimum(np.searchsorted(arrays["si_keys"], keys), len(arrays["si_keys"]) - 1)
-        known = arrays["si_keys"][at] == keys
-        weights[known] = arrays["si_w"][at[known]]
+    at, known = lookup(arrays["si_keys"], keys)
+    weights[known] = arrays["si_w"][at[known]]
     return bounds[:, 0], 1.0 / (1.0 + np.exp(-(weights.sum(axis=1) + arrays["si_b"][0])))
 
 
@@ -88,8 +94,7 @@ def tfidf_row(counts: Counter[int], keys: np.ndarray, idf: np.ndarray) -> tuple[
     """(feature indices, values) of one text over the model's ``keys`` (sorted), each block unit length."""
     seen = np.fromiter(counts.keys(), dtype=np.int64, count=len(counts))
     tf = np.fromiter(counts.values(), dtype=np.float64, count=len(counts))
-    at = np.minimum(np.searchsorted(keys, seen), max(len(keys) - 1, 0))
-    known = keys[at] == seen if len(keys) else np.zeros(len(seen), dtype=bool)
+    at, known = lookup(keys, seen)
     index = at[known]
     values = (1.0 + np.log(tf[known])) * idf[index]
     is_char = seen[known] >= BUCKETS

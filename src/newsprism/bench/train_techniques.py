@@ -433,8 +433,7 @@ def fit_word_tagger(articles: list[bench.PtcArticle]) -> dict[str, np.ndarray]:
     keys = np.concatenate(rows)
     unique, counts = np.unique(keys, return_counts=True)
     kept = unique[counts >= MIN_TAGGER_COUNT]
-    column = np.minimum(np.searchsorted(kept, keys), len(kept) - 1)
-    known = kept[column] == keys
+    column, known = lexical.lookup(kept, keys)
     data = np.where(known, 1.0, 0.0).ravel()  # unknown keys stay as explicit zeros
     matrix = csr_matrix((data, column.ravel(), np.arange(0, data.size + 1, keys.shape[1])),
                         shape=(len(keys), len(kept)))
