@@ -14,12 +14,15 @@ import numpy as np
 import pytest
 
 from newsprism import extract_paths
+from newsprism.annotate import techniques
 from newsprism.annotate.techniques import (
     LABELS,
     classify_rows,
     classify_spans,
     find_techniques,
+    one_blas_thread,
     read_span_rows,
+    set_threads,
     summarise,
     techniques_layer,
     texts_by_id,
@@ -29,6 +32,7 @@ from newsprism.annotate.techniques import (
 )
 from newsprism.bench.techniques import merge_overlaps, part_of, si_scores, tc_scores
 from newsprism.errors import InputError
+from newsprism.pipeline import available_cores, worker_pool
 
 GOLD = json.loads((Path(__file__).parent / "fixtures" / "corpus-gold.json").read_text(encoding="utf-8"))
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
@@ -150,6 +154,38 @@ def test_summary_counts_techniques_and_flagged_sentences() -> None:
     assert summary["techniques"] == {"Loaded_Language": 2}
     assert (summary["sentences"], summary["sentences_with_technique"]) == (3, 1)
     assert summary["share_of_sentences"] == pytest.approx(0.333)
+
+
+def test_encoder_threads_change_the_speed_not_the_spans() -> None:
+    two_threads = find_techniques(LOADED)
+    try:
+        set_threads(1)
+        assert techniques.encoder().get_session_options().intra_op_num_threads == 1
+        assert find_techniques(LOADED) == two_threads
+    finally:
+        set_threads(2)
+    assert techniques.encoder().get_session_options().intra_op_num_threads == 2
+
+
+def _blas_threads() -> list[int]:
+    from threadpoolctl import threadpool_info
+
+    return [lib["num_threads"] for lib in threadpool_info() if lib["user_api"] == "blas"]
+
+
+def test_blas_runs_on_one_thread_inside_the_layer_only() -> None:
+    before = _blas_threads()
+    assert one_blas_thread(_blas_threads)() == [1] * len(before)
+    assert _blas_threads() == before
+
+
+def _worker_encoder_threads(_: int) -> int:
+    return techniques.THREADS["encoder"]
+
+
+def test_pool_workers_share_the_cores() -> None:
+    with worker_pool(2) as pool:
+        assert pool.map(_worker_encoder_threads, range(2)) == [max(1, available_cores() // 2)] * 2
 
 
 def test_inference_runs_without_torch() -> None:

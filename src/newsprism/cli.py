@@ -375,14 +375,15 @@ def bench_link(data: Path | None, split: str, tune: bool, sizes: str) -> None:
 @click.option("--part", type=click.Choice(["validation", "tune", "fitting", "all"]), default="validation",
               show_default=True)
 @click.option("--limit", type=click.IntRange(1), default=None, help="Only the first N articles.")
-def bench_techniques(data: Path | None, part: str, limit: int | None) -> None:
+@jobs_option
+def bench_techniques(data: Path | None, part: str, limit: int | None, jobs: int) -> None:
     """SemEval-2020 Task 11 figures (SI span F1, TC micro-F1, per technique), speed and memory."""
     from newsprism.bench import techniques as techniques_bench
 
     data = data or techniques_bench.DEFAULT_DATA_DIR
     if not (data / "train").is_dir():
         raise click.UsageError(f"{data}: no PTC train folder (pass --data DIR)")
-    click.echo(techniques_bench.format_table(techniques_bench.run(data, part, limit)))
+    click.echo(techniques_bench.format_table(techniques_bench.run(data, part, limit, jobs)))
 
 
 @bench.command("annotate")

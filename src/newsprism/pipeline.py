@@ -7,6 +7,8 @@ process or in a pool of worker processes (``jobs``).
 from __future__ import annotations
 
 import multiprocessing
+import multiprocessing.pool
+import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
@@ -15,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from newsprism.annotate.registry import annotate_article, annotate_text
+from newsprism.annotate.techniques import set_threads
 from newsprism.errors import InputError
 from newsprism.extract import extract
 from newsprism.extract.text import detect_language
@@ -54,7 +57,7 @@ def extract_paths(
     With ``annotate`` the workers also add every available annotation layer.
     """
     work = partial(safe_extract, annotate=annotate)
-    pool = multiprocessing.get_context("spawn").Pool(jobs) if jobs > 1 else None
+    pool = worker_pool(jobs) if jobs > 1 else None
     try:
         for batch in _batches(_record_stream(paths), size=max(jobs, 1) * 8):
             records = [item for item in batch if isinstance(item, RawRecord)]
@@ -70,6 +73,17 @@ def extract_paths(
     finally:
         if pool:
             pool.terminate()
+
+
+def available_cores() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def worker_pool(jobs: int) -> multiprocessing.pool.Pool:
+    """``jobs`` fresh worker processes that share the cores: each one's encoder gets its share of
+    threads, so that together they do not ask for more threads than there are cores."""
+    return multiprocessing.get_context("spawn").Pool(jobs, initializer=set_threads,
+                                                     initargs=(available_cores() // jobs,))
 
 
 def _record_stream(paths: Iterable[str | Path]) -> Iterator[object]:
