@@ -541,7 +541,7 @@ def main() -> None:
         arrays = {**heads, **ngrams, **tagger}  # floats in half precision: half the file, the same figures
         np.savez_compressed(tq.HEADS_PATH, **{k: a.astype(np.float16) if a.dtype == np.float32 else a
                                               for k, a in arrays.items()})
-        meta.update({"head_epochs": epochs, **chosen})
+        meta.update({"version": tq.VERSION, "head_epochs": epochs, **chosen})
         tq.reload()
     decoding, weight, tune_f1 = choose_decoding(tune)
     meta.update({"si_threshold": decoding.threshold, "si_gap": decoding.gap, "si_min_chars": decoding.min_chars,
