@@ -60,6 +60,7 @@ bench-serve: install
 
 bench-techniques: install
 	$(BIN)/newsprism bench techniques
+	$(BIN)/newsprism bench techniques --jobs 2
 
 bench-link: install
 	$(BIN)/newsprism bench link --tune --sizes 10000,50000,100000

@@ -222,8 +222,8 @@ THREADS = {"encoder": 2}  # onnxruntime threads of the next encoder session; see
 
 def set_threads(threads: int) -> None:
     """Give the encoder ``threads`` threads from now on: each of N worker processes sharing C cores
-    takes C / N (two one-thread workers read 1.5 times as many articles per second as one process
-    with two threads on two cores, model card)."""
+    takes C / N (two one-thread workers read 1.15-1.5 times as many articles per second as one
+    process with two threads on two cores, model card)."""
     THREADS["encoder"] = max(1, threads)
     encoder.cache_clear()
 
@@ -251,7 +251,7 @@ def _blas_controller() -> ThreadpoolController:
 def one_blas_thread(function: Callable[..., Result]) -> Callable[..., Result]:
     """Run ``function`` with numpy's BLAS on one thread. Its products here are small, and an idle
     OpenBLAS thread spins for a while after each one, taking a core from onnxruntime: with it
-    stopped, 13 -> 15-16 articles/s in one process, 8-9 -> 20-21 in two workers (model card)."""
+    stopped, 12-15 -> 15-17 articles/s in one process, 8-9 -> 19-23 in two workers (model card)."""
 
     @wraps(function)
     def limited(*args: Any, **kwargs: Any) -> Result:
