@@ -156,6 +156,34 @@ def test_summary_counts_techniques_and_flagged_sentences() -> None:
     assert summary["share_of_sentences"] == pytest.approx(0.333)
 
 
+def test_span_filter_keeps_decoded_spans_above_its_threshold() -> None:
+    text = (LOADED + "\nThe committee meets again in March to discuss the budget for roads and schools.\n"
+            "Only a traitor would defend this shameful, cowardly surrender to a mob of lying thugs.")
+    model = techniques.load_model()
+    reading = techniques.read(text)
+    inside = techniques.inside_probabilities(reading, model)
+    decoded = techniques.decode_spans(reading.text, reading.encoded, inside, techniques.decoding(model.meta))
+    assert len(decoded) >= 2
+
+    def kept(heads: dict, threshold: float) -> list:
+        variant = techniques.Model(heads, {**model.meta, "si_filter_threshold": threshold})
+        spans, known = techniques.likely_spans(reading, inside, variant, decoded)
+        assert set(known) == {(s, e) for s, e, _ in spans}
+        return spans
+
+    assert kept(model.heads, 0.0) == decoded
+    assert kept(model.heads, 1.01) == []
+    without_filter = {name: array for name, array in model.heads.items() if not name.startswith("sf_")}
+    assert kept(without_filter, 1.01) == decoded
+    spans = [(s, e) for s, e, _ in decoded]
+    vectors, probs = techniques.read_spans(reading, spans)
+    chances = techniques.filter_probabilities(model.heads, techniques.filter_features(reading, inside, spans, vectors,
+                                                                                        probs))
+    assert ((chances > 0) & (chances < 1)).all()
+    middle = float(np.median(chances))
+    assert kept(model.heads, middle) == [d for d, c in zip(decoded, chances, strict=True) if c >= middle]
+
+
 def test_encoder_threads_change_the_speed_not_the_spans() -> None:
     two_threads = find_techniques(LOADED)
     try:

@@ -56,7 +56,7 @@ ONNX_PATH = MODEL_DIR / "techniques.onnx"
 HEADS_PATH = MODEL_DIR / "techniques-heads.npz"
 META_PATH = MODEL_DIR / "techniques.json"
 TOKENIZER_PATH = MODEL_DIR / "techniques-tokenizer.json"
-VERSION = "5"  # 5: version 4's encoder with the lexical models (a changed version redoes stored layers)
+VERSION = "6"  # 6: version 5 with the span filter (a changed version redoes stored layers)
 
 WINDOW = 126  # content tokens per window; with [CLS] and [SEP] 128 positions
 STEP = 126  # side by side (only the last window, aligned on the article's end, overlaps): overlap and
@@ -304,10 +304,10 @@ def span_vectors(hidden: np.ndarray, inputs: SpanInputs) -> np.ndarray:
     return np.concatenate([pooled.reshape(len(inputs.window), -1), ends, inputs.features], axis=1)
 
 
-def technique_probabilities(model: Model, hidden: np.ndarray, inputs: SpanInputs, texts: list[str]) -> np.ndarray:
+def technique_probabilities(model: Model, vectors: np.ndarray, texts: list[str]) -> np.ndarray:
     """The TC classifier: the mean of a few one-hidden-layer networks over the span vectors, mixed
     with a linear model over the span's own words (``lexical``) in the proportion the trainer chose."""
-    network = network_probabilities(model.heads, span_vectors(hidden, inputs))
+    network = network_probabilities(model.heads, vectors)
     weight = model.meta["tc_lexical_weight"]
     return (1 - weight) * network + weight * softmax(lexical_logits(texts, model.heads))
 
@@ -412,12 +412,47 @@ def read(text: str) -> Reading | None:
     return Reading(text, encoded, wins, logits, hidden)
 
 
+def read_spans(reading: Reading, spans: list[tuple[int, int]]) -> tuple[np.ndarray, np.ndarray]:
+    """(S, D) span vectors and (S, 14) technique probabilities of character spans of a read article."""
+    if not spans:
+        return np.zeros((0, 0), dtype=np.float32), np.zeros((0, len(LABELS)))
+    vectors = span_vectors(reading.hidden, span_inputs(reading.text, reading.encoded, reading.wins, spans))
+    return vectors, technique_probabilities(load_model(), vectors, [reading.text[s:e] for s, e in spans])
+
+
 def classify_read(reading: Reading, spans: list[tuple[int, int]]) -> np.ndarray:
     """(S, 14) technique probabilities of character spans of a read article."""
-    if not spans:
-        return np.zeros((0, len(LABELS)))
-    inputs = span_inputs(reading.text, reading.encoded, reading.wins, spans)
-    return technique_probabilities(load_model(), reading.hidden, inputs, [reading.text[s:e] for s, e in spans])
+    return read_spans(reading, spans)[1]
+
+
+def filter_features(reading: Reading, inside: np.ndarray, spans: list[tuple[int, int]], vectors: np.ndarray,
+                    probs: np.ndarray) -> np.ndarray:
+    """What the span filter reads of each decoded span: the technique classifier's inputs and output,
+    and its tokens' propaganda probabilities (mean, max, min) and length in characters and tokens."""
+    stats = np.zeros((len(spans), 5))
+    for row, (start, end) in enumerate(spans):
+        first, last = token_range(reading.encoded.offsets, start, end)
+        tokens = inside[first:last]
+        stats[row] = [tokens.mean(), tokens.max(), tokens.min(), np.log1p(end - start), np.log1p(last - first)]
+    return np.concatenate([vectors, probs, probs.max(axis=1, keepdims=True), stats], axis=1)
+
+
+def filter_probabilities(heads: dict[str, np.ndarray], features: np.ndarray) -> np.ndarray:
+    """The span filter: a logistic regression's probability that a decoded span overlaps a real one."""
+    return 1.0 / (1.0 + np.exp(-(features @ heads["sf_w"] + heads["sf_b"][0])))
+
+
+def likely_spans(reading: Reading, inside: np.ndarray, model: Model, decoded: list[tuple[int, int, float]],
+                 ) -> tuple[list[tuple[int, int, float]], dict[tuple[int, int], np.ndarray]]:
+    """The decoded spans the span filter keeps (all of them for a model without one), and the technique
+    probabilities of each kept span, computed on the way."""
+    spans = [(s, e) for s, e, _ in decoded]
+    vectors, probs = read_spans(reading, spans)
+    if spans and "sf_w" in model.heads:
+        keep = filter_probabilities(model.heads, filter_features(reading, inside, spans, vectors, probs))
+        kept = keep >= model.meta["si_filter_threshold"]
+        decoded, probs = [d for d, k in zip(decoded, kept, strict=True) if k], probs[kept]
+    return decoded, {(s, e): p for (s, e, _), p in zip(decoded, probs, strict=True)}
 
 
 def decoding(meta: dict[str, Any]) -> Decoding:
@@ -437,10 +472,11 @@ def find_techniques(text: str) -> list[dict[str, Any]]:
         return []
     model = load_model()
     inside = inside_probabilities(reading, model)
-    found = decode_spans(reading.text, reading.encoded, inside, decoding(model.meta))
+    decoded = decode_spans(reading.text, reading.encoded, inside, decoding(model.meta))
+    found, known = likely_spans(reading, inside, model, decoded)
     cues = find_cues(reading.text)
     found = _without_overlaps(found + [(s, e, _mean_inside(reading.encoded, inside, s, e)) for s, e, _, _ in cues])
-    technique_probs = classify_read(reading, [(s, e) for s, e, _ in found])
+    technique_probs = _technique_probabilities_of(reading, [(s, e) for s, e, _ in found], known)
     spans = []
     for (start, end, score), p in zip(found, technique_probs, strict=True):
         cue = next(((name, technique) for s, e, name, technique in cues if start <= s and e <= end), None)
@@ -456,6 +492,14 @@ def find_techniques(text: str) -> list[dict[str, Any]]:
             **({"cue": cue[0]} if cue else {}),
         })
     return spans
+
+
+def _technique_probabilities_of(reading: Reading, spans: list[tuple[int, int]],
+                                known: dict[tuple[int, int], np.ndarray]) -> np.ndarray:
+    """Technique probabilities of ``spans``, computed only for those not ``known`` (joined with a cue)."""
+    new = [span for span in spans if span not in known]
+    known = known | dict(zip(new, classify_read(reading, new), strict=True))
+    return np.array([known[span] for span in spans]).reshape(len(spans), len(LABELS))
 
 
 def _mean_inside(encoded: Encoded, inside: np.ndarray, start: int, end: int) -> float:

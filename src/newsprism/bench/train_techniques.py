@@ -14,7 +14,9 @@ technique heads are trained on the exported encoder's span vectors (epochs chose
 part: fitting ids ending in 1), the lexical models of ``annotate.lexical`` (span n-grams for the
 technique, a word tagger for the spans) on the training part, and all are saved as plain arrays;
 the n-gram model's share, the word tagger's share and the SI decoding (threshold, gap, minimum
-length) are chosen on the tune part; and the figures of ``newsprism bench
+length) are chosen on the tune part; a span filter (a logistic regression over each decoded span's
+classifier inputs and outputs) is fitted on the training part's decoded spans and its threshold
+chosen on tune; and the figures of ``newsprism bench
 techniques`` on the validation part (ids ending in 0 or 5, never used for fitting or choosing)
 are printed and stored in the model's JSON. ``--stage head`` or ``measure`` redo only the later steps.
 ``--out DIR`` writes a candidate elsewhere, to compare with the shipped model on the tune part
@@ -57,6 +59,8 @@ HEAD_SEEDS = 3  # technique heads averaged (seeds SEED, SEED + 1, ...)
 LEXICAL_C = (4.0, 16.0)  # inverse regularisation of the n-gram model, chosen on tune
 LEXICAL_WEIGHTS = (0.0, 0.2, 0.35, 0.5, 0.65)  # its share in the technique probabilities, chosen on tune
 MIN_SPANS_PER_NGRAM = 2
+FILTER_C = 0.001  # the span filter's inverse regularisation (tune SI F1 0.402, 0.400, 0.402 for C 0.001, 0.01, 0.1)
+FILTER_THRESHOLDS = (0.0, *(round(0.1 + 0.05 * i, 2) for i in range(11)))  # 0: keep every decoded span
 TAGGER_C = 1.0  # the word tagger's inverse regularisation: best tune SI F1 of 0.3, 1, 3 (model card)
 TAGGER_WEIGHTS = (0.0, 0.2, 0.35, 0.5, 0.65)  # its share in the token probabilities, chosen on tune
 MIN_TAGGER_COUNT = 2  # feature keys seen fewer times in training are left out
@@ -363,6 +367,59 @@ def choose_decoding(articles: list[bench.PtcArticle]) -> tuple[tq.Decoding, floa
     return tq.Decoding(*best), -weight, round(f1, 4)
 
 
+def decoded_spans(article: bench.PtcArticle, model: tq.Model) -> tuple[list[tuple[int, int]], np.ndarray]:
+    """The spans the chosen decoding finds in ``article`` (no cues) and the span filter's features of each."""
+    reading = tq.read(article.text)
+    if reading is None:
+        return [], np.zeros((0, 0))
+    inside = tq.inside_probabilities(reading, model)
+    spans = [(s, e) for s, e, _ in tq.decode_spans(reading.text, reading.encoded, inside, tq.decoding(model.meta))]
+    if not spans:
+        return [], np.zeros((0, 0))
+    vectors, probs = tq.read_spans(reading, spans)
+    return spans, tq.filter_features(reading, inside, spans, vectors, probs)
+
+
+def fit_span_filter(train: list[bench.PtcArticle], tune: list[bench.PtcArticle],
+                    ) -> tuple[dict[str, np.ndarray], float, float]:
+    """The span filter of ``tq.likely_spans``: a logistic regression, over the training part's decoded
+    spans, of whether a span overlaps a gold one (standardised features, the scaling folded into the
+    weights), and the threshold with the best span F1 on the tune part (0: no filtering)."""
+    from sklearn.linear_model import LogisticRegression
+
+    model = tq.load_model()
+    rows, labels = [], []
+    for article in train:
+        spans, features = decoded_spans(article, model)
+        gold = bench.merge_overlaps(article.si)
+        if spans:
+            rows.append(features)
+            labels += [any(s < ge and gs < e for gs, ge in gold) for s, e in spans]
+    x = np.concatenate(rows).astype(np.float64)
+    mean, scale = x.mean(axis=0), x.std(axis=0) + 1e-6
+    fitted = LogisticRegression(C=FILTER_C, max_iter=3000).fit((x - mean) / scale, np.array(labels))
+    weights = fitted.coef_[0] / scale
+    arrays = {"sf_w": weights, "sf_b": fitted.intercept_ - np.array([weights @ mean])}
+    decoded = [(a.doc_id, *decoded_spans(a, model)) for a in tune]
+    kept = {doc_id: tq.filter_probabilities(arrays, features) if spans else np.zeros(0)
+            for doc_id, spans, features in decoded}
+    gold = {a.doc_id: a.si for a in tune}
+    scored = []
+    for threshold in FILTER_THRESHOLDS:
+        predicted = {doc_id: [span for span, p in zip(spans, kept[doc_id], strict=True) if p >= threshold]
+                     for doc_id, spans, _ in decoded}
+        scored.append((bench.si_scores(gold, predicted)["f1"], -threshold))
+    f1, threshold = max(scored)  # ties go to the lower threshold
+    print(f"span filter: {len(labels)} training spans, threshold {-threshold}, tune SI F1 {f1:.4f}", file=sys.stderr)
+    return arrays, -threshold, round(f1, 4)
+
+
+def save_arrays(arrays: dict[str, np.ndarray]) -> None:
+    """The heads file; single-precision floats in half precision (half the file, the same figures)."""
+    np.savez_compressed(tq.HEADS_PATH, **{k: a.astype(np.float16) if a.dtype == np.float32 else a
+                                          for k, a in arrays.items()})
+
+
 @dataclass
 class SpanSet:
     """The gold technique spans of some articles as the technique classifier sees them."""
@@ -538,14 +595,19 @@ def main() -> None:
         heads, epochs = refit_heads(train_spans, tune_spans)
         ngrams, chosen = choose_lexical(train_spans, tune_spans, tq.network_probabilities(heads, tune_spans.vectors))
         tagger = fit_word_tagger(train)
-        arrays = {**heads, **ngrams, **tagger}  # floats in half precision: half the file, the same figures
-        np.savez_compressed(tq.HEADS_PATH, **{k: a.astype(np.float16) if a.dtype == np.float32 else a
-                                              for k, a in arrays.items()})
-        meta.update({"version": tq.VERSION, "head_epochs": epochs, **chosen})
+        save_arrays({**heads, **ngrams, **tagger})
+        meta.update({"head_epochs": epochs, **chosen})
         tq.reload()
     decoding, weight, tune_f1 = choose_decoding(tune)
     meta.update({"si_threshold": decoding.threshold, "si_gap": decoding.gap, "si_min_chars": decoding.min_chars,
-                 "si_lexical_weight": weight, "tune_si_f1": tune_f1})
+                 "si_lexical_weight": weight, "tune_si_f1_unfiltered": tune_f1})
+    write_meta(meta)
+    tq.reload()
+    with np.load(tq.HEADS_PATH) as stored:
+        arrays = {name: stored[name] for name in stored.files if not name.startswith("sf_")}
+    span_filter, threshold, tune_f1 = fit_span_filter(bench.load(args.data, "train"), tune)
+    save_arrays({**arrays, **span_filter})
+    meta.update({"version": tq.VERSION, "si_filter_threshold": threshold, "tune_si_f1": tune_f1})
     write_meta(meta)
     tq.reload()
     if not shipping:
