@@ -235,9 +235,9 @@ def encoder() -> onnxruntime.InferenceSession:
     options = onnxruntime.SessionOptions()
     options.intra_op_num_threads = THREADS["encoder"]
     options.inter_op_num_threads = 1
-    # Idle worker threads must not spin between runs: on two cores they would take the CPU from the
-    # tokenising, decoding and classifying between batches (10.9 -> 14.8 articles/s when stopped, model card).
-    options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+    # onnxruntime's idle threads spin between runs (its default, said here as it was once turned off): with
+    # numpy's BLAS also spinning that was slower, with BLAS on one thread it is faster (model card).
+    options.add_session_config_entry("session.intra_op.allow_spinning", "1")
     return onnxruntime.InferenceSession(str(ONNX_PATH), options, providers=["CPUExecutionProvider"])
 
 
