@@ -254,7 +254,7 @@ def corpus_recall() -> tuple[int, int, dict[str, tuple[int, int]]]:
 
 
 def test_corpus_planted_techniques_are_partly_found() -> None:
-    """Measured with model 5 and the cues: 36 of 60 planted body spans overlapped; doubt-casting 13
+    """Measured with models 5 and 6 and the cues: 36 of 60 planted body spans overlapped; doubt-casting 13
     of 18, name-calling 9 of 10, loaded language 7 of 16. The bounds sit a little under those
     figures, as int8 kernels differ slightly between CPUs."""
     total, found, per = corpus_recall()
