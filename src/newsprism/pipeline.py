@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Any
 
 from newsprism.annotate.registry import annotate_article, annotate_text
-from newsprism.annotate.techniques import set_threads
 from newsprism.errors import InputError
 from newsprism.extract import extract
 from newsprism.extract.text import detect_language
@@ -82,6 +81,8 @@ def available_cores() -> int:
 def worker_pool(jobs: int) -> multiprocessing.pool.Pool:
     """``jobs`` fresh worker processes that share the cores: each one's encoder gets its share of
     threads, so that together they do not ask for more threads than there are cores."""
+    from newsprism.annotate.techniques import set_threads  # the layer modules load when first used
+
     return multiprocessing.get_context("spawn").Pool(jobs, initializer=set_threads,
                                                      initargs=(available_cores() // jobs,))
 
