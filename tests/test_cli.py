@@ -181,7 +181,7 @@ def test_usage_errors_exit_2(tmp_path):
     ]
     assert run("extract")[0] == 2
     assert run("search", "--db", str(tmp_path / "none.sqlite"), "x")[0] == 2
-    assert run("extract", "--jobs", "0", str(CORPUS))[0] == 2
+    assert run("extract", "--jobs", "-1", str(CORPUS))[0] == 2
 
 
 def test_parallel_extraction_gives_the_same_articles(corpus_articles):

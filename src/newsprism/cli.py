@@ -29,6 +29,10 @@ db_option = click.option(
     help="SQLite store file.",
 )
 jobs_option = click.option(
+    "--jobs", "-j", type=click.IntRange(0, 64), default=0, show_default=True,
+    help="Worker processes; 0: one per core (at most 8), none for a single record.",
+)
+bench_jobs_option = click.option(
     "--jobs", "-j", type=click.IntRange(1, 64), default=1, show_default=True, help="Worker processes."
 )
 progress_option = click.option(
@@ -293,7 +297,7 @@ def bench() -> None:
 @click.option("--baseline/--no-baseline", default=True, show_default=True, help="Also run trafilatura.")
 @click.option("--limit", type=click.IntRange(1), default=None, help="Only the first N pages.")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Write JSON here.")
-@jobs_option
+@bench_jobs_option
 def bench_extract(
     data: Path | None, mode: str, split: str, baseline: bool, limit: int | None, out: Path | None, jobs: int
 ) -> None:
@@ -375,7 +379,7 @@ def bench_link(data: Path | None, split: str, tune: bool, sizes: str) -> None:
 @click.option("--part", type=click.Choice(["validation", "tune", "fitting", "all"]), default="validation",
               show_default=True)
 @click.option("--limit", type=click.IntRange(1), default=None, help="Only the first N articles.")
-@jobs_option
+@bench_jobs_option
 def bench_techniques(data: Path | None, part: str, limit: int | None, jobs: int) -> None:
     """SemEval-2020 Task 11 figures (SI span F1, TC micro-F1, per technique), speed and memory."""
     from newsprism.bench import techniques as techniques_bench

@@ -12,7 +12,7 @@ import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
-from itertools import islice
+from itertools import chain, islice
 from pathlib import Path
 from typing import Any
 
@@ -53,12 +53,16 @@ def extract_paths(
 
     Records go to the workers in small batches, so memory stays bounded however many
     inputs there are; ``on_file_done`` is called once per input file, for progress bars.
-    With ``annotate`` the workers also add every available annotation layer.
+    With ``annotate`` the workers also add every available annotation layer. ``jobs`` 0 picks
+    the number of workers (``auto_jobs``).
     """
     work = partial(safe_extract, annotate=annotate)
+    stream = _record_stream(paths)
+    if jobs == 0:
+        jobs, stream = auto_jobs(stream)
     pool = worker_pool(jobs) if jobs > 1 else None
     try:
-        for batch in _batches(_record_stream(paths), size=max(jobs, 1) * 8):
+        for batch in _batches(stream, size=max(jobs, 1) * 8):
             records = [item for item in batch if isinstance(item, RawRecord)]
             results = iter(pool.map(work, records) if pool else map(work, records))
             for item in batch:
@@ -76,6 +80,23 @@ def extract_paths(
 
 def available_cores() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+AUTO_MAX_JOBS = 8  # each worker holds its own models (about half a GB with the annotation layers)
+
+
+def auto_jobs(stream: Iterator[object]) -> tuple[int, Iterator[object]]:
+    """One worker per core (at most ``AUTO_MAX_JOBS``) once the input has two records or more, none for
+    a single one (starting workers costs seconds); the stream comes back whole."""
+    head: list[object] = []
+    records = 0
+    for item in stream:
+        head.append(item)
+        records += isinstance(item, RawRecord)
+        if records > 1:
+            break
+    jobs = min(available_cores(), AUTO_MAX_JOBS) if records > 1 else 1
+    return jobs, chain(head, stream)
 
 
 def worker_pool(jobs: int) -> multiprocessing.pool.Pool:
