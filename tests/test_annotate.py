@@ -41,6 +41,18 @@ def test_bad_layers_dates_and_files(tmp_path):
     assert code == 1 and len(docs) == 1 and f"{latin}: cannot read as UTF-8 text" in stderr
 
 
+def test_workers_give_the_same_output_in_the_same_order(tmp_path):
+    for dump in sorted((CORPUS / "dumps").iterdir())[:3]:
+        (tmp_path / dump.name).write_bytes(dump.read_bytes())
+    (tmp_path / "b-latin.txt").write_bytes("caf\xe9".encode("latin-1"))
+    serial = annotate("--layers", "techniques,timex", "--jobs", "1", str(tmp_path))
+    parallel = annotate("--layers", "techniques,timex", "--jobs", "2", str(tmp_path))
+    assert serial == parallel
+    code, docs, stderr = serial
+    assert code == 1 and len(docs) == 3 and any(doc["techniques"] for doc in docs)
+    assert "b-latin.txt: cannot read as UTF-8 text" in stderr
+
+
 def test_ingest_stores_the_timex_layer_as_standoff_spans(tmp_path):
     db = tmp_path / "news.sqlite"
     CliRunner().invoke(main, ["ingest", "--db", str(db), str(CORPUS / "html")])

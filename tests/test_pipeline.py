@@ -18,7 +18,7 @@ def sources(stream) -> list[str]:
 
 def test_a_single_record_gets_no_workers() -> None:
     one = sorted((CORPUS / "html").iterdir())[0]
-    jobs, stream = pipeline.auto_jobs(pipeline._record_stream([one]))
+    jobs, stream = pipeline.auto_jobs(pipeline._record_stream([one]), RawRecord)
     assert jobs == 1
     assert sources(stream) == sources(pipeline._record_stream([one]))
 
@@ -27,7 +27,7 @@ def test_a_single_record_gets_no_workers() -> None:
 def test_many_records_get_one_worker_per_core_up_to_a_cap(monkeypatch: pytest.MonkeyPatch, cores: int,
                                                            expected: int) -> None:
     monkeypatch.setattr(pipeline, "available_cores", lambda: cores)
-    jobs, stream = pipeline.auto_jobs(pipeline._record_stream([CORPUS]))
+    jobs, stream = pipeline.auto_jobs(pipeline._record_stream([CORPUS]), RawRecord)
     assert jobs == expected
     whole = list(pipeline._record_stream([CORPUS]))
     assert sources(stream) == sources(whole)

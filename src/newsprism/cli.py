@@ -90,7 +90,8 @@ def ingest(paths: tuple[Path, ...], db: Path, jobs: int, progress: bool | None) 
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--layers", default=None, help="Comma-separated layers  [default: every available layer]")
 @click.option("--dct", default=None, help="Document creation date (YYYY-MM-DD) for relative time expressions.")
-def annotate(paths: tuple[Path, ...], layers: str | None, dct: str | None) -> None:
+@jobs_option
+def annotate(paths: tuple[Path, ...], layers: str | None, dct: str | None, jobs: int) -> None:
     """Annotate each file as already-clean text: one JSON object per file (interfaces.md)."""
     from newsprism.annotate.registry import available_layers
 
@@ -98,7 +99,7 @@ def annotate(paths: tuple[Path, ...], layers: str | None, dct: str | None) -> No
     if dct is not None and (len(dct) != 10 or to_iso(dct) != dct):
         raise click.UsageError(f"--dct {dct!r} is not a date YYYY-MM-DD")
     failed = 0
-    for result in pipeline.annotate_paths(paths, names, dct):
+    for result in pipeline.annotate_paths(paths, names, dct, jobs=jobs):
         if isinstance(result, InputError):
             failed += 1
             report_error(result)

@@ -10,6 +10,7 @@ import multiprocessing
 import multiprocessing.pool
 import os
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
 from itertools import chain, islice
@@ -21,7 +22,7 @@ from newsprism.errors import InputError
 from newsprism.extract import extract
 from newsprism.extract.text import detect_language
 from newsprism.ingest import DEFAULT_LIMITS, Limits, iter_input_files, read_input
-from newsprism.ingest.paths import check_input_file
+from newsprism.ingest.paths import InputFile, check_input_file
 from newsprism.link.stories import link_batch
 from newsprism.model import Article, RawRecord, content_id
 from newsprism.store import Store
@@ -59,12 +60,10 @@ def extract_paths(
     work = partial(safe_extract, annotate=annotate)
     stream = _record_stream(paths)
     if jobs == 0:
-        jobs, stream = auto_jobs(stream)
-    pool = worker_pool(jobs) if jobs > 1 else None
-    try:
+        jobs, stream = auto_jobs(stream, RawRecord)
+    with _mapping(jobs) as mapped:
         for batch in _batches(stream, size=max(jobs, 1) * 8):
-            records = [item for item in batch if isinstance(item, RawRecord)]
-            results = iter(pool.map(work, records) if pool else map(work, records))
+            results = iter(mapped(work, [item for item in batch if isinstance(item, RawRecord)]))
             for item in batch:
                 if item is _FILE_DONE:
                     if on_file_done:
@@ -73,9 +72,6 @@ def extract_paths(
                     yield None, item
                 else:
                     yield item, next(results)
-    finally:
-        if pool:
-            pool.terminate()
 
 
 def available_cores() -> int:
@@ -85,18 +81,32 @@ def available_cores() -> int:
 AUTO_MAX_JOBS = 8  # each worker holds its own models (about half a GB with the annotation layers)
 
 
-def auto_jobs(stream: Iterator[object]) -> tuple[int, Iterator[object]]:
-    """One worker per core (at most ``AUTO_MAX_JOBS``) once the input has two records or more, none for
-    a single one (starting workers costs seconds); the stream comes back whole."""
+def auto_jobs(stream: Iterator[object], unit: type) -> tuple[int, Iterator[object]]:
+    """One worker per core (at most ``AUTO_MAX_JOBS``) once the stream holds two ``unit`` items (the
+    records, or files, to work on) or more, none for a single one (starting workers costs seconds);
+    the stream comes back whole."""
     head: list[object] = []
-    records = 0
+    units = 0
     for item in stream:
         head.append(item)
-        records += isinstance(item, RawRecord)
-        if records > 1:
+        units += isinstance(item, unit)
+        if units > 1:
             break
-    jobs = min(available_cores(), AUTO_MAX_JOBS) if records > 1 else 1
+    jobs = min(available_cores(), AUTO_MAX_JOBS) if units > 1 else 1
     return jobs, chain(head, stream)
+
+
+@contextmanager
+def _mapping(jobs: int) -> Iterator[Callable[[Callable[[Any], Any], list[Any]], list[Any]]]:
+    """``map`` over a list, in ``jobs`` worker processes when more than one, results in order."""
+    if jobs <= 1:
+        yield lambda work, items: list(map(work, items))
+        return
+    pool = worker_pool(jobs)
+    try:
+        yield pool.map
+    finally:
+        pool.terminate()
 
 
 def worker_pool(jobs: int) -> multiprocessing.pool.Pool:
@@ -123,28 +133,38 @@ def _batches(items: Iterator[object], size: int) -> Iterator[list[object]]:
 
 
 def annotate_paths(
-    paths: Iterable[str | Path], layers: list[str], dct: str | None, limits: Limits = DEFAULT_LIMITS
+    paths: Iterable[str | Path], layers: list[str], dct: str | None, limits: Limits = DEFAULT_LIMITS,
+    jobs: int = 1,
 ) -> Iterator[dict[str, Any] | InputError]:
-    """`annotate`: each file taken as clean UTF-8 text (no newline translation), its layers as JSON."""
-    for item in iter_input_files(paths):
-        if isinstance(item, InputError):
-            yield item
-            continue
-        try:
-            check_input_file(item, limits)
-            text = item.path.read_bytes().decode("utf-8")
-        except InputError as error:
-            yield error
-            continue
-        except (OSError, UnicodeDecodeError) as error:
-            yield InputError(item.source, f"cannot read as UTF-8 text ({error})")
-            continue
-        yield {
-            "source": item.source,
-            "id": content_id(None, None, text),
-            "language": detect_language(text),
-            **annotate_text(text, layers, dct),
-        }
+    """`annotate`: each file taken as clean UTF-8 text (no newline translation), its layers as JSON,
+    in input order; ``jobs`` as for ``extract_paths``."""
+    work = partial(annotate_file, layers=layers, dct=dct, limits=limits)
+    files: Iterator[object] = iter(iter_input_files(paths))
+    if jobs == 0:
+        jobs, files = auto_jobs(files, InputFile)
+    with _mapping(jobs) as mapped:
+        for batch in _batches(files, size=max(jobs, 1) * 8):
+            yield from mapped(work, batch)
+
+
+def annotate_file(item: InputFile | InputError, layers: list[str], dct: str | None,
+                  limits: Limits = DEFAULT_LIMITS) -> dict[str, Any] | InputError:
+    """One file's layers, or the error that stopped it (an error found while listing passes through)."""
+    if isinstance(item, InputError):
+        return item
+    try:
+        check_input_file(item, limits)
+        text = item.path.read_bytes().decode("utf-8")
+    except InputError as error:
+        return error
+    except (OSError, UnicodeDecodeError) as error:
+        return InputError(item.source, f"cannot read as UTF-8 text ({error})")
+    return {
+        "source": item.source,
+        "id": content_id(None, None, text),
+        "language": detect_language(text),
+        **annotate_text(text, layers, dct),
+    }
 
 
 @dataclass
