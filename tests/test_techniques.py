@@ -207,6 +207,12 @@ def test_blas_runs_on_one_thread_inside_the_layer_only() -> None:
     assert _blas_threads() == before
 
 
+def test_a_blas_library_loaded_after_the_first_call_is_limited_too() -> None:
+    one_blas_thread(_blas_threads)()
+    pytest.importorskip("scipy.linalg")  # its own OpenBLAS, where installed (the [train] extra)
+    assert set(one_blas_thread(_blas_threads)()) == {1}
+
+
 def _worker_encoder_threads(_: int) -> int:
     return techniques.THREADS["encoder"]
 

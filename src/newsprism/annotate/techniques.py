@@ -30,7 +30,6 @@ from newsprism.extract.text import sentence_bounds
 
 if TYPE_CHECKING:
     import onnxruntime
-    from threadpoolctl import ThreadpoolController
     from tokenizers import Tokenizer
 
 Result = TypeVar("Result")
@@ -241,21 +240,18 @@ def encoder() -> onnxruntime.InferenceSession:
     return onnxruntime.InferenceSession(str(ONNX_PATH), options, providers=["CPUExecutionProvider"])
 
 
-@lru_cache(maxsize=1)
-def _blas_controller() -> ThreadpoolController:
-    from threadpoolctl import ThreadpoolController
-
-    return ThreadpoolController()
-
-
 def one_blas_thread(function: Callable[..., Result]) -> Callable[..., Result]:
     """Run ``function`` with numpy's BLAS on one thread. Its products here are small, and an idle
     OpenBLAS thread spins for a while after each one, taking a core from onnxruntime: with it
-    stopped, 12-15 -> 15-17 articles/s in one process, 8-9 -> 19-23 in two workers (model card)."""
+    stopped, 12-15 -> 15-17 articles/s in one process, 8-9 -> 19-23 in two workers (model card).
+    The libraries are looked up at each call (0.3 ms): one loaded later, such as scipy's own BLAS,
+    is limited too."""
 
     @wraps(function)
     def limited(*args: Any, **kwargs: Any) -> Result:
-        with _blas_controller().limit(limits=1, user_api="blas"):
+        from threadpoolctl import threadpool_limits
+
+        with threadpool_limits(limits=1, user_api="blas"):
             return function(*args, **kwargs)
 
     return limited
