@@ -111,24 +111,31 @@ def test_ingest_links_stories_and_report_renders_one(tmp_path):
     assert run("report", "no-such-story", "--db", str(db))[0] == 2
 
 
-def test_analyze_annotates_the_stored_articles_again(tmp_path):
+def stored_layers(db: Path, name: str) -> list[tuple[str, str]]:
+    with Store(db) as store:
+        query = "SELECT article_id, spans FROM layers WHERE name = ? ORDER BY article_id"
+        return [tuple(row) for row in store.db.execute(query, (name,))]
+
+
+def test_analyze_annotates_the_stored_articles_again_in_workers(tmp_path):
     db = tmp_path / "store.sqlite"
-    run("ingest", "--db", str(db), str(CORPUS / "exports"))
+    run("ingest", "--db", str(db), "--jobs", "1", str(CORPUS / "exports"))
+    ingested = stored_layers(db, "timex")
     with Store(db) as store:
         store.db.execute("DELETE FROM layers WHERE name = 'timex'")
         store.commit()
-    code, _, stderr = run("analyze", "--db", str(db), "--layers", "timex")
+    code, _, stderr = run("analyze", "--db", str(db), "--layers", "timex", "--jobs", "2")
     assert code == 0 and '"articles": 6' in stderr
-    with Store(db) as store:
-        assert store.db.execute("SELECT count(*) FROM layers WHERE name = 'timex'").fetchone()[0] == 6
+    assert len(ingested) == 6 and stored_layers(db, "timex") == ingested
     assert run("analyze", "--db", str(db), "--layers", "nonsense")[0] == 2
 
 
-def test_reextract_keeps_articles_stable(tmp_path):
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_reextract_keeps_articles_stable(tmp_path, jobs):
     db = tmp_path / "store.sqlite"
     run("ingest", "--db", str(db), str(CORPUS / "dumps"))
-    code, _, stderr = run("reextract", "--db", str(db))
-    assert code == 0 and '"new": 0' in stderr
+    code, _, stderr = run("reextract", "--db", str(db), "--jobs", jobs)
+    assert code == 0 and '"records": 14, "new": 0, "unchanged": 14' in stderr
 
 
 def write_bad_inputs(folder: Path) -> dict[str, str]:

@@ -111,8 +111,9 @@ def annotate(paths: tuple[Path, ...], layers: str | None, dct: str | None, jobs:
 @main.command()
 @db_option
 @click.option("--layers", default=None, help="Comma-separated layers  [default: every available layer]")
+@jobs_option
 @progress_option
-def analyze(db: Path, layers: str | None, progress: bool | None) -> None:
+def analyze(db: Path, layers: str | None, jobs: int, progress: bool | None) -> None:
     """Annotate the stored articles again, agree names across the store and link stories anew."""
     from newsprism.annotate.registry import available_layers
 
@@ -121,18 +122,21 @@ def analyze(db: Path, layers: str | None, progress: bool | None) -> None:
     with Store(db) as store:
         total = store.counts()["articles"]
         with tqdm(total=total, desc="analyze", unit=" articles", disable=_no_bar(progress), file=sys.stderr) as bar:
-            count, stories = pipeline.analyze(store, names, bar.update)
+            count, stories = pipeline.analyze(store, names, bar.update, jobs)
     click.echo(f"analyzed {db}: {json.dumps({'articles': count, 'stories': stories})}", err=True)
 
 
 @main.command()
 @db_option
+@jobs_option
 @progress_option
-def reextract(db: Path, progress: bool | None) -> None:
+def reextract(db: Path, jobs: int, progress: bool | None) -> None:
     """Extract every stored raw input again with the current extractor."""
     _require_store(db)
     with Store(db) as store:
-        report = pipeline.reextract(store)
+        total = store.counts()["raw_inputs"]
+        with tqdm(total=total, desc="reextract", unit=" records", disable=_no_bar(progress), file=sys.stderr) as bar:
+            report = pipeline.reextract(store, bar.update, jobs)
     for failure in report.failures:
         report_error(failure)
     click.echo(f"re-extracted {db}: {json.dumps(report.to_dict())}", err=True)

@@ -52,26 +52,32 @@ def extract_paths(
 ) -> Iterator[Outcome]:
     """Every input under ``paths`` as (record, article or error), in input order.
 
-    Records go to the workers in small batches, so memory stays bounded however many
-    inputs there are; ``on_file_done`` is called once per input file, for progress bars.
-    With ``annotate`` the workers also add every available annotation layer. ``jobs`` 0 picks
-    the number of workers (``auto_jobs``).
+    ``on_file_done`` is called once per input file, for progress bars. With ``annotate`` the
+    workers also add every available annotation layer. ``jobs``: as for ``in_workers``.
     """
     work = partial(safe_extract, annotate=annotate)
-    stream = _record_stream(paths)
+    for item, result in in_workers(work, _record_stream(paths), RawRecord, jobs):
+        if item is _FILE_DONE:
+            if on_file_done:
+                on_file_done()
+        elif isinstance(item, InputError):
+            yield None, item
+        else:
+            yield item, result
+
+
+def in_workers(work: Callable[[Any], Any], items: Iterator[Any], unit: type, jobs: int,
+               ) -> Iterator[tuple[Any, Any]]:
+    """Each of ``items`` with ``work``'s result if it is a ``unit`` (else None: errors and markers pass
+    by), in order. The work runs in ``jobs`` worker processes (0: ``auto_jobs``; 1: in this one), a
+    small batch at a time, so memory stays bounded however many items there are."""
     if jobs == 0:
-        jobs, stream = auto_jobs(stream, RawRecord)
+        jobs, items = auto_jobs(items, unit)
     with _mapping(jobs) as mapped:
-        for batch in _batches(stream, size=max(jobs, 1) * 8):
-            results = iter(mapped(work, [item for item in batch if isinstance(item, RawRecord)]))
+        for batch in _batches(items, size=max(jobs, 1) * 8):
+            results = iter(mapped(work, [item for item in batch if isinstance(item, unit)]))
             for item in batch:
-                if item is _FILE_DONE:
-                    if on_file_done:
-                        on_file_done()
-                elif isinstance(item, InputError):
-                    yield None, item
-                else:
-                    yield item, next(results)
+                yield item, next(results) if isinstance(item, unit) else None
 
 
 def available_cores() -> int:
@@ -137,21 +143,15 @@ def annotate_paths(
     jobs: int = 1,
 ) -> Iterator[dict[str, Any] | InputError]:
     """`annotate`: each file taken as clean UTF-8 text (no newline translation), its layers as JSON,
-    in input order; ``jobs`` as for ``extract_paths``."""
+    in input order; ``jobs`` as for ``in_workers``."""
     work = partial(annotate_file, layers=layers, dct=dct, limits=limits)
-    files: Iterator[object] = iter(iter_input_files(paths))
-    if jobs == 0:
-        jobs, files = auto_jobs(files, InputFile)
-    with _mapping(jobs) as mapped:
-        for batch in _batches(files, size=max(jobs, 1) * 8):
-            yield from mapped(work, batch)
+    for item, result in in_workers(work, iter(iter_input_files(paths)), InputFile, jobs):
+        yield item if result is None else result
 
 
-def annotate_file(item: InputFile | InputError, layers: list[str], dct: str | None,
+def annotate_file(item: InputFile, layers: list[str], dct: str | None,
                   limits: Limits = DEFAULT_LIMITS) -> dict[str, Any] | InputError:
-    """One file's layers, or the error that stopped it (an error found while listing passes through)."""
-    if isinstance(item, InputError):
-        return item
+    """One file's layers, or the error that stopped it."""
     try:
         check_input_file(item, limits)
         text = item.path.read_bytes().decode("utf-8")
@@ -220,13 +220,13 @@ def link_stories(store: Store) -> int:
 
 
 def analyze(
-    store: Store, layers: list[str] | None = None, on_article: Callable[[], object] | None = None
+    store: Store, layers: list[str] | None = None, on_article: Callable[[], object] | None = None, jobs: int = 1
 ) -> tuple[int, int]:
     """Annotate every stored article again (after a model or rule update), then agree names and link
-    stories; returns the numbers of articles annotated and of stories."""
+    stories; returns the numbers of articles annotated and of stories. ``jobs``: as for ``in_workers``."""
     count = 0
-    for article in list(store.articles()):
-        for layer in annotate_article(article, layers).layers.values():
+    for _, article in in_workers(partial(annotate_article, layers=layers), store.articles(), Article, jobs):
+        for layer in article.layers.values():
             store.put_layer(article.id, layer)
         count += 1
         if on_article:
@@ -236,12 +236,13 @@ def analyze(
     return count, link_stories(store)
 
 
-def reextract(store: Store) -> IngestReport:
-    """Run the current extractor again over every stored raw input."""
+def reextract(store: Store, on_record: Callable[[], object] | None = None, jobs: int = 1) -> IngestReport:
+    """Run the current extractor again over every stored raw input. ``jobs``: as for ``in_workers``."""
     report = IngestReport()
-    for raw_id, record in list(store.raw_records()):
+    for (raw_id, _), result in in_workers(_extract_stored, store.raw_records(), tuple, jobs):
         report.records += 1
-        result = safe_extract(record, annotate=True)
+        if on_record:
+            on_record()
         if isinstance(result, InputError):
             report.failures.append(result)
             store.add_failure(result.source, result.reason)
@@ -255,3 +256,7 @@ def reextract(store: Store) -> IngestReport:
     store.commit()
     report.stories = link_stories(store)
     return report
+
+
+def _extract_stored(item: tuple[str, RawRecord]) -> Article | InputError:
+    return safe_extract(item[1], annotate=True)
