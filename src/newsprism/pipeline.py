@@ -84,7 +84,7 @@ def available_cores() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
-AUTO_MAX_JOBS = 8  # each worker holds its own models (about half a GB with the annotation layers)
+AUTO_MAX_JOBS = 8  # each worker holds its own models (350 MB with every annotation layer, torch not installed)
 
 
 def auto_jobs(stream: Iterator[object], unit: type) -> tuple[int, Iterator[object]]:
