@@ -88,9 +88,9 @@ AUTO_MAX_JOBS = 8  # each worker holds its own models (350 MB with every annotat
 
 
 def auto_jobs(stream: Iterator[object], unit: type) -> tuple[int, Iterator[object]]:
-    """One worker per core (at most ``AUTO_MAX_JOBS``) once the stream holds two ``unit`` items (the
-    records, or files, to work on) or more, none for a single one (starting workers costs seconds);
-    the stream comes back whole."""
+    """One worker per core (at most ``AUTO_MAX_JOBS``) once the stream holds two ``unit`` items (those
+    the work is for) or more, none for a single one (starting workers costs seconds); the stream
+    comes back whole."""
     head: list[object] = []
     units = 0
     for item in stream:
@@ -145,7 +145,7 @@ def annotate_paths(
     """`annotate`: each file taken as clean UTF-8 text (no newline translation), its layers as JSON,
     in input order; ``jobs`` as for ``in_workers``."""
     work = partial(annotate_file, layers=layers, dct=dct, limits=limits)
-    for item, result in in_workers(work, iter(iter_input_files(paths)), InputFile, jobs):
+    for item, result in in_workers(work, iter_input_files(paths), InputFile, jobs):
         yield item if result is None else result
 
 
