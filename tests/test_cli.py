@@ -131,11 +131,19 @@ def test_analyze_annotates_the_stored_articles_again_in_workers(tmp_path):
 
 
 @pytest.mark.parametrize("jobs", ["1", "2"])
-def test_reextract_keeps_articles_stable(tmp_path, jobs):
+def test_reextract_keeps_articles_stable_and_restores_a_lost_one(tmp_path, jobs):
     db = tmp_path / "store.sqlite"
     run("ingest", "--db", str(db), str(CORPUS / "dumps"))
     code, _, stderr = run("reextract", "--db", str(db), "--jobs", jobs)
     assert code == 0 and '"records": 14, "new": 0, "unchanged": 14' in stderr
+    with Store(db) as store:
+        lost = store.db.execute("SELECT id FROM articles ORDER BY id LIMIT 1").fetchone()[0]
+        store.db.execute("DELETE FROM articles WHERE id = ?", (lost,))
+        store.commit()
+    code, _, stderr = run("reextract", "--db", str(db), "--jobs", jobs)
+    assert code == 0 and '"records": 14, "new": 1, "unchanged": 13' in stderr
+    with Store(db) as store:
+        assert store.counts()["articles"] == 14 and store.article(lost) is not None
 
 
 def write_bad_inputs(folder: Path) -> dict[str, str]:
