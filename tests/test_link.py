@@ -16,7 +16,7 @@ from click.testing import CliRunner
 from newsprism import cli
 from newsprism.bench.link import bcubed, measure_size, pairwise
 from newsprism.link.copies import align, find_copies, sources_of
-from newsprism.link.stories import (
+from newsprism.link.events import (
     LinkParams,
     StoryLinker,
     add_signature,
@@ -99,7 +99,7 @@ def test_linking_is_deterministic_and_ids_are_stable_strings() -> None:
 def test_linking_does_not_depend_on_the_hash_seed() -> None:
     script = (
         "import json, sys; sys.path.insert(0, 'tests'); from test_link import interleaved, partition;"
-        " from newsprism.link.stories import link_articles; print(json.dumps(partition(link_articles(interleaved()))))"
+        " from newsprism.link.events import link_articles; print(json.dumps(partition(link_articles(interleaved()))))"
     )
     outputs = {
         subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=ROOT,

@@ -114,7 +114,7 @@ def annotate(paths: tuple[Path, ...], layers: str | None, dct: str | None, jobs:
 @jobs_option
 @progress_option
 def analyze(db: Path, layers: str | None, jobs: int, progress: bool | None) -> None:
-    """Annotate the stored articles again, agree names across the store and link stories anew."""
+    """Annotate the stored articles again and agree names across the store (and link any unlinked article)."""
     from newsprism.annotate.registry import available_layers
 
     _require_store(db)
@@ -148,14 +148,28 @@ def reextract(db: Path, jobs: int, progress: bool | None) -> None:
 @jobs_option
 @progress_option
 def link(paths: tuple[Path, ...], jobs: int, progress: bool | None) -> None:
-    """Group the articles found in PATHS into stories: one JSON line per article (interfaces.md)."""
+    """Group the articles found in PATHS into events and storylines: one JSON line per article (interfaces.md)."""
     from newsprism.link import link_articles
 
     failures: list[InputError] = []
-    for article, story in link_articles(_extracted(paths, jobs, progress, "link", failures)):
-        print_json({"source": article.source, "id": article.id, "story": story, "title": article.title,
-                    "outlet": article.outlet, "published": article.published})
+    articles = list(_extracted(paths, jobs, progress, "link", failures))
+    linked = link_articles(articles)
+    for article in articles:
+        print_json({"source": article.source, "id": article.id, "story": linked.story_of[article.id],
+                    "event": linked.event_of[article.id], "title": article.title, "outlet": article.outlet,
+                    "published": article.published})
     sys.exit(1 if failures else 0)
+
+
+@main.command()
+@db_option
+def relink(db: Path) -> None:
+    """Rebuild every event and storyline of the store from scratch (ingest links only new articles)."""
+    _require_store(db)
+    with Store(db) as store:
+        stories = pipeline.relink_store(store)
+        events = len(store.events())
+    click.echo(f"relinked {db}: {json.dumps({'events': events, 'stories': stories})}", err=True)
 
 
 @main.command()
@@ -164,14 +178,16 @@ def link(paths: tuple[Path, ...], jobs: int, progress: bool | None) -> None:
 @click.option("--format", "fmt", type=click.Choice(["html", "md", "json"]), default="html", show_default=True)
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Write the report here.")
 def report(story: str, db: Path, fmt: str, out: Path | None) -> None:
-    """How each outlet told STORY (a story id of the store): timeline, conflicts, quotes, omissions, naming."""
+    """How each outlet told STORY (a storyline or an event id of the store): timeline, conflicts, quotes,
+    omissions, naming."""
     from newsprism.report import story_report
 
     _require_store(db)
     with Store(db) as store:
-        articles = store.story_articles(story)
+        living = store.resolve(story)
+        articles = store.story_articles(living) or store.event_articles(living)
     if not articles:
-        raise click.UsageError(f"no story {story!r} in {db} (story ids: `newsprism link` or the web UI)")
+        raise click.UsageError(f"no story or event {story!r} in {db} (ids: `newsprism link` or the web UI)")
     write_text(story_report(articles, fmt), out)
 
 

@@ -1,4 +1,4 @@
-"""The data model: the one place Article, Span, Layer, Story and RawRecord live.
+"""The data model: the one place Article, Span, Layer, Event, Story and RawRecord live.
 
 Layers are standoff: spans point into ``Article.text`` by code-point offsets
 (``end`` exclusive) and never copy text, so the text can be stored once and any
@@ -125,12 +125,24 @@ class Article:
 
 
 @dataclass
-class Story:
-    """Articles of one or more outlets that report the same event."""
+class Event:
+    """One happening, reported by the articles of one or more outlets (what ECB+ annotates)."""
 
     id: str
     title: str | None
     article_ids: list[str] = field(default_factory=list)
+    story_id: str | None = None
+
+
+@dataclass
+class Story:
+    """A storyline: the developing story whose events continue one another over days and outlets
+    (an invitation accepted, then the meeting cancelled). Users call it a story."""
+
+    id: str
+    title: str | None
+    article_ids: list[str] = field(default_factory=list)
+    event_ids: list[str] = field(default_factory=list)
 
 
 def content_id(publisher: str | None, title: str | None, text: str) -> str:

@@ -23,7 +23,7 @@ from newsprism.extract import extract
 from newsprism.extract.text import detect_language
 from newsprism.ingest import DEFAULT_LIMITS, Limits, iter_input_files, read_input
 from newsprism.ingest.paths import InputFile, check_input_file
-from newsprism.link.stories import link_batch
+from newsprism.link.incremental import link_new, relink
 from newsprism.model import Article, RawRecord, content_id
 from newsprism.store import Store
 
@@ -186,9 +186,9 @@ class IngestReport:
 
 
 def ingest(outcomes: Iterable[Outcome], store: Store) -> IngestReport:
-    """Store raw inputs and their articles, then agree names and link stories across the store;
-    failures are recorded, never dropped. Linking is a function of the stored articles, so an
-    ingest that stored none leaves the stories as they are (unless some article has none yet)."""
+    """Store raw inputs and their articles, agree names across the store, then link the articles
+    that are in no event yet (the new ones, and any an earlier ingest stopped before linking)
+    into the events and storylines already stored; failures are recorded, never dropped."""
     report = IngestReport()
     for record, result in outcomes:
         raw_id = store.add_raw(record) if record is not None else None
@@ -202,21 +202,16 @@ def ingest(outcomes: Iterable[Outcome], store: Store) -> IngestReport:
             report.unchanged += 1
     store.refresh_names()
     store.commit()
-    relink = report.new or store.unlinked_articles()
-    report.stories = link_stories(store) if relink else store.counts()["stories"]
+    link_new(store)
+    report.stories = store.counts()["stories"]
     return report
 
 
-def link_stories(store: Store) -> int:
-    """Group every stored article into stories and store the grouping; returns the number of stories.
-
-    The whole store is linked again, oldest first (deterministic, so ingesting twice changes
-    nothing); articles are linked on their text and metadata, as `newsprism link` does.
-    """
-    stories = link_batch(list(store.articles())).stories()
-    store.replace_stories(stories)
-    store.commit()
-    return len(stories)
+def relink_store(store: Store) -> int:
+    """Rebuild every event and storyline from scratch (oldest first, as one batch); returns the number
+    of storylines. Articles are linked on their text and metadata, as `newsprism link` does."""
+    relink(store)
+    return store.counts()["stories"]
 
 
 def analyze(
@@ -233,7 +228,8 @@ def analyze(
             on_article()
     store.refresh_names()
     store.commit()
-    return count, link_stories(store)
+    link_new(store)
+    return count, store.counts()["stories"]
 
 
 def reextract(store: Store, on_record: Callable[[], object] | None = None, jobs: int = 1) -> IngestReport:
@@ -254,7 +250,11 @@ def reextract(store: Store, on_record: Callable[[], object] | None = None, jobs:
         report.new += 1
     store.refresh_names()
     store.commit()
-    report.stories = link_stories(store)
+    if report.new:  # replaced articles are gone from the events that held them: link afresh
+        relink(store)
+    else:
+        link_new(store)
+    report.stories = store.counts()["stories"]
     return report
 
 

@@ -22,7 +22,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from newsprism.bench import SHARED_DATA, peak_rss_mb
-from newsprism.link.stories import LinkParams, StoryLinker, link_articles
+from newsprism.link import EventLinker, LinkParams, link_articles
 from newsprism.model import Article
 
 DEFAULT_DATA_DIR = SHARED_DATA / "stories"
@@ -223,7 +223,7 @@ def synthetic_stream(groups: list[Group], size: int, seed: int = 7) -> Iterator[
 def measure_size(groups: list[Group], size: int) -> dict:
     """Link a synthetic stream of ``size`` articles; time, peak memory and BCubed against its stories."""
     rss_before = _current_rss_mb()
-    linker = StoryLinker()
+    linker = EventLinker()
     gold: dict[str, str] = {}
     predicted_now: dict[str, None] = {}
     started = time.perf_counter()
@@ -237,7 +237,7 @@ def measure_size(groups: list[Group], size: int) -> dict:
     return {
         "articles": size, "seconds": seconds, "articles_per_s": size / seconds if seconds else 0.0,
         "peak_rss_mb": peak_rss_mb(), "rss_growth_mb": _current_rss_mb() - rss_before,
-        "stories": len(linker.stories()),
+        "stories": len(linker.events()),
         "gold_stories": len(set(gold.values())), "comparisons_per_article": linker.comparisons / size,
         "bcubed_f1": bcubed(gold, predicted)["f1"],
     }

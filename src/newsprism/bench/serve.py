@@ -48,7 +48,7 @@ def source_articles(source_db: Path | None, workdir: Path) -> list[Article]:
 def story_of_each(articles: list[Article]) -> dict[str, str]:
     """Story ids from the linking stage when it is installed, else one story per article."""
     try:
-        from newsprism.link.stories import link_articles
+        from newsprism.link.events import link_articles
     except ImportError:
         return {a.id: a.id for a in articles}
     return {article.id: story for article, story in link_articles(articles)}

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from newsprism.compare.result import Conflict, Evidence, FactValue, evidence
 from newsprism.compare.text import Sentence, overlap, sentence_at, sentences, word_key
-from newsprism.link.stories import term_key
+from newsprism.link.events import term_key
 from newsprism.model import Article
 
 MIN_SHARED_KEYS = 3  # aligned sentences share at least this many content keys ...

@@ -1,6 +1,6 @@
 """Sentences with their content-word keys: the unit the comparison aligns across outlets.
 
-Keys are the linker's lemma-like word keys (``link.stories.term_key``: folded, truncated) plus the
+Keys are the linker's lemma-like word keys (``link.events.term_key``: folded, truncated) plus the
 canonical names of the entities inside the sentence, so "Kharnov" and "Kharniv" align when the
 entities layer (or the store's canonical names) made them one entity.
 """
@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 
 from newsprism.extract.text import sentence_bounds
-from newsprism.link.stories import STOPWORDS, term_key
+from newsprism.link.events import STOPWORDS, term_key
 from newsprism.model import Article
 
 MAX_TEXT_CHARS = 200_000  # longer bodies are compared on their first 200k characters

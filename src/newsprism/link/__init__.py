@@ -1,5 +1,7 @@
-"""Story linking and republication tracing: which articles tell the same story, which copy which."""
+"""Linking: articles into events, events into storylines, and which articles copy which."""
 
-from newsprism.link.stories import LinkParams, StoryLinker, link_articles, link_batch
+from newsprism.link.events import EventLinker, LinkParams, link_batch
+from newsprism.link.storylines import Linked, StorylineLinker, StorylineParams, link_articles
 
-__all__ = ["LinkParams", "StoryLinker", "link_articles", "link_batch"]
+__all__ = ["EventLinker", "LinkParams", "Linked", "StorylineLinker", "StorylineParams", "link_articles",
+           "link_batch"]

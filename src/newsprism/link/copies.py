@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
 from newsprism.extract.text import normalise, shingles
-from newsprism.link.stories import article_day
+from newsprism.link.events import article_day
 from newsprism.model import Article
 
 SHINGLE_WORDS = 5

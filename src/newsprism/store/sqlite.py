@@ -11,7 +11,7 @@ import json
 import re
 import sqlite3
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -20,7 +20,7 @@ from typing import Any
 from newsprism.annotate.names import NameKey, apply_names, article_names, names_to_look_up, store_names
 from newsprism.errors import StoreError
 from newsprism.extract.text import normalise
-from newsprism.model import ARTICLE_FIELDS, Article, Layer, RawRecord, Span, Story
+from newsprism.model import ARTICLE_FIELDS, Article, Event, Layer, RawRecord, Span, Story
 
 _JSON_FIELDS = ("authors", "tags", "credits", "extraction")
 _MIGRATION_NAME = re.compile(r"^(\d{4})_\w+\.sql$")
@@ -178,15 +178,143 @@ class Store:
         for article in articles:
             self.add_article(article, raw_id)
 
-    def replace_stories(self, stories: list[Story]) -> None:
-        """Store a new grouping of the articles into stories (linking is a function of the whole store)."""
-        self.db.execute("DELETE FROM story_articles")
-        self.db.execute("DELETE FROM stories")
-        self.db.executemany("INSERT INTO stories(id, title) VALUES (?, ?)", [(s.id, s.title) for s in stories])
+    # --- linking: events, storylines and the linkers' state ------------------------------
+
+    def link_values(self, table: str, keys: list[str]) -> dict[str, Any]:
+        """The stored values of ``keys`` in one of the linkers' state tables (JSON decoded)."""
+        name, key, value, is_json = _LINK_TABLES[table]
+        found: dict[str, Any] = {}
+        for at in range(0, len(keys), 500):  # SQLite caps the number of parameters of one query
+            chunk = keys[at:at + 500]
+            rows = self.db.execute(
+                f"SELECT {key}, {value} FROM {name} WHERE {key} IN ({', '.join('?' * len(chunk))})", chunk)
+            found.update({k: json.loads(v) if is_json else v for k, v in rows})
+        return found
+
+    def save_link_values(self, table: str, values: dict[str, Any]) -> None:
+        name, key, value, is_json = _LINK_TABLES[table]
         self.db.executemany(
-            "INSERT INTO story_articles(story_id, article_id) VALUES (?, ?)",
-            [(s.id, article_id) for s in stories for article_id in s.article_ids],
+            f"INSERT INTO {name}({key}, {value}) VALUES (?, ?)"
+            f" ON CONFLICT({key}) DO UPDATE SET {value} = excluded.{value}",
+            [(k, _compact_json(v) if is_json else v) for k, v in values.items()],
         )
+
+    def delete_link_values(self, table: str, keys: Iterable[str]) -> None:
+        name, key, _, _ = _LINK_TABLES[table]
+        self.db.executemany(f"DELETE FROM {name} WHERE {key} = ?", [(k,) for k in keys])
+
+    def save_link_events(self, events: dict[str, tuple[dict[str, Any], bool]]) -> None:
+        """The event linker's events, with whether new articles can still join them."""
+        self.db.executemany(
+            "INSERT INTO link_events(key, active, last_day, value) VALUES (?, ?, ?, ?) ON CONFLICT(key)"
+            " DO UPDATE SET active = excluded.active, last_day = excluded.last_day, value = excluded.value",
+            [(key, int(active), data.get("last_day"), _compact_json(data)) for key, (data, active) in events.items()],
+        )
+
+    def link_event_active(self, event_id: str) -> bool:
+        row = self.db.execute("SELECT active FROM link_events WHERE key = ?", (event_id,)).fetchone()
+        return bool(row and row[0])
+
+    def stale_link_events(self, before_day: float) -> list[str]:
+        """Active events whose last article is older than ``before_day`` (to be archived)."""
+        rows = self.db.execute(
+            "SELECT key FROM link_events WHERE active = 1 AND last_day < ? ORDER BY last_day, key", (before_day,))
+        return [row[0] for row in rows]
+
+    def evict_link_recent(self, keep: int) -> None:
+        """Keep the vectors of the latest ``keep`` articles only."""
+        self.db.execute("DELETE FROM link_recent WHERE seq <= (SELECT max(seq) FROM link_recent) - ?", (keep,))
+
+    def link_counters(self) -> tuple[int, int, float | None]:
+        row = self.db.execute("SELECT n_docs, created, newest_day FROM link_counters").fetchone()
+        return (row[0], row[1], row[2]) if row else (0, 0, None)
+
+    def save_link_counters(self, counters: tuple[int, int, float | None]) -> None:
+        self.db.execute("INSERT OR REPLACE INTO link_counters(id, n_docs, created, newest_day) VALUES (1, ?, ?, ?)",
+                        counters)
+
+    def save_grouping(self, events: list[EventRow], removed: Iterable[str], storylines: dict[str, str | None],
+                      merged: dict[str, str]) -> None:
+        """Write the events and storylines the readers see: events changed in a batch with their articles,
+        events gone, storylines new or renamed, and storylines merged into others (``merged``: old -> new)."""
+        removed = list(removed)
+        orphans = {row[0] for e in removed for row in self.db.execute("SELECT story_id FROM events WHERE id = ?", (e,))}
+        self.db.executemany("DELETE FROM events WHERE id = ?", [(e,) for e in removed])
+        self.db.executemany("DELETE FROM event_articles WHERE event_id = ?", [(e,) for e in removed])
+        for old, new in merged.items():
+            self.db.execute("UPDATE events SET story_id = ? WHERE story_id = ?", (new, old))
+            self.db.execute("UPDATE story_articles SET story_id = ? WHERE story_id = ?", (new, old))
+            self.db.execute("DELETE FROM stories WHERE id = ?", (old,))
+            orphans.discard(old)
+        self.db.executemany("INSERT INTO stories(id, title) VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET"
+                            " title = excluded.title", list(storylines.items()))
+        for event in events:
+            orphans.update(row[0] for row in self.db.execute("SELECT story_id FROM events WHERE id = ?", (event.id,)))
+            self.db.execute(
+                "INSERT OR REPLACE INTO events(id, title, story_id, first_day, last_day, articles)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                (event.id, event.title, event.story_id, event.first_day, event.last_day, len(event.article_ids)))
+            self.db.execute("DELETE FROM event_articles WHERE event_id = ?", (event.id,))
+            self.db.executemany("INSERT OR REPLACE INTO event_articles(article_id, event_id) VALUES (?, ?)",
+                                [(a, event.id) for a in event.article_ids])
+            self.db.executemany("DELETE FROM story_articles WHERE article_id = ?", [(a,) for a in event.article_ids])
+            self.db.executemany("INSERT INTO story_articles(story_id, article_id) VALUES (?, ?)",
+                                [(event.story_id, a) for a in event.article_ids])
+        self.db.executemany(
+            "DELETE FROM stories WHERE id = ? AND NOT EXISTS (SELECT 1 FROM story_articles WHERE story_id = ?)",
+            [(s, s) for s in orphans if s])
+
+    def clear_links(self) -> None:
+        """Forget every event, storyline, merge and the linkers' state (before a full relink)."""
+        link_state = [name for name, *_ in _LINK_TABLES.values()]
+        for table in ("events", "event_articles", "story_articles", "stories", "link_counters", *link_state):
+            self.db.execute(f"DELETE FROM {table}")
+
+    def merges(self) -> dict[str, str]:
+        return {row[0]: row[1] for row in self.db.execute("SELECT old_id, new_id FROM merges")}
+
+    def resolve(self, link_id: str) -> str:
+        """The living event or storyline an id stands for, following recorded merges."""
+        seen = {link_id}
+        while (row := self.db.execute("SELECT new_id FROM merges WHERE old_id = ?", (link_id,)).fetchone()):
+            link_id = row[0]
+            if link_id in seen:
+                break
+            seen.add(link_id)
+        return link_id
+
+    def events(self, story_id: str | None = None) -> list[Event]:
+        """Events with their article ids (of one storyline, or all), oldest first."""
+        where, params = ("WHERE story_id = ?", (story_id,)) if story_id else ("", ())
+        rows = self.db.execute(
+            f"SELECT id, title, story_id FROM events {where} ORDER BY first_day IS NULL, first_day, id", params)
+        events = {row["id"]: Event(row["id"], row["title"], story_id=row["story_id"]) for row in rows}
+        members = self.db.execute("SELECT event_id, article_id FROM event_articles ORDER BY article_id")
+        for event_id, article_id in members:
+            if event_id in events:
+                events[event_id].article_ids.append(article_id)
+        return list(events.values())
+
+    def event_articles(self, event_id: str) -> list[Article]:
+        rows = self.db.execute(
+            "SELECT article_id FROM event_articles WHERE event_id = ? ORDER BY article_id", (event_id,)).fetchall()
+        return [article for article in map(self.article, [row[0] for row in rows]) if article]
+
+    def unlinked_article_ids(self) -> list[str]:
+        """Stored articles in no event yet (new, or an ingest stopped before it linked them)."""
+        rows = self.db.execute(
+            "SELECT a.id FROM articles a LEFT JOIN event_articles e ON e.article_id = a.id"
+            " WHERE e.article_id IS NULL ORDER BY a.rowid")
+        return [row[0] for row in rows]
+
+    def articles_by_id(self, ids: list[str]) -> list[Article]:
+        """Articles without their layers, in the order of ``ids`` (unknown ids skipped)."""
+        found: dict[str, Article] = {}
+        for at in range(0, len(ids), 500):
+            chunk = ids[at:at + 500]
+            rows = self.db.execute(f"SELECT * FROM articles WHERE id IN ({', '.join('?' * len(chunk))})", chunk)
+            found.update((row["id"], article_from_row(row)) for row in rows)
+        return [found[i] for i in ids if i in found]
 
     def commit(self) -> None:
         self.db.commit()
@@ -239,11 +367,6 @@ class Store:
         ).fetchall()
         return [article for article in map(self.article, [row[0] for row in rows]) if article]
 
-    def unlinked_articles(self) -> int:
-        """How many stored articles belong to no story (an ingest stopped before it linked them)."""
-        query = "SELECT count(*) FROM articles WHERE id NOT IN (SELECT article_id FROM story_articles)"
-        return self.db.execute(query).fetchone()[0]
-
     def counts(self) -> dict[str, int]:
         tables = ("raw_inputs", "articles", "layers", "stories", "failures")
         return {t: self.db.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in tables}
@@ -278,6 +401,31 @@ class Store:
         )
         rows = self.db.execute(sql, (*params, limit, offset)).fetchall()
         return [SearchHit(**{**dict(r), "score": round(-r["score"], 4)}) for r in rows]
+
+
+@dataclass(frozen=True)
+class EventRow:
+    """An event as the readers' tables keep it."""
+
+    id: str
+    title: str | None
+    story_id: str | None
+    first_day: float | None
+    last_day: float | None
+    article_ids: list[str]
+
+
+# The linkers' state tables: name -> (table, key column, value column, value is JSON). ``merges`` is
+# shared with the readers, so that old ids stay resolvable.
+_LINK_TABLES = {
+    **{name: (f"link_{name}", "key", "value", name != "terms")
+       for name in ("terms", "events", "postings", "recent", "assigned", "storyline_of", "storylines")},
+    "merges": ("merges", "old_id", "new_id", False),
+}
+
+
+def _compact_json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
 def raw_id_of(record: RawRecord) -> str:

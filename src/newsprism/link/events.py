@@ -1,4 +1,8 @@
-"""Online story linking: each arriving article joins the most similar recent story or starts one.
+"""Online event linking: each arriving article joins the most similar recent event or starts one.
+
+An event is one happening told by many outlets (what ECB+ annotates); ``link/storylines.py``
+groups events into the developing stories that hold them. Internally the clusters are still
+called stories (the linker's first unit); ``EventLinker`` is the public name.
 
 The design follows the streaming news clustering systems that do best on multi-outlet streams
 (e.g. Miranda et al. 2018, "Multilingual clustering of streaming news"): a sparse TF-IDF vector
@@ -31,9 +35,11 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from functools import lru_cache
+from typing import Any
 
 from newsprism.extract.text import words
-from newsprism.model import Article, Story
+from newsprism.link.state import LinkState
+from newsprism.model import Article, Event
 
 SECONDS_PER_DAY = 86400.0
 MAX_TEXT_CHARS = 50_000  # hostile inputs: only the head of a huge text counts for linking
@@ -248,7 +254,9 @@ def field_dots(small: dict[str, float], large: dict[str, float]) -> dict[str, fl
 
 
 @dataclass
-class _Story:
+class Cluster:
+    """An event as the linker holds it: members, centroid, date span, figures, index entries."""
+
     id: str
     seq: int
     title: str | None
@@ -279,7 +287,7 @@ class _Story:
 
 
 @dataclass(frozen=True)
-class _Recent:
+class RecentArticle:
     vector: dict[str, float]
     title: str | None
     day: float | None
@@ -300,29 +308,37 @@ def script_of(article: Article) -> str:
     return "cyrillic" if 2 * len(_CYRILLIC_LETTER.findall(head)) > letters else "latin"
 
 
-def days_apart(story: _Story, first: float | None, last: float | None) -> float | None:
+def days_apart(story: Cluster, first: float | None, last: float | None) -> float | None:
     """Days between the span [first, last] and the story's span; None when either side has no date."""
     if first is None or last is None or story.first_day is None or story.last_day is None:
         return None
     return max(0.0, first - story.last_day, story.first_day - last)
 
 
-class StoryLinker:
-    """Assigns each article of a stream to a story, online, deterministically for the same input order."""
+class EventLinker:
+    """Assigns each article of a stream to an event, online, deterministically for the same input order.
 
-    def __init__(self, params: LinkParams | None = None) -> None:
+    What it knows lives in a ``LinkState``: in memory for one batch, or in the store, loaded as
+    needed, so that linking N new articles into a large store costs time in N, not in the store.
+    The closing passes (``finish``) look at the articles added since the last one and the events
+    they touched; over an empty state that is the whole batch.
+    """
+
+    def __init__(self, params: LinkParams | None = None, state: LinkState | None = None) -> None:
         self.params = params or LinkParams()
-        self.df: Counter[str] = Counter()
-        self.n_docs = 0
-        self._stories: dict[str, _Story] = {}
-        self._story_of: dict[str, str] = {}  # article id -> story id at assignment time
-        self._merged_into: dict[str, str] = {}  # merged story id -> the story it went into
-        self._postings: dict[str, dict[str, None]] = {}  # term -> story ids, oldest update first
-        self._touched: dict[str, None] = {}  # stories changed since the last merge pass
-        self._recent: dict[str, _Recent] = {}  # the latest articles, for splitting
-        self._created = 0
-        self._active: dict[str, None] = {}  # comparable stories, least recently updated first
-        self._newest_day: float | None = None
+        self.state = state if state is not None else LinkState()
+        self.df = self.state.df
+        self.n_docs, self._created, self._newest_day = self.state.counters()
+        self._stories: dict[str, Cluster] = self.state.events
+        self._story_of = self.state.event_of  # article id -> event id at assignment time
+        self._merged_into = self.state.merged_into  # merged event id -> the event it went into
+        self._postings = self.state.postings  # term -> event ids, oldest update first
+        self._touched: dict[str, None] = {}  # events changed since the last merge pass
+        self._recent: dict[str, RecentArticle] = self.state.recent  # the latest articles, for splitting
+        self._active = self.state.active  # comparable events, least recently updated first
+        self._batch: dict[str, None] = {}  # articles added since the last closing passes
+        self.changed: dict[str, None] = {}  # events changed since the storylines last looked
+        self.absorbed: list[tuple[str, str]] = []  # (event, the event it merged into), since then
         self.comparisons = 0  # full similarity computations, to show the index keeps them few
         p = self.params
         self._field_weights = (p.body_weight, p.title_weight, p.entity_weight)
@@ -338,7 +354,7 @@ class StoryLinker:
         signature = event_signature(article)
         best = self._best_story(vector, day, script, signature)
         if best is None:
-            best = _Story(id=f"story-{article.id}", seq=self._next_seq(), title=article.title, script=script)
+            best = Cluster(id=f"event-{article.id}", seq=self._next_seq(), title=article.title, script=script)
             self._stories[best.id] = best
         best.article_ids.append(article.id)
         best.add_vector(vector, self.params.centroid_terms, self.params.salient_entities)
@@ -348,9 +364,9 @@ class StoryLinker:
         self._story_of[article.id] = best.id
         self._touched[best.id] = None
         self._mark_active(best, day)
-        self._recent[article.id] = _Recent(vector, article.title, day, script, signature, counts)
-        if len(self._recent) > self.params.recent_vectors:
-            del self._recent[next(iter(self._recent))]
+        self._recent[article.id] = RecentArticle(vector, article.title, day, script, signature, counts)
+        self.state.forget_oldest(self.params.recent_vectors)
+        self._batch[article.id] = None
         if self.n_docs % self.params.merge_every == 0:
             self.refine()
         return best.id
@@ -358,7 +374,7 @@ class StoryLinker:
     def vectorise(self, counts: Counter[str]) -> dict[str, float]:
         """TF-IDF vector with each field at unit length; document frequencies include the article."""
         self.n_docs += 1
-        self.df.update(counts.keys())
+        self.state.count_terms(counts.keys())
         return self.weigh(counts)
 
     def weigh(self, counts: Counter[str]) -> dict[str, float]:
@@ -371,7 +387,7 @@ class StoryLinker:
         norms = field_norms(kept)
         return {t: w / (norms[t[0]] or 1.0) for t, w in kept.items()}
 
-    def similarity(self, vector: dict[str, float], story: _Story, query: _Story | None = None) -> float:
+    def similarity(self, vector: dict[str, float], story: Cluster, query: Cluster | None = None) -> float:
         """Weighted mean of the per-field cosines and the salient-entity cosine (empty fields do not count).
 
         ``query`` is the vector wrapped as a story, for its norms and salient entities computed once.
@@ -382,7 +398,7 @@ class StoryLinker:
         query = query or self._wrap(vector)
         return self._content_similarity(vector, story, query) * self.signature_factor(query.signature, story)
 
-    def _content_similarity(self, vector: dict[str, float], story: _Story, query: _Story) -> float:
+    def _content_similarity(self, vector: dict[str, float], story: Cluster, query: Cluster) -> float:
         if query.script and story.script and query.script != story.script:
             return sum(w * w for t, w in story.salient.items() if t in vector)
         dots = field_dots(vector, story.centroid)
@@ -399,19 +415,19 @@ class StoryLinker:
         return total / weight_sum if weight_sum else 0.0
 
     def _wrap(self, vector: dict[str, float], script: str = "",
-              signature: Mapping[str, Iterable[str]] | None = None) -> _Story:
+              signature: Mapping[str, Iterable[str]] | None = None) -> Cluster:
         """The vector as a query: norms and salient entities computed once, with its script and figures."""
         counted = {kind: Counter(values) for kind, values in (signature or {}).items()}
-        return _Story(id="", seq=0, title=None, centroid=vector, norms=field_norms(vector),
+        return Cluster(id="", seq=0, title=None, centroid=vector, norms=field_norms(vector),
                       salient=salient_entities(vector, self.params.salient_entities), script=script, signature=counted)
 
-    def _as_query(self, story: _Story) -> _Story:
+    def _as_query(self, story: Cluster) -> Cluster:
         """A story as a query against another: its usual figures stand for it."""
-        return _Story(id=story.id, seq=story.seq, title=None, centroid=story.centroid, norms=story.norms,
+        return Cluster(id=story.id, seq=story.seq, title=None, centroid=story.centroid, norms=story.norms,
                       salient=story.salient, script=story.script, signature=usual_values(story.signature))
 
     def _candidates(self, vector: dict[str, float], exclude: str | None = None, limit: int = 0,
-                    script: str = "") -> list[_Story]:
+                    script: str = "") -> list[Cluster]:
         """Stories sharing the article's top terms, the strongest overlaps first, at most max_candidates.
 
         A Cyrillic article also looks up through its entity terms: against Latin-script stories
@@ -430,7 +446,7 @@ class StoryLinker:
                                  key=lambda sid: (-overlap[sid], self._stories[sid].seq))
         return [self._stories[sid] for sid in ranked]
 
-    def time_factor(self, story: _Story, first: float | None, last: float | None) -> float:
+    def time_factor(self, story: Cluster, first: float | None, last: float | None) -> float:
         """1 within the grace period or without dates; halves every half-life beyond it."""
         apart = days_apart(story, first, last)
         if apart is None:
@@ -439,7 +455,7 @@ class StoryLinker:
         return 0.5 ** (beyond / self.params.half_life_days)
 
     def _best_story(self, vector: dict[str, float], day: float | None, script: str = "",
-                    signature: dict[str, frozenset[str]] | None = None) -> _Story | None:
+                    signature: dict[str, frozenset[str]] | None = None) -> Cluster | None:
         """The most similar candidate story scoring at least the threshold (None: start a story)."""
         best, best_score = None, 0.0
         query = self._wrap(vector, script, signature)
@@ -450,7 +466,7 @@ class StoryLinker:
                 best, best_score = story, score
         return best
 
-    def signature_factor(self, signature: Mapping[str, Iterable[str]], story: _Story) -> float:
+    def signature_factor(self, signature: Mapping[str, Iterable[str]], story: Cluster) -> float:
         """conflict_factor when more of the article's year/count kinds contradict the story than match it.
 
         Counting both keeps a rewrite with one changed figure (15 injured where the wire said 17)
@@ -459,20 +475,29 @@ class StoryLinker:
         agree, conflict = signature_agreement(signature, story.signature)
         return self.params.conflict_factor if conflict > agree else 1.0
 
-    def _reindex(self, story: _Story) -> None:
+    def _reindex(self, story: Cluster) -> None:
         """Point the story's current top terms at it (most recent last); drop terms it no longer has."""
         terms = frozenset(top_terms(story.centroid, self.params.index_terms))
         for term in story.indexed - terms:
             self._unpost(term, story.id)
         for term in terms:
             posting = self._postings.setdefault(term, {})
+            if next(reversed(posting), None) == story.id:
+                continue  # already the most recent
             posting.pop(story.id, None)
             posting[story.id] = None
             if len(posting) > self.params.posting_limit:
                 del posting[next(iter(posting))]
+            self.state.posting_changed(term)
         story.indexed = terms
+        self._changed(story)
 
-    def _mark_active(self, story: _Story, day: float | None) -> None:
+    def _changed(self, story: Cluster) -> None:
+        """Note a changed event: the storylines look at it again, and a store writes it back."""
+        self.changed[story.id] = None
+        self.state.event_changed(story.id)
+
+    def _mark_active(self, story: Cluster, day: float | None) -> None:
         """Move the story to the recent end; archive stories left behind by the stream."""
         self._active.pop(story.id, None)
         self._active[story.id] = None
@@ -487,12 +512,12 @@ class StoryLinker:
             else:
                 break
 
-    def _stale(self, story: _Story) -> bool:
+    def _stale(self, story: Cluster) -> bool:
         if self._newest_day is None or story.last_day is None:
             return False
         return story.last_day < self._newest_day - self.params.archive_days
 
-    def _archive(self, story: _Story) -> None:
+    def _archive(self, story: Cluster) -> None:
         """Drop the story's centroid and index entries; it keeps its id and articles for the output.
 
         Memory and the cost per article then depend on the stories of the last weeks, not on
@@ -503,12 +528,14 @@ class StoryLinker:
         story.centroid, story.norms, story.salient, story.indexed = {}, {}, {}, frozenset()
         self._active.pop(story.id, None)
         self._touched.pop(story.id, None)
+        self.state.event_changed(story.id)
 
     def _unpost(self, term: str, story_id: str) -> None:
         """Take the story off the term's posting list, and the list off the index once empty."""
         posting = self._postings.get(term)
-        if posting is not None:
-            posting.pop(story_id, None)
+        if posting is not None and story_id in posting:
+            del posting[story_id]
+            self.state.posting_changed(term)
             if not posting:
                 del self._postings[term]
 
@@ -523,7 +550,7 @@ class StoryLinker:
                 self._split(self._stories[story_id])
         self.merge_drifted()
 
-    def _split(self, story: _Story) -> None:
+    def _split(self, story: Cluster) -> None:
         """Two-means over the story's recent members; split off the second half when the halves differ.
 
         An online decision sees one article against one story: the first report of a second,
@@ -533,6 +560,7 @@ class StoryLinker:
         if len(story.article_ids) < max(2 * self.params.split_min, 1.5 * story.split_checked_at):
             return  # considered again only after growing by half: O(log size) attempts per story
         story.split_checked_at = len(story.article_ids)
+        self.state.event_changed(story.id)
         members = [a for a in story.article_ids[-self.params.split_members:] if a in self._recent]
         if len(members) < 2 * self.params.split_min:
             return
@@ -541,7 +569,7 @@ class StoryLinker:
             return
         self._split_off(story, [members[i] for i in split[1]])
 
-    def _split_off(self, story: _Story, second: list[str]) -> None:
+    def _split_off(self, story: Cluster, second: list[str]) -> None:
         """Move the recent members ``second`` out of the story into a new one."""
         moved = set(second)
         story.article_ids = [x for x in story.article_ids if x not in moved]
@@ -553,7 +581,8 @@ class StoryLinker:
                     story.centroid[term] -= weight
         story.centroid = {t: w for t, w in story.centroid.items() if w > 1e-9}
         story.add_vector({}, self.params.centroid_terms, self.params.salient_entities)
-        new = _Story(id=self._fresh_id(f"story-{second[0]}"), seq=self._next_seq(), title=self._recent[second[0]].title)
+        new = Cluster(id=self._fresh_id(f"event-{second[0]}"), seq=self._next_seq(),
+                      title=self._recent[second[0]].title)
         self._stories[new.id] = new
         self._mark_active(new, None)
         for x in second:  # the story left behind keeps its date span: a slight overestimate
@@ -572,12 +601,33 @@ class StoryLinker:
         contradict their story, then re-assign each article to the story it fits best."""
         self.refine()
         self.reweigh()
-        self._touched = dict.fromkeys(self._active)
+        self._touched = dict.fromkeys(self._batch_events())
         self.merge_drifted()
         self.split_by_signature()
         for _ in range(self.params.reassign_rounds):
             if not self.reassign():
                 break
+        self._archive_stale()
+        self._batch.clear()
+        self.state.save_counters(self.n_docs, self._created, self._newest_day)
+
+    def _batch_recent(self) -> list[str]:
+        """The batch's articles whose vectors are still kept, in arrival order."""
+        return [a for a in self._batch if a in self._recent]
+
+    def _batch_events(self) -> list[str]:
+        """The comparable events the closing passes look at: those changed in this batch, least
+        recently updated first (in one batch over an empty state, every event)."""
+        ordered = dict.fromkeys(e for e in self._active if e in self.changed)
+        ordered.update(dict.fromkeys(e for e in self.changed if e in self._active))  # loaded, not moved
+        return list(ordered)
+
+    def _archive_stale(self) -> None:
+        """Archive the events a store says have been idle too long (in memory ``_mark_active`` does it)."""
+        if self._newest_day is not None:
+            for event_id in self.state.stale_events(self._newest_day - self.params.archive_days):
+                if event_id in self._active:
+                    self._archive(self._stories[event_id])
 
     def reweigh(self) -> None:
         """Weigh the recent articles again with the document frequencies of the whole stream and
@@ -587,10 +637,11 @@ class StoryLinker:
         place named by every later story still looks rare and dominates. At the end the weights
         no longer depend on the arrival order.
         """
-        for article_id, recent in list(self._recent.items()):
+        for article_id in self._batch_recent():
+            recent = self._recent[article_id]
             self._recent[article_id] = replace(recent, vector=self.weigh(recent.counts))
         p = self.params
-        for story_id in list(self._active):
+        for story_id in self._batch_events():
             story = self._stories[story_id]
             if not all(a in self._recent for a in story.article_ids):
                 continue
@@ -606,7 +657,7 @@ class StoryLinker:
         scores: each kind's most frequent value stands for the story, and members contradicting
         those more than matching them form the second story when both parts are big enough.
         """
-        for story_id in list(self._active):
+        for story_id in self._batch_events():
             story = self._stories.get(story_id)
             members = [a for a in story.article_ids if a in self._recent] if story else []
             if len(members) < 2 * self.params.split_min:
@@ -625,7 +676,8 @@ class StoryLinker:
         on the arrival order.
         """
         moved = 0
-        for article_id, recent in list(self._recent.items()):
+        for article_id in self._batch_recent():
+            recent = self._recent[article_id]
             current = self._stories.get(self.story_of(article_id))
             if current is None or current.id not in self._active:
                 continue
@@ -635,7 +687,7 @@ class StoryLinker:
                 moved += 1
         return moved
 
-    def _better_story(self, article_id: str, recent: _Recent, current: _Story) -> _Story | None:
+    def _better_story(self, article_id: str, recent: RecentArticle, current: Cluster) -> Cluster | None:
         """A story scoring above both the closing bar and the article's own story without it, or None."""
         vector, query = recent.vector, self._wrap(recent.vector, recent.script, recent.signature)
         own = 0.0
@@ -650,11 +702,11 @@ class StoryLinker:
                 best, best_score = story, score
         return best
 
-    def _without(self, story: _Story, article_id: str) -> _Story:
+    def _without(self, story: Cluster, article_id: str) -> Cluster:
         """The story with one member taken out (leave-one-out): centroid, and the date span of the
         other members still held (a story without dated recent members keeps its span)."""
         vector = self._recent[article_id].vector
-        rest = _Story(id=story.id, seq=story.seq, title=None, script=story.script,
+        rest = Cluster(id=story.id, seq=story.seq, title=None, script=story.script,
                       signature={kind: Counter(counts) for kind, counts in story.signature.items()})
         add_signature(rest.signature, self._recent[article_id].signature, -1)
         centroid = {t: w - vector.get(t, 0.0) for t, w in story.centroid.items()}
@@ -667,7 +719,7 @@ class StoryLinker:
             rest.first_day, rest.last_day = story.first_day, story.last_day
         return rest
 
-    def _move(self, article_id: str, recent: _Recent, source: _Story, target: _Story) -> None:
+    def _move(self, article_id: str, recent: RecentArticle, source: Cluster, target: Cluster) -> None:
         """Take the article out of ``source`` (dropping it once empty) and add it to ``target``."""
         source.article_ids.remove(article_id)
         if source.article_ids:
@@ -682,6 +734,7 @@ class StoryLinker:
                 self._unpost(term, source.id)
             del self._stories[source.id]
             self._active.pop(source.id, None)
+            self.changed.pop(source.id, None)
         target.article_ids.append(article_id)
         target.add_vector(recent.vector, self.params.centroid_terms, self.params.salient_entities)
         target.add_day(recent.day)
@@ -689,7 +742,7 @@ class StoryLinker:
         self._reindex(target)
         self._story_of[article_id] = target.id
 
-    def _retitle(self, story: _Story) -> None:
+    def _retitle(self, story: Cluster) -> None:
         """The founding report may have moved away: the title of the member most like the rest then
         stands for the story (among the recent members, ties to the earlier one)."""
         known = [a for a in story.article_ids[-self.params.split_members:] if a in self._recent]
@@ -723,7 +776,7 @@ class StoryLinker:
                     break
         self._touched.clear()
 
-    def _absorb(self, older: _Story, younger: _Story) -> None:
+    def _absorb(self, older: Cluster, younger: Cluster) -> None:
         older.article_ids.extend(younger.article_ids)
         older.add_vector(younger.centroid, self.params.centroid_terms, self.params.salient_entities)
         older.add_day(younger.first_day)
@@ -734,44 +787,48 @@ class StoryLinker:
             self._unpost(term, younger.id)
         del self._stories[younger.id]
         self._active.pop(younger.id, None)
+        self.changed.pop(younger.id, None)
         self._merged_into[younger.id] = older.id
+        self.absorbed.append((younger.id, older.id))
         self._reindex(older)
 
     def story_of(self, article_id: str) -> str:
-        """The current story of an article, following merges."""
-        story_id = self._story_of[article_id]
-        while story_id in self._merged_into:
-            story_id = self._merged_into[story_id]
-        return story_id
+        """The current event of an article, following merges."""
+        return self.resolve(self._story_of[article_id])
+
+    def resolve(self, event_id: str) -> str:
+        """The living event an event id stands for, following merges (old ids stay resolvable)."""
+        while event_id in self._merged_into:
+            event_id = self._merged_into[event_id]
+        return event_id
+
+    def event(self, event_id: str) -> Cluster | None:
+        return self._stories.get(event_id)
 
     def active_count(self) -> int:
-        """How many stories new articles can still join (the others are archived)."""
+        """How many events new articles can still join (the others are archived)."""
         return len(self._active)
 
-    def stories(self) -> list[Story]:
-        """The stories so far, in order of creation, with their articles in arrival order."""
+    def events(self) -> list[Event]:
+        """The events held in memory, in order of creation, with their articles in arrival order."""
         ordered = sorted(self._stories.values(), key=lambda s: s.seq)
-        return [Story(id=s.id, title=s.title, article_ids=list(s.article_ids)) for s in ordered]
+        return [Event(id=s.id, title=s.title, article_ids=list(s.article_ids)) for s in ordered]
 
 
-def link_articles(articles: Iterable[Article], params: LinkParams | None = None) -> list[tuple[Article, str]]:
-    """Each article with its final story id (after a closing refine pass), in input order."""
-    given = list(articles)
-    linker = link_batch(given, params)
-    return [(article, linker.story_of(article.id)) for article in given]
-
-
-def link_batch(articles: list[Article], params: LinkParams | None = None) -> StoryLinker:
-    """A linker fed a whole batch the way a stream would have arrived, refined at the end.
-
-    Dated articles come oldest first, then the undated ones, each group in input order, so the
-    result does not depend on file names. ``stories()`` of the result is what a store keeps.
-    """
+def arrival_order(articles: list[Article]) -> list[Article]:
+    """Dated articles oldest first, then the undated ones, each group in input order: the order a
+    stream would have brought them in, so the result does not depend on file names."""
     days = [article_day(a) for a in articles]
     order = sorted(range(len(articles)), key=lambda i: (days[i] is None, days[i] or 0.0, i))
-    linker = StoryLinker(params)
-    for i in order:
-        linker.add(articles[i])
+    return [articles[i] for i in order]
+
+
+def link_batch(articles: list[Article], params: LinkParams | None = None,
+               state: LinkState | None = None) -> EventLinker:
+    """A linker fed a batch the way a stream would have arrived, refined at the end."""
+    linker = EventLinker(params, state)
+    for article in arrival_order(articles):
+        linker.add(article)
     linker.finish()
     return linker
 
@@ -780,7 +837,7 @@ SPLIT_SEEDS = 2  # 2-means runs per split attempt, from the least central member
 
 
 def best_split(
-    members: list[_Recent], linker: StoryLinker, min_size: int
+    members: list[RecentArticle], linker: EventLinker, min_size: int
 ) -> tuple[list[int], list[int], float] | None:
     """The two-way partition whose halves are least alike, over a few deterministic 2-means runs.
 
@@ -806,10 +863,10 @@ def best_split(
     return best
 
 
-def _centre(members: list[_Recent], chosen: Iterable[int], linker: StoryLinker) -> _Story:
+def _centre(members: list[RecentArticle], chosen: Iterable[int], linker: EventLinker) -> Cluster:
     """The centroid and counted figures of some members, pruned and summarised once."""
     total: dict[str, float] = {}
-    centre = _Story(id="", seq=0, title=None, script=members[0].script)
+    centre = Cluster(id="", seq=0, title=None, script=members[0].script)
     for i in chosen:
         for term, weight in members[i].vector.items():
             total[term] = total.get(term, 0.0) + weight
@@ -819,7 +876,7 @@ def _centre(members: list[_Recent], chosen: Iterable[int], linker: StoryLinker) 
 
 
 def two_means(
-    members: list[_Recent], queries: list[_Story], linker: StoryLinker,
+    members: list[RecentArticle], queries: list[Cluster], linker: EventLinker,
     seeds: tuple[list[int], list[int]], rounds: int = 5,
 ) -> tuple[list[int], list[int]]:
     """Deterministic 2-means by the linker's similarity from two seed groups; the part holding
@@ -836,3 +893,29 @@ def two_means(
             break
         parts = new_parts
     return parts if parts[0][0] < parts[1][0] else (parts[1], parts[0])
+
+
+class EventCodec:
+    """The linker's events and article vectors as JSON-ready dicts, for a store to keep between batches."""
+
+    @staticmethod
+    def event_to_dict(event: Cluster) -> dict[str, Any]:
+        data = event.__dict__.copy()
+        data["indexed"] = sorted(event.indexed)
+        return data
+
+    @staticmethod
+    def event_from_dict(data: dict[str, Any]) -> Cluster:
+        signature = {kind: Counter(counts) for kind, counts in data["signature"].items()}
+        return Cluster(**{**data, "indexed": frozenset(data["indexed"]), "signature": signature})
+
+    @staticmethod
+    def recent_to_dict(recent: RecentArticle) -> dict[str, Any]:
+        data = recent.__dict__.copy()
+        data["signature"] = {kind: sorted(values) for kind, values in recent.signature.items()}
+        return data
+
+    @staticmethod
+    def recent_from_dict(data: dict[str, Any]) -> RecentArticle:
+        signature = {kind: frozenset(values) for kind, values in data["signature"].items()}
+        return RecentArticle(**{**data, "signature": signature, "counts": Counter(data["counts"])})

@@ -1,0 +1,91 @@
+"""Linking into a store: new articles join the events and storylines already there.
+
+The linkers read the state they need from the store and write back what changed, a batch at a
+time, each batch in one transaction: readers see the store before or after a batch, never
+half of one, and an ingest stopped midway leaves its unlinked articles for the next one. A full
+relink is the same code run over an empty state.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterator
+
+from newsprism.link.events import EventCodec, EventLinker, LinkParams, arrival_order, article_counts
+from newsprism.link.state import StoreLinkState
+from newsprism.link.storylines import StorylineLinker, StorylineParams
+from newsprism.model import Article
+from newsprism.store import Store
+from newsprism.store.sqlite import EventRow
+
+BATCH_ARTICLES = 2000  # articles linked per transaction (and per round of closing passes)
+
+
+def link_new(store: Store, params: LinkParams | None = None, story_params: StorylineParams | None = None,
+             on_batch: Callable[[int], object] | None = None) -> int:
+    """Link the stored articles that are in no event yet; returns how many were linked."""
+    ids = store.unlinked_article_ids()
+    linked = 0
+    for batch in _batches(arrival_order(store.articles_by_id(ids)), BATCH_ARTICLES):
+        link_batch_into(store, batch, params, story_params)
+        linked += len(batch)
+        if on_batch:
+            on_batch(len(batch))
+    return linked
+
+
+def relink(store: Store, params: LinkParams | None = None, story_params: StorylineParams | None = None) -> int:
+    """Forget every event and storyline and link the whole store again as one batch (old storyline
+    ids that disappear are recorded as merged into the storyline holding most of their articles)."""
+    before = {s.id: s.article_ids for s in store.stories()}
+    store.clear_links()
+    articles = store.articles_by_id(store.unlinked_article_ids())
+    if articles:
+        link_batch_into(store, arrival_order(articles), params, story_params)
+    after = {a: s.id for s in store.stories() for a in s.article_ids}
+    store.save_link_values("merges", successors(before, after))
+    store.commit()
+    return len(articles)
+
+
+def successors(before: dict[str, list[str]], after: dict[str, str]) -> dict[str, str]:
+    """Each old group id that no longer exists -> the new group holding most of its articles."""
+    found = {}
+    living = set(after.values())
+    for old, members in before.items():
+        votes = Counter(after[a] for a in members if a in after)
+        if old not in living and votes:
+            found[old] = min(votes, key=lambda s: (-votes[s], s))
+    return found
+
+
+def link_batch_into(store: Store, articles: list[Article], params: LinkParams | None = None,
+                    story_params: StorylineParams | None = None) -> None:
+    """Link one batch (in the order given) against the store's state, write it back and commit."""
+    state = StoreLinkState(store, EventCodec())
+    state.prefetch_terms(term for article in articles for term in article_counts(article))
+    linker = EventLinker(params, state)
+    for article in articles:
+        linker.add(article)
+    linker.finish()
+    storylines = StorylineLinker(linker, story_params)
+    changed = list(linker.changed)
+    storylines.update()
+    state.flush(linker.params.recent_vectors)
+    rows = [_event_row(linker, storylines, e) for e in changed if linker.event(e) is not None]
+    merged = {old: storylines.resolve(old) for old in state.storyline_merged_into.changed}
+    names = {s: state.storylines[s].title for s in state.storylines.changed if s in state.storylines}
+    store.save_grouping(rows, sorted(state.events.removed), names, merged)
+    store.commit()
+
+
+def _event_row(linker: EventLinker, storylines: StorylineLinker, event_id: str) -> EventRow:
+    event = linker.event(event_id)
+    assert event is not None
+    return EventRow(event.id, event.title, storylines.storyline_of(event.id), event.first_day, event.last_day,
+                    list(event.article_ids))
+
+
+def _batches(items: list[Article], size: int) -> Iterator[list[Article]]:
+    for at in range(0, len(items), size):
+        yield items[at:at + size]
