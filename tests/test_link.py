@@ -15,13 +15,13 @@ from click.testing import CliRunner
 
 from newsprism import cli
 from newsprism.bench.link import bcubed, measure_size, pairwise
+from newsprism.link import link_articles
 from newsprism.link.copies import align, find_copies, sources_of
 from newsprism.link.events import (
+    EventLinker,
     LinkParams,
-    StoryLinker,
     add_signature,
     event_signature,
-    link_articles,
     link_batch,
     script_of,
     signature_agreement,
@@ -79,27 +79,29 @@ def interleaved() -> list[Article]:
     return [a for pair in zip(quake, transfer, strict=True) for a in pair]
 
 
-def partition(results: list[tuple[Article, str]]) -> dict[str, str]:
-    return {article.source: story for article, story in results}
+def partition(articles: list[Article]) -> dict[str, str]:
+    """Each article's event, by source."""
+    event_of = link_articles(articles).event_of
+    return {article.source: event_of[article.id] for article in articles}
 
 
 def test_two_undated_stories_come_apart() -> None:
-    predicted = partition(link_articles(interleaved()))
+    predicted = partition(interleaved())
     gold = {source: source.rstrip("0123456789") for source in predicted}
     assert bcubed(gold, predicted)["f1"] == 1.0
 
 
 def test_linking_is_deterministic_and_ids_are_stable_strings() -> None:
-    first = partition(link_articles(interleaved()))
-    second = partition(link_articles(interleaved()))
+    first = partition(interleaved())
+    second = partition(interleaved())
     assert first == second
-    assert all(isinstance(story, str) and story.startswith("story-") for story in first.values())
+    assert all(isinstance(event, str) and event.startswith("event-") for event in first.values())
 
 
 def test_linking_does_not_depend_on_the_hash_seed() -> None:
     script = (
         "import json, sys; sys.path.insert(0, 'tests'); from test_link import interleaved, partition;"
-        " from newsprism.link.events import link_articles; print(json.dumps(partition(link_articles(interleaved()))))"
+        " print(json.dumps(partition(interleaved())))"
     )
     outputs = {
         subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=ROOT,
@@ -107,13 +109,13 @@ def test_linking_does_not_depend_on_the_hash_seed() -> None:
         for seed in ("1", "2")
     }
     assert len(outputs) == 1
-    assert json.loads(outputs.pop()) == partition(link_articles(interleaved()))
+    assert json.loads(outputs.pop()) == partition(interleaved())
 
 
 def test_dates_far_apart_keep_the_same_kind_of_event_apart() -> None:
     spring = invented(QUAKE, "spring", ["2026-04-01T08:00:00+00:00", "2026-04-01T12:00:00+00:00", None])
     autumn = invented(QUAKE[:2], "autumn", ["2026-10-05T08:00:00+00:00", "2026-10-05T09:00:00+00:00"])
-    stories = partition(link_articles(spring[:2] + autumn))
+    stories = partition(spring[:2] + autumn)
     assert stories["spring0"] == stories["spring1"]
     assert stories["autumn0"] == stories["autumn1"]
     assert stories["spring0"] != stories["autumn0"]
@@ -138,7 +140,7 @@ def test_two_events_that_differ_only_in_their_figures_come_apart() -> None:
     first = invented(FINAL_2024, "early")
     second = invented(FINAL_2026, "later")
     for articles in (first + second, [a for pair in zip(first, second, strict=True) for a in pair]):
-        predicted = partition(link_articles(articles))
+        predicted = partition(articles)
         gold = {source: source.rstrip("0123456789") for source in predicted}
         assert bcubed(gold, predicted)["f1"] == 1.0
 
@@ -148,14 +150,14 @@ def test_a_report_that_started_a_story_too_early_moves_to_the_story_it_fits_at_t
     # against the story they form, it is.
     texts = ["tallow quince marram", "tallow corvid lintel", "quince corvid lintel", "marram corvid lintel"]
     articles = [Article(source=f"x{i}", text=text) for i, text in enumerate(texts)]
-    linker = StoryLinker(LinkParams(threshold=0.35))
+    linker = EventLinker(LinkParams(threshold=0.35))
     for article in articles:
         linker.add(article)
     linker.refine()
     assert len({linker.story_of(a.id) for a in articles}) == 2
     assert linker.reassign() == 1
     assert len({linker.story_of(a.id) for a in articles}) == 1
-    assert len(linker.stories()) == 1
+    assert len(linker.events()) == 1
 
 
 TALKS = [
@@ -182,7 +184,7 @@ def test_a_town_named_first_by_an_early_report_does_not_pull_it_into_that_towns_
     it. Weighed again with the whole stream's frequencies, the report goes to the talks it is about."""
     articles = (invented(TALKS, "talks", ["2026-05-01", "2026-05-02", "2026-05-03"])
                 + invented([HOPES], "hopes", ["2026-05-03"]) + invented(FLOOD, "flood", ["2026-05-04"] * 4))
-    story = partition(link_articles(articles))
+    story = partition(articles)
     assert story["hopes0"] == story["talks0"] == story["talks2"]
     assert story["flood0"] == story["flood3"] != story["talks0"]
 
@@ -195,17 +197,17 @@ def test_script_of_tells_cyrillic_reports_from_latin_ones() -> None:
 def test_stories_list_each_article_once_under_its_final_story() -> None:
     articles = interleaved()
     linker = link_batch(articles)
-    listed = {article_id: story.id for story in linker.stories() for article_id in story.article_ids}
-    assert len(listed) == sum(len(story.article_ids) for story in linker.stories()) == len(articles)
+    listed = {article_id: story.id for story in linker.events() for article_id in story.article_ids}
+    assert len(listed) == sum(len(story.article_ids) for story in linker.events()) == len(articles)
     assert listed == {a.id: linker.story_of(a.id) for a in articles}
-    assert all(story.title for story in linker.stories())
+    assert all(story.title for story in linker.events())
 
 
 def test_an_article_seen_twice_keeps_its_story() -> None:
-    linker = StoryLinker()
+    linker = EventLinker()
     article = invented(QUAKE, "q")[0]
     assert linker.add(article) == linker.add(article)
-    assert len(linker.stories()) == 1
+    assert len(linker.events()) == 1
 
 
 def _random_story(rng: random.Random, vocabulary: list[str]) -> list[str]:
@@ -216,27 +218,27 @@ def _random_story(rng: random.Random, vocabulary: list[str]) -> list[str]:
 def test_candidates_come_from_the_index_not_from_every_story() -> None:
     rng = random.Random(3)
     vocabulary = ["".join(rng.choice("bcdfghklmnprstvz") + rng.choice("aeiou") for _ in range(3)) for _ in range(20000)]
-    linker = StoryLinker()
+    linker = EventLinker()
     articles = 0
     for number in range(1000):
         for k, text in enumerate(_random_story(rng, vocabulary)):
             linker.add(Article(source=f"s{number}-{k}", text=text))
             articles += 1
-    assert len(linker.stories()) > 900
+    assert len(linker.events()) > 900
     per_article = linker.comparisons / articles
     assert per_article <= LinkParams().max_candidates
-    assert per_article < len(linker.stories()) / 20
+    assert per_article < len(linker.events()) / 20
 
 
 def test_stories_left_behind_by_the_stream_are_archived_but_still_reported() -> None:
     rng = random.Random(5)
     vocabulary = ["".join(rng.choice("bcdfghklmnprstvz") + rng.choice("aeiou") for _ in range(3)) for _ in range(5000)]
-    linker = StoryLinker(LinkParams(archive_days=5))
+    linker = EventLinker(LinkParams(archive_days=5))
     for day in range(60):
         published = (datetime(2026, 1, 1, tzinfo=UTC) + timedelta(days=day)).isoformat()
         for k, text in enumerate(_random_story(rng, vocabulary)):
             linker.add(Article(source=f"d{day}-{k}", text=text, published=published))
-    assert len(linker.stories()) == 60
+    assert len(linker.events()) == 60
     assert linker.active_count() <= 7
 
 
@@ -316,7 +318,8 @@ def _corpus_key(article: Article) -> str:
 def test_corpus_stories_match_the_gold(corpus: tuple[list[Article], dict]) -> None:
     articles, gold_file = corpus
     gold = {entry["source"]: entry["story"] for entry in gold_file["articles"]}
-    predicted = {_corpus_key(a): story for a, story in link_articles(articles)}
+    event_of = link_articles(articles).event_of
+    predicted = {_corpus_key(a): event_of[a.id] for a in articles}
     assert set(predicted) == set(gold)
     assert bcubed(gold, predicted)["f1"] == 1.0
 
@@ -341,6 +344,6 @@ def test_a_story_whose_first_report_moved_away_takes_the_title_of_its_most_centr
     articles = (invented(TALKS, "talks", ["2026-05-01", "2026-05-02", "2026-05-03"])
                 + invented([HOPES], "hopes", ["2026-05-03"]) + invented(FLOOD, "flood", ["2026-05-04"] * 4))
     linker = link_batch(articles)
-    flood = next(s for s in linker.stories() if articles[4].id in s.article_ids)
+    flood = next(e for e in linker.events() if articles[4].id in e.article_ids)
     assert articles[3].id not in flood.article_ids
     assert flood.title in {a.title for a in articles[4:]}

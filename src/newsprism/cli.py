@@ -372,18 +372,19 @@ def bench_quotes(data: Path | None, split: str, limit: int | None) -> None:
 @click.option("--split", type=click.Choice(["train", "dev", "both", "none"]), default="both", show_default=True)
 @click.option("--tune", is_flag=True, help="Pick the threshold on train first (prints the grid).")
 @click.option("--sizes", default="", help="Scale benchmark sizes, e.g. 10000,50000,100000.")
-def bench_link(data: Path | None, split: str, tune: bool, sizes: str) -> None:
-    """BCubed of story linking on ECB+ train/dev and, with --sizes, time and memory at scale."""
+@click.option("--incremental", default="", help="Store sizes to ingest new articles into, e.g. 10000,100000.")
+@click.option("--new", "new", type=click.IntRange(1), default=1000, show_default=True,
+              help="Articles ingested into each store by --incremental.")
+def bench_link(data: Path | None, split: str, tune: bool, sizes: str, incremental: str, new: int) -> None:
+    """Events and storylines on ECB+ train/dev and TimeBank+AQUAINT; with --sizes, time and memory at scale;
+    with --incremental, ingest time into stores of those sizes against a full relink."""
     from newsprism.bench import link as link_bench
     from newsprism.demo import find_corpus
 
     data = data or link_bench.DEFAULT_DATA_DIR
     if split != "none" and not (data / "gold.tsv").is_file():
         raise click.UsageError(f"{data}: no gold.tsv (pass --data DIR)")
-    try:
-        scale_sizes = [int(size) for size in sizes.split(",") if size.strip()]
-    except ValueError as error:
-        raise click.UsageError(f"--sizes {sizes!r}: give whole numbers separated by commas") from error
+    scale_sizes, store_sizes = _sizes("--sizes", sizes), _sizes("--incremental", incremental)
     threshold = None
     if tune:
         threshold, grid = link_bench.tune(data)
@@ -391,7 +392,16 @@ def bench_link(data: Path | None, split: str, tune: bool, sizes: str) -> None:
     results = link_bench.run(data, {"both": list(link_bench.SPLITS), "none": []}.get(split, [split]), threshold)
     if scale_sizes:
         results.update(link_bench.run_scale(scale_sizes, data, find_corpus(None)))
+    if store_sizes:
+        results.update(link_bench.run_incremental(store_sizes, new, data, find_corpus(None)))
     click.echo(link_bench.format_table(results))
+
+
+def _sizes(option: str, value: str) -> list[int]:
+    try:
+        return [int(size) for size in value.split(",") if size.strip()]
+    except ValueError as error:
+        raise click.UsageError(f"{option} {value!r}: give whole numbers separated by commas") from error
 
 
 @bench.command("techniques")

@@ -1,11 +1,18 @@
-"""Story linking figures: BCubed on the ECB+ stories set, and how linking time and memory scale.
+"""Linking figures: events and storylines on real news, and how linking time and memory scale.
 
-Quality: all documents of one split are linked in one run (the two events of a topic and the
+Events: all ECB+ documents of one split are linked in one run (the two events of a topic and the
 topics apart at once) and the partition is scored with BCubed and pairwise P/R/F1 against the
-gold event clusters. The threshold is tuned on ``train`` (``--tune``); ``dev`` is reported.
+gold event clusters, in gold order and in file-name order. The threshold is tuned on ``train``
+(``--tune``); ``dev`` is reported.
+
+Storylines: on ECB+ each event is its own storyline (a topic's two events are two happenings that
+look alike), so the storyline partition is scored against the event clusters too, with the share
+of topics whose two events stay in different storylines; on TimeBank + AQUAINT (dated newswire,
+1989-2000) against a storyline gold read off the documents by us (``bench/data/``).
 
 Scale: a synthetic dated stream of perturbed copies of the stories texts and the sample corpus;
-each size runs in a fresh process so its peak memory is its own.
+each size runs in a fresh process so its peak memory is its own. Incremental: stores of each size
+are linked from scratch, then the next articles of the stream are ingested into them.
 """
 
 from __future__ import annotations
@@ -17,6 +24,7 @@ import re
 import time
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
+from itertools import pairwise as pairwise_of
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -24,8 +32,11 @@ from pathlib import Path
 from newsprism.bench import SHARED_DATA, peak_rss_mb
 from newsprism.link import EventLinker, LinkParams, link_articles
 from newsprism.model import Article
+from newsprism.store import Store
 
 DEFAULT_DATA_DIR = SHARED_DATA / "stories"
+TIMEX_DATA_DIR = SHARED_DATA / "timex"
+STORYLINE_GOLD = Path(__file__).parent / "data" / "storylines-tbaq.tsv"
 SPLITS = ("train", "dev")
 DEFAULT_SIZES = (10_000, 50_000, 100_000)
 TUNE_THRESHOLDS = tuple(round(0.10 + 0.02 * i, 2) for i in range(16))
@@ -88,6 +99,22 @@ def _prf(precision: float, recall: float) -> dict[str, float]:
     return {"precision": precision, "recall": recall, "f1": f1}
 
 
+def topic_of(event: str) -> str:
+    return re.sub(r"ecb(plus)?$", "", event)
+
+
+def topics_apart(gold: dict[str, str], predicted: dict[str, str]) -> float:
+    """Share of topics whose two events share no predicted group (each ECB+ topic holds two)."""
+    groups_of: dict[str, set[str]] = defaultdict(set)
+    for item, event in gold.items():
+        groups_of[event].add(predicted[item])
+    topics: dict[str, list[set[str]]] = defaultdict(list)
+    for event, groups in groups_of.items():
+        topics[topic_of(event)].append(groups)
+    apart = [all(a.isdisjoint(b) for a, b in pairwise_of(g)) for g in topics.values()]
+    return sum(apart) / len(apart) if apart else 0.0
+
+
 def mixed_topics(gold: dict[str, str], predicted: dict[str, str]) -> int:
     """Predicted stories that hold both events of one topic: the hard error on ECB+."""
     events_by_story: dict[str, set[str]] = defaultdict(set)
@@ -95,7 +122,7 @@ def mixed_topics(gold: dict[str, str], predicted: dict[str, str]) -> int:
         events_by_story[predicted[item]].add(label)
     mixed = 0
     for events in events_by_story.values():
-        topics = Counter(re.sub(r"ecb(plus)?$", "", event) for event in events)
+        topics = Counter(topic_of(event) for event in events)
         mixed += any(count > 1 for count in topics.values())
     return mixed
 
@@ -110,22 +137,57 @@ def score_split(data_dir: Path, split: str, params: LinkParams) -> dict:
     articles = {doc_id: read_doc(data_dir / "docs" / f"{doc_id}.txt") for doc_id, _ in rows}
     gold = {doc_id: event for doc_id, event in rows}
     started = time.perf_counter()
-    predicted = link_in_order(articles, [doc_id for doc_id, _ in rows], params)
+    predicted, storylines = link_in_order(articles, [doc_id for doc_id, _ in rows], params)
     seconds = time.perf_counter() - started
-    by_file_name = link_in_order(articles, sorted(articles), params)
+    by_file_name, storylines_by_file_name = link_in_order(articles, sorted(articles), params)
     return {
         "split": split, "docs": len(rows), "gold_stories": len(set(gold.values())),
         "predicted_stories": len(set(predicted.values())), "bcubed": bcubed(gold, predicted),
         "pairwise": pairwise(gold, predicted), "mixed_topic_stories": mixed_topics(gold, predicted),
         "bcubed_f1_file_order": bcubed(gold, by_file_name)["f1"],
+        "storylines": {"predicted": len(set(storylines.values())), "bcubed": bcubed(gold, storylines),
+                       "pairwise": pairwise(gold, storylines), "topics_apart": topics_apart(gold, storylines),
+                       "topics_apart_file_order": topics_apart(gold, storylines_by_file_name)},
         "threshold": params.threshold, "seconds": seconds,
     }
 
 
-def link_in_order(articles: dict[str, Article], order: list[str], params: LinkParams) -> dict[str, str]:
-    """doc_id -> story of the documents linked in the given order."""
-    return {doc_id: story for doc_id, (_, story) in zip(order, link_articles([articles[d] for d in order], params),
-                                                         strict=True)}
+def link_in_order(articles: dict[str, Article], order: list[str], params: LinkParams,
+                  ) -> tuple[dict[str, str], dict[str, str]]:
+    """doc_id -> event, and doc_id -> storyline, of the documents linked in the given order."""
+    linked = link_articles([articles[d] for d in order], params)
+    return ({d: linked.event_of[articles[d].id] for d in order}, {d: linked.story_of[articles[d].id] for d in order})
+
+
+def load_storyline_gold(gold_file: Path = STORYLINE_GOLD) -> list[dict[str, str]]:
+    with gold_file.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle, delimiter="\t"))
+
+
+def score_storylines(timex_dir: Path = TIMEX_DATA_DIR, gold_file: Path = STORYLINE_GOLD,
+                     params: LinkParams | None = None) -> dict:
+    """Events and storylines of the dated TimeBank + AQUAINT newswire against our storyline gold."""
+    from newsprism.bench.timex import parse_tml
+
+    rows = load_storyline_gold(gold_file)
+    articles = {}
+    for row in rows:
+        doc = parse_tml(timex_dir / row["corpus"] / f"{row['doc_id']}.tml")
+        articles[row["doc_id"]] = Article(source=row["doc_id"], text=doc.text.strip(), published=doc.dct or None,
+                                          outlet=re.sub(r"[\d._].*$", "", row["doc_id"]).upper() or None)
+    events, storylines = link_in_order(articles, sorted(articles), params or LinkParams())
+    gold_storylines = {row["doc_id"]: row["storyline"] for row in rows}
+    gold_events = {row["doc_id"]: row["event"] for row in rows}
+    return {
+        "docs": len(rows), "gold_storylines": len(set(gold_storylines.values())),
+        "gold_events": len(set(gold_events.values())),
+        "predicted_storylines": len(set(storylines.values())), "predicted_events": len(set(events.values())),
+        "storylines": {"bcubed": bcubed(gold_storylines, storylines),
+                       "pairwise": pairwise(gold_storylines, storylines)},
+        "events": {"bcubed": bcubed(gold_events, events), "pairwise": pairwise(gold_events, events)},
+        "events_as_storylines": {"bcubed": bcubed(gold_storylines, events),
+                                 "pairwise": pairwise(gold_storylines, events)},
+    }
 
 
 def tune(data_dir: Path, thresholds: Iterable[float] = TUNE_THRESHOLDS) -> tuple[float, list[dict]]:
@@ -135,9 +197,13 @@ def tune(data_dir: Path, thresholds: Iterable[float] = TUNE_THRESHOLDS) -> tuple
     return best["threshold"], results
 
 
-def run(data_dir: Path = DEFAULT_DATA_DIR, splits: Iterable[str] = SPLITS, threshold: float | None = None) -> dict:
+def run(data_dir: Path = DEFAULT_DATA_DIR, splits: Iterable[str] = SPLITS, threshold: float | None = None,
+        timex_dir: Path = TIMEX_DATA_DIR) -> dict:
     params = LinkParams() if threshold is None else replace(LinkParams(), threshold=threshold)
-    return {"quality": [score_split(data_dir, split, params) for split in splits]}
+    results: dict = {"quality": [score_split(data_dir, split, params) for split in splits]}
+    if (timex_dir / "TimeBank").is_dir() and STORYLINE_GOLD.is_file():
+        results["storylines"] = score_storylines(timex_dir, STORYLINE_GOLD, params)
+    return results
 
 
 # --- scale --------------------------------------------------------------------------------
@@ -259,12 +325,7 @@ def _measure_in_child(args: tuple[list[Group], int]) -> dict:
 
 def run_scale(sizes: Iterable[int], data_dir: Path = DEFAULT_DATA_DIR, corpus: Path | None = None) -> dict:
     """Each size in a fresh process, one after the other; the 100k/10k style ratio of the extremes."""
-    from newsprism.pipeline import extract_paths
-
-    corpus_articles = [a for _, a in extract_paths([corpus])] if corpus else []
-    groups = base_groups(data_dir, [a for a in corpus_articles if isinstance(a, Article)])
-    if not groups:
-        raise ValueError("no texts to build the synthetic stream from")
+    groups = _stream_groups(data_dir, corpus)
     context = multiprocessing.get_context("spawn")
     results = []
     for size in sizes:
@@ -272,6 +333,72 @@ def run_scale(sizes: Iterable[int], data_dir: Path = DEFAULT_DATA_DIR, corpus: P
             results.append(pool.apply(_measure_in_child, ((groups, size),)))
     ratio = results[-1]["seconds"] / results[0]["seconds"] if len(results) > 1 and results[0]["seconds"] else None
     return {"scale": results, "time_ratio": ratio, "size_ratio": results[-1]["articles"] / results[0]["articles"]}
+
+
+def build_store(path: Path, groups: list[Group], size: int) -> dict:
+    """A store of the stream's first ``size`` articles, linked from scratch (the full relink, timed)."""
+    from newsprism.link.incremental import relink
+
+    with Store(path) as store:
+        for article, _ in synthetic_stream(groups, size):
+            store.add_article(article)
+        store.commit()
+        started = time.perf_counter()
+        relink(store)
+        return {"relink_seconds": time.perf_counter() - started, "relink_peak_rss_mb": peak_rss_mb()}
+
+
+def ingest_next(path: Path, groups: list[Group], size: int, new: int) -> dict:
+    """Store and link the ``new`` articles that follow the first ``size`` of the stream (timed, in a
+    process of its own so that its memory is its own)."""
+    from newsprism.link.incremental import link_new
+
+    stream = synthetic_stream(groups, size + new)
+    for _ in range(size):
+        next(stream)
+    fresh = [article for article, _ in stream]
+    with Store(path) as store:
+        started = time.perf_counter()
+        for article in fresh:
+            store.add_article(article)
+        store.commit()
+        link_new(store)
+        seconds = time.perf_counter() - started
+        return {"incremental_seconds": seconds, "incremental_peak_rss_mb": peak_rss_mb(),
+                "stories": store.counts()["stories"], "events": len(store.events())}
+
+
+def _in_child(work: object, *args: object) -> dict:
+    with multiprocessing.get_context("spawn").Pool(1) as pool:
+        return pool.apply(work, args)
+
+
+def run_incremental(sizes: Iterable[int], new: int = 1000, data_dir: Path = DEFAULT_DATA_DIR,
+                    corpus: Path | None = None) -> dict:
+    """For each store size: link it from scratch, then ingest ``new`` more articles incrementally."""
+    import tempfile
+
+    groups = _stream_groups(data_dir, corpus)
+    results = []
+    for size in sizes:
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / "bench.sqlite"
+            result = {"articles": size, "new": new, **_in_child(build_store, path, groups, size)}
+            result.update(_in_child(ingest_next, path, groups, size, new))
+            result["speedup"] = result["relink_seconds"] / result["incremental_seconds"]
+            results.append(result)
+    ratio = results[-1]["incremental_seconds"] / results[0]["incremental_seconds"] if len(results) > 1 else None
+    return {"incremental": results, "incremental_ratio": ratio}
+
+
+def _stream_groups(data_dir: Path, corpus: Path | None) -> list[Group]:
+    from newsprism.pipeline import extract_paths
+
+    corpus_articles = [a for _, a in extract_paths([corpus])] if corpus else []
+    groups = base_groups(data_dir, [a for a in corpus_articles if isinstance(a, Article)])
+    if not groups:
+        raise ValueError("no texts to build the synthetic stream from")
+    return groups
 
 
 # --- output -------------------------------------------------------------------------------
@@ -289,6 +416,29 @@ def format_table(results: dict) -> str:
                 f"{p['precision']:>7.3f}{p['recall']:>7.3f}{p['f1']:>8.3f}{r['mixed_topic_stories']:>6}"
                 f"{r['threshold']:>10.2f}{r['bcubed_f1_file_order']:>18.3f}"
             )
+    if results.get("quality"):
+        lines += ["", "storylines (ECB+: every event its own storyline)  predicted  B3_P   B3_R   B3_F1  pair_F1"
+                  "  topics_apart  topics_apart_file_order"]
+        for r in results["quality"]:
+            st = r["storylines"]
+            lines.append(f"{r['split']:<50}{st['predicted']:>9}{_prf_cells(st['bcubed'])}{st['pairwise']['f1']:>9.3f}"
+                         f"{st['topics_apart']:>14.3f}{st['topics_apart_file_order']:>25.3f}")
+    if results.get("storylines"):
+        r = results["storylines"]
+        lines += ["", f"TimeBank+AQUAINT: {r['docs']} docs, {r['gold_storylines']} gold storylines,"
+                  f" {r['gold_events']} gold events",
+                  "level                         predicted  B3_P   B3_R   B3_F1  pair_P pair_R pair_F1"]
+        for name, count in (("storylines", "predicted_storylines"), ("events", "predicted_events"),
+                            ("events_as_storylines", "predicted_events")):
+            lines.append(f"{name:<30}{r[count]:>9}{_prf_cells(r[name]['bcubed'])}{_prf_cells(r[name]['pairwise'])}")
+    if results.get("incremental"):
+        lines += ["", "store  new  relink_s  incremental_s  speedup  relink_MB  incremental_MB  events  stories"]
+        for r in results["incremental"]:
+            lines.append(f"{r['articles']:>6}{r['new']:>5}{r['relink_seconds']:>10.1f}{r['incremental_seconds']:>15.1f}"
+                         f"{r['speedup']:>9.1f}{r['relink_peak_rss_mb']:>11.0f}{r['incremental_peak_rss_mb']:>16.0f}"
+                         f"{r['events']:>8}{r['stories']:>9}")
+        if results.get("incremental_ratio") is not None:
+            lines.append(f"incremental time ratio largest/smallest store: {results['incremental_ratio']:.2f}")
     if results.get("scale"):
         lines += ["", "articles  seconds  art/s  peak_MB  grow_MB  stories  gold  cmp/article  B3_F1"]
         for r in results["scale"]:
@@ -301,3 +451,7 @@ def format_table(results: dict) -> str:
             lines.append(f"time ratio largest/smallest: {results['time_ratio']:.2f} "
                          f"(sizes x{results['size_ratio']:.0f})")
     return "\n".join(lines)
+
+
+def _prf_cells(scores: dict[str, float]) -> str:
+    return f"{scores['precision']:>7.3f}{scores['recall']:>7.3f}{scores['f1']:>7.3f}"

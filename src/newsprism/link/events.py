@@ -31,7 +31,7 @@ import math
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from functools import lru_cache
@@ -337,8 +337,10 @@ class EventLinker:
         self._recent: dict[str, RecentArticle] = self.state.recent  # the latest articles, for splitting
         self._active = self.state.active  # comparable events, least recently updated first
         self._batch: dict[str, None] = {}  # articles added since the last closing passes
-        self.changed: dict[str, None] = {}  # events changed since the storylines last looked
+        self.changed: dict[str, None] = {}  # events changed in this batch
+        self.unplaced: dict[str, None] = {}  # events changed since the storylines last looked at them
         self.absorbed: list[tuple[str, str]] = []  # (event, the event it merged into), since then
+        self.before_archive: Callable[[], object] | None = None  # lets the storylines look first
         self.comparisons = 0  # full similarity computations, to show the index keeps them few
         p = self.params
         self._field_weights = (p.body_weight, p.title_weight, p.entity_weight)
@@ -495,6 +497,7 @@ class EventLinker:
     def _changed(self, story: Cluster) -> None:
         """Note a changed event: the storylines look at it again, and a store writes it back."""
         self.changed[story.id] = None
+        self.unplaced[story.id] = None
         self.state.event_changed(story.id)
 
     def _mark_active(self, story: Cluster, day: float | None) -> None:
@@ -521,8 +524,11 @@ class EventLinker:
         """Drop the story's centroid and index entries; it keeps its id and articles for the output.
 
         Memory and the cost per article then depend on the stories of the last weeks, not on
-        the length of the stream.
+        the length of the stream. The storylines place the changed events first, while their
+        centroids can still be compared.
         """
+        if self.before_archive is not None and story.id in self.unplaced:
+            self.before_archive()
         for term in story.indexed:
             self._unpost(term, story.id)
         story.centroid, story.norms, story.salient, story.indexed = {}, {}, {}, frozenset()
@@ -735,6 +741,7 @@ class EventLinker:
             del self._stories[source.id]
             self._active.pop(source.id, None)
             self.changed.pop(source.id, None)
+            self.unplaced.pop(source.id, None)
         target.article_ids.append(article_id)
         target.add_vector(recent.vector, self.params.centroid_terms, self.params.salient_entities)
         target.add_day(recent.day)
@@ -788,6 +795,7 @@ class EventLinker:
         del self._stories[younger.id]
         self._active.pop(younger.id, None)
         self.changed.pop(younger.id, None)
+        self.unplaced.pop(younger.id, None)
         self._merged_into[younger.id] = older.id
         self.absorbed.append((younger.id, older.id))
         self._reindex(older)
@@ -827,10 +835,15 @@ def link_batch(articles: list[Article], params: LinkParams | None = None,
                state: LinkState | None = None) -> EventLinker:
     """A linker fed a batch the way a stream would have arrived, refined at the end."""
     linker = EventLinker(params, state)
-    for article in arrival_order(articles):
+    feed(linker, arrival_order(articles))
+    return linker
+
+
+def feed(linker: EventLinker, articles: Iterable[Article]) -> None:
+    """Add the articles in the order given, then run the closing passes."""
+    for article in articles:
         linker.add(article)
     linker.finish()
-    return linker
 
 
 SPLIT_SEEDS = 2  # 2-means runs per split attempt, from the least central members

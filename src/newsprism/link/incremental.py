@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterator
 
-from newsprism.link.events import EventCodec, EventLinker, LinkParams, arrival_order, article_counts
+from newsprism.link.events import EventCodec, EventLinker, LinkParams, arrival_order, article_counts, feed
 from newsprism.link.state import StoreLinkState
 from newsprism.link.storylines import StorylineLinker, StorylineParams
 from newsprism.model import Article
@@ -65,12 +65,10 @@ def link_batch_into(store: Store, articles: list[Article], params: LinkParams | 
     state = StoreLinkState(store, EventCodec())
     state.prefetch_terms(term for article in articles for term in article_counts(article))
     linker = EventLinker(params, state)
-    for article in articles:
-        linker.add(article)
-    linker.finish()
     storylines = StorylineLinker(linker, story_params)
-    changed = list(linker.changed)
+    feed(linker, articles)
     storylines.update()
+    changed = list(linker.changed)
     state.flush(linker.params.recent_vectors)
     rows = [_event_row(linker, storylines, e) for e in changed if linker.event(e) is not None]
     merged = {old: storylines.resolve(old) for old in state.storyline_merged_into.changed}

@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from newsprism.link.events import Cluster, EventLinker, LinkParams, days_apart, link_batch
+from newsprism.link.events import Cluster, EventLinker, LinkParams, arrival_order, days_apart, feed
 from newsprism.link.state import LinkState, Storyline
 from newsprism.model import Article, Event, Story
 
@@ -27,8 +27,8 @@ class StorylineParams:
     """Knobs of the storyline level; the defaults are tuned as ``docs/benchmarks.md`` tells."""
 
     threshold: float = 0.30  # an event continues a storyline when it scores this much against one of its events
-    grace_days: float = 7.0  # no decay within this many days of the other event's span
-    half_life_days: float = 7.0  # then the score halves per this many days
+    grace_days: float = 14.0  # no decay within this many days of the other event's span
+    half_life_days: float = 30.0  # then the score halves per this many days
     candidates: int = 10  # events scored per changed event, found through the term index
 
 
@@ -40,16 +40,17 @@ class StorylineLinker:
         self.events = events
         self.params = params or StorylineParams()
         self.state: LinkState = events.state
+        events.before_archive = self.update
 
     def update(self) -> None:
         """Place the events changed since the last update, then forget the changes."""
         for younger, older in self.events.absorbed:
             self._join(self.storyline_of(younger), self.storyline_of(older))
-        changed = [self.events.event(e) for e in self.events.changed]
+        self.events.absorbed.clear()
+        changed = [self.events.event(e) for e in self.events.unplaced]
+        self.events.unplaced.clear()
         for event in sorted((e for e in changed if e is not None), key=lambda e: e.seq):
             self._place(event)
-        self.events.changed.clear()
-        self.events.absorbed.clear()
 
     def storyline_of(self, event_id: str) -> str | None:
         """The living storyline of an event (following merges), or None before it has one."""
@@ -87,9 +88,11 @@ class StorylineLinker:
         return found
 
     def time_factor(self, event: Cluster, other: Cluster) -> float:
+        """1 within the grace period, halving per half-life beyond; 0 when either has no date: a storyline
+        is a succession in time, and without dates nothing tells a continuation from a look-alike."""
         apart = days_apart(other, event.first_day, event.last_day)
         if apart is None:
-            return 1.0
+            return 0.0
         return 0.5 ** (max(0.0, apart - self.params.grace_days) / self.params.half_life_days)
 
     def _start(self, event: Cluster) -> str:
@@ -137,9 +140,11 @@ class Linked:
 
 def link_articles(articles: Iterable[Article], params: LinkParams | None = None,
                   story_params: StorylineParams | None = None) -> Linked:
-    """Link a batch from an empty state: events (refined by the closing passes), then storylines."""
-    linker = link_batch(list(articles), params)
+    """Link a batch from an empty state: events (refined by the closing passes), then storylines
+    (placed as events are archived, and at the end)."""
+    linker = EventLinker(params)
     storylines = StorylineLinker(linker, story_params)
+    feed(linker, arrival_order(list(articles)))
     storylines.update()
     events = linker.events()
     stories = storylines.storylines(events)

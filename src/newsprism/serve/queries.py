@@ -168,19 +168,24 @@ def _paged(
     return total, rows.fetchall()
 
 
-def outlet_coverage(db: sqlite3.Connection, story_ids: list[str]) -> dict[str, dict[str, int]]:
-    """Per story, how many of its articles each outlet published."""
-    coverage: dict[str, dict[str, int]] = {story_id: {} for story_id in story_ids}
-    if not story_ids:
+# The member table and its key column of each level of linking.
+_MEMBERS = {"story": ("story_articles", "story_id"), "event": ("event_articles", "event_id")}
+
+
+def outlet_coverage(db: sqlite3.Connection, ids: list[str], level: str = "story") -> dict[str, dict[str, int]]:
+    """Per story (or event), how many of its articles each outlet published."""
+    table, key = _MEMBERS[level]
+    coverage: dict[str, dict[str, int]] = {link_id: {} for link_id in ids}
+    if not ids:
         return coverage
     rows = db.execute(
-        "SELECT sa.story_id, coalesce(a.outlet, '') AS outlet, count(*) AS n FROM story_articles sa"
-        f" JOIN articles a ON a.id = sa.article_id WHERE sa.story_id IN ({', '.join('?' * len(story_ids))})"
+        f"SELECT m.{key} AS link_id, coalesce(a.outlet, '') AS outlet, count(*) AS n FROM {table} m"
+        f" JOIN articles a ON a.id = m.article_id WHERE m.{key} IN ({', '.join('?' * len(ids))})"
         " GROUP BY 1, 2 ORDER BY 1, 3 DESC, 2",
-        story_ids,
+        ids,
     )
     for row in rows:
-        coverage[row["story_id"]][row["outlet"]] = row["n"]
+        coverage[row["link_id"]][row["outlet"]] = row["n"]
     return coverage
 
 
@@ -218,17 +223,64 @@ def list_stories(
     return _slice(items, limit, offset)
 
 
+def member_summaries(db: sqlite3.Connection, link_id: str, level: str = "story") -> list[dict[str, Any]]:
+    """The articles of a story (or event) in publication order (summaries)."""
+    table, key = _MEMBERS[level]
+    rows = db.execute(
+        f"SELECT {SUMMARY_COLUMNS} FROM {table} m JOIN articles a ON a.id = m.article_id"
+        f" WHERE m.{key} = ? ORDER BY a.published, a.outlet, a.id",
+        (link_id,),
+    )
+    return [dict(r) for r in rows]
+
+
 def story(db: sqlite3.Connection, story_id: str) -> dict[str, Any] | None:
-    """The story with its articles in publication order (summaries)."""
+    """The story with its articles in publication order (summaries) and its events."""
     row = db.execute("SELECT id, title FROM stories WHERE id = ?", (story_id,)).fetchone()
     if row is None:
         return None
-    articles = db.execute(
-        f"SELECT {SUMMARY_COLUMNS} FROM story_articles sa JOIN articles a ON a.id = sa.article_id"
-        " WHERE sa.story_id = ? ORDER BY a.published, a.outlet, a.id",
+    return {**dict(row), "articles": member_summaries(db, story_id),
+            "coverage": outlet_coverage(db, [story_id])[story_id], "events": story_events(db, story_id)}
+
+
+# An event's days (days since the epoch, UTC) as ISO dates, NULL when undated.
+_EVENT_COLUMNS = ("e.id, e.title, date(e.first_day * 86400, 'unixepoch') AS first,"
+                  " date(e.last_day * 86400, 'unixepoch') AS last")
+
+
+def story_events(db: sqlite3.Connection, story_id: str) -> list[dict[str, Any]]:
+    """The story's events, oldest first and undated last, with the outlets that covered each."""
+    rows = db.execute(
+        f"SELECT {_EVENT_COLUMNS} FROM events e WHERE e.story_id = ? ORDER BY e.first_day IS NULL, e.first_day, e.id",
         (story_id,),
     ).fetchall()
-    return {**dict(row), "articles": [dict(a) for a in articles], "coverage": outlet_coverage(db, [story_id])[story_id]}
+    coverage = outlet_coverage(db, [r["id"] for r in rows], "event")
+    return [{**dict(r), "articles": sum(coverage[r["id"]].values()), "outlets": sorted(coverage[r["id"]])}
+            for r in rows]
+
+
+def event(db: sqlite3.Connection, event_id: str) -> dict[str, Any] | None:
+    """The event with its story (when it has one) and its articles in publication order (summaries)."""
+    row = db.execute(
+        f"SELECT {_EVENT_COLUMNS}, s.id AS story_id, s.title AS story_title FROM events e"
+        " LEFT JOIN stories s ON s.id = e.story_id WHERE e.id = ?",
+        (event_id,),
+    ).fetchone()
+    if row is None:
+        return None
+    found = dict(row)
+    story_id, story_title = found.pop("story_id"), found.pop("story_title")
+    return {**found, "story": {"id": story_id, "title": story_title} if story_id else None,
+            "articles": member_summaries(db, event_id, "event"),
+            "coverage": outlet_coverage(db, [event_id], "event")[event_id]}
+
+
+def event_of_article(db: sqlite3.Connection, article_id: str) -> dict[str, Any] | None:
+    row = db.execute(
+        "SELECT e.id, e.title FROM event_articles ea JOIN events e ON e.id = ea.event_id WHERE ea.article_id = ?",
+        (article_id,),
+    ).fetchone()
+    return dict(row) if row else None
 
 
 def stories_of_article(db: sqlite3.Connection, article_id: str) -> list[dict[str, Any]]:
