@@ -9,10 +9,12 @@ from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
+from newsprism.link.events import article_day
 from newsprism.model import Article, Layer, Span
 from newsprism.serve import create_app
 from newsprism.serve.app import background_server
 from newsprism.store import Store
+from newsprism.store.sqlite import EventRow
 
 TOKEN = "test-token-7f3a"
 HOSTILE_TITLE = 'Ferry pier <script>document.title="owned"</script> reopens'
@@ -26,6 +28,10 @@ HOSTILE_TEXT = (
 CALM_TEXT = (
     "Port Velm's ferry pier is open again, the harbour office said on Monday.\n\n"
     'Harbour master Lena Marsh said the repairs took "about two weeks". Was the closure really necessary?'
+)
+CLOSED_TEXT = (
+    "Port Velm's ferry pier closed again on Thursday after a storm loosened two of its new fenders.\n\n"
+    "The harbour office expects the crossings to resume within the week."
 )
 OTHER_TEXT = "Die Stadtbibliothek von Arnsfeld verlängert ab Mai ihre Öffnungszeiten am Samstag."
 
@@ -91,24 +97,44 @@ def calm_article() -> Article:
     )
 
 
+def closed_article() -> Article:
+    """The pier story's second event, which only Coastal Wire covered."""
+    return Article(source="fixture/closed.html", text=CLOSED_TEXT, url="https://coastal-wire.example/pier-closed",
+                   outlet="Coastal Wire", title="Storm shuts Port Velm ferry pier again",
+                   published="2026-04-09T07:15:00+00:00", language="en")
+
+
 def other_article() -> Article:
     return Article(source="fixture/other.html", text=OTHER_TEXT, outlet="Coastal Wire",
                    title="Längere Öffnungszeiten", published="2026-04-02", language="de")
 
 
+def _event(event_id: str, title: str, story_id: str, articles: list[Article]) -> EventRow:
+    days = [day for day in map(article_day, articles) if day is not None]
+    return EventRow(event_id, title, story_id, min(days, default=None), max(days, default=None),
+                    [a.id for a in articles])
+
+
 def build_store(path: Path) -> dict[str, str]:
-    """Write the fixture store; returns the ids of its articles and stories by role."""
-    hostile, calm, other = hostile_article(), calm_article(), other_article()
+    """Write the fixture store; returns the ids of its articles, stories and events by role.
+
+    The pier story holds two events: the reopening (both outlets) and, days later, the closure (Coastal
+    Wire only: Harbour Gazette skipped it). Its event ids sort against their dates, and an old event id and
+    an old story id were merged into the living ones."""
+    hostile, calm, closed, other = hostile_article(), calm_article(), closed_article(), other_article()
     with Store(path) as store:
-        for article in (hostile, calm, other):
+        for article in (hostile, calm, closed, other):
             store.add_article(article)
-        store.db.executemany("INSERT INTO stories(id, title) VALUES (?, ?)",
-                             [("s-pier", "Port Velm ferry pier reopens"), ("s-library", "Arnsfeld library hours")])
-        store.db.executemany("INSERT INTO story_articles(story_id, article_id) VALUES (?, ?)",
-                             [("s-pier", hostile.id), ("s-pier", calm.id), ("s-library", other.id)])
+        events = [_event("ev-reopened", "Ferry pier reopens", "s-pier", [hostile, calm]),
+                  _event("ev-closed", "Storm shuts the ferry pier", "s-pier", [closed]),
+                  _event("ev-hours", "Library opens longer on Saturdays", "s-library", [other])]
+        storylines = {"s-pier": "Port Velm ferry pier reopens", "s-library": "Arnsfeld library hours"}
+        store.save_grouping(events, [], storylines, {})
+        store.save_link_values("merges", {"ev-old-reopening": "ev-reopened", "s-old-pier": "s-pier"})
         store.refresh_names()
         store.commit()
-    return {"hostile": hostile.id, "calm": calm.id, "other": other.id, "story": "s-pier"}
+    return {"hostile": hostile.id, "calm": calm.id, "closed": closed.id, "other": other.id, "story": "s-pier",
+            "event": "ev-reopened", "later_event": "ev-closed"}
 
 
 def _evidence(article: Article, phrase: str) -> dict[str, Any]:
@@ -118,7 +144,9 @@ def _evidence(article: Article, phrase: str) -> dict[str, Any]:
 
 def fake_comparer(articles: list[Article]) -> dict[str, Any] | None:
     """A comparison in the newsprism.comparison/1 shape, so the panels render without the compare stage."""
-    by_outlet = {a.outlet: a for a in articles}
+    by_outlet: dict[str | None, Article] = {}
+    for article in articles:  # each outlet's first article: the pier's reopening
+        by_outlet.setdefault(article.outlet, article)
     if {"Harbour Gazette", "Coastal Wire"} - set(by_outlet):
         return None
     gazette, wire = by_outlet["Harbour Gazette"], by_outlet["Coastal Wire"]

@@ -217,6 +217,6 @@ def test_demo_reports_where_results_are(tmp_path):
 def test_link_prints_the_story_of_every_article_deterministically():
     code, first, _ = run("link", str(CORPUS / "feeds"), str(CORPUS / "exports"))
     assert code == 0 and len(first) == 13
-    assert all(set(line) == {"source", "id", "story", "title", "outlet", "published"} for line in first)
+    assert all(set(line) == {"source", "id", "story", "event", "title", "outlet", "published"} for line in first)
     assert len({line["story"] for line in first}) < len(first)  # some articles share a story
     assert run("link", str(CORPUS / "feeds"), str(CORPUS / "exports"))[1] == first

@@ -18,9 +18,11 @@ from typing import Any
 import pytest
 
 from newsprism.model import Span
-from newsprism.serve import create_app
+from newsprism.serve import create_app, queries
 from newsprism.serve.app import background_server, smoke_check
 from newsprism.serve.render import safe_url, technique_segments
+from newsprism.store import Store
+from newsprism.store.sqlite import EventRow
 from serve_fixture import HOSTILE_TEXT, TOKEN, build_store, live_server
 
 
@@ -62,7 +64,7 @@ def test_every_operation_conforms_to_the_openapi_description(base_url: str) -> N
             conforms()
         except Exception as error:  # collect every operation's failure, not only the first
             failures.append(f"{operation.label}: {error}")
-    assert operations == 15
+    assert operations == 18
     assert not failures, "\n\n".join(failures)
 
 
@@ -87,8 +89,8 @@ def test_the_description_documents_every_api_route(base_url: str) -> None:
     expected = {"/api/articles", "/api/articles/{article_id}", "/api/stories", "/api/stories/{story_id}",
                 "/api/stories/{story_id}/comparison", "/api/outlets", "/api/outlets/profile", "/api/entities",
                 "/api/speakers", "/api/quotes", "/api/search", "/api/ingest", "/api/export/articles.jsonl",
-                "/api/stories/{story_id}/report",
-                "/api/export/{table}.csv"}
+                "/api/stories/{story_id}/report", "/api/events/{event_id}", "/api/events/{event_id}/comparison",
+                "/api/events/{event_id}/report", "/api/export/{table}.csv"}
     assert set(paths) == expected
     assert paths["/api/ingest"]["post"]["security"] == [{"HTTPBearer": []}]
 
@@ -100,13 +102,14 @@ def test_article_has_its_layers_with_offsets_into_its_text(base_url: str, ids: d
     assert [article["text"][s["start"]:s["end"]] for s in spans] == ["disgraceful blunder", "Everyone knows"]
     assert spans[0]["attrs"]["score"] == 0.91
     assert article["stories"] == [{"id": "s-pier", "title": "Port Velm ferry pier reopens"}]
+    assert article["event"] == "ev-reopened"
 
 
 @pytest.mark.parametrize(
     ("query", "expected"),
     [
-        ("q=pier", {"hostile", "calm"}),
-        ("q=pier&outlet=Coastal+Wire", {"calm"}),
+        ("q=pier", {"hostile", "calm", "closed"}),
+        ("q=pier&outlet=Coastal+Wire", {"calm", "closed"}),
         ("q=&technique=Loaded_Language", {"hostile"}),
         ("entity=Lena+Marsh", {"hostile", "calm"}),
         ("language=de", {"other"}),
@@ -123,7 +126,7 @@ def test_search_filters(base_url: str, ids: dict[str, str], query: str, expected
 def test_listings_are_paginated_with_stable_order(base_url: str) -> None:
     first = get_json(f"{base_url}/api/articles?limit=2")
     second = get_json(f"{base_url}/api/articles?limit=2&offset=2")
-    assert (first["total"], first["next_offset"], second["next_offset"]) == (3, 2, None)
+    assert (first["total"], first["next_offset"], second["next_offset"]) == (4, 2, None)
     everything = [a["id"] for a in get_json(f"{base_url}/api/articles?limit=10")["items"]]
     assert [a["id"] for a in first["items"] + second["items"]] == everything
 
@@ -131,11 +134,85 @@ def test_listings_are_paginated_with_stable_order(base_url: str) -> None:
 def test_stories_with_coverage_and_comparison(base_url: str, ids: dict[str, str]) -> None:
     stories = get_json(f"{base_url}/api/stories")["items"]
     assert stories[0]["id"] == "s-pier"
-    assert stories[0]["coverage"] == {"Coastal Wire": 1, "Harbour Gazette": 1}
+    assert stories[0]["coverage"] == {"Coastal Wire": 2, "Harbour Gazette": 1}
     story = get_json(f"{base_url}/api/stories/s-pier")
-    assert [a["id"] for a in story["articles"]] == [ids["hostile"], ids["calm"]]
+    assert [a["id"] for a in story["articles"]] == [ids["hostile"], ids["calm"], ids["closed"]]
     assert story["comparison"]["conflicts"][0]["slot"] == "repair time"
     assert fetch(f"{base_url}/api/stories/s-library/comparison")[0] == 404
+
+
+def test_a_story_lists_its_events_by_date_with_their_outlets(base_url: str) -> None:
+    events = get_json(f"{base_url}/api/stories/s-pier")["events"]
+    assert events == [
+        {"id": "ev-reopened", "title": "Ferry pier reopens", "first": "2026-04-06", "last": "2026-04-06",
+         "articles": 2, "outlets": ["Coastal Wire", "Harbour Gazette"]},
+        {"id": "ev-closed", "title": "Storm shuts the ferry pier", "first": "2026-04-09", "last": "2026-04-09",
+         "articles": 1, "outlets": ["Coastal Wire"]},
+    ]
+
+
+def test_an_event_has_its_story_articles_and_own_comparison(base_url: str, ids: dict[str, str]) -> None:
+    event = get_json(f"{base_url}/api/events/ev-reopened")
+    assert event["story"] == {"id": "s-pier", "title": "Port Velm ferry pier reopens"}
+    assert [a["id"] for a in event["articles"]] == [ids["hostile"], ids["calm"]]
+    assert event["coverage"] == {"Coastal Wire": 1, "Harbour Gazette": 1}
+    assert get_json(f"{base_url}/api/events/ev-reopened/comparison")["conflicts"][0]["slot"] == "repair time"
+    closed = get_json(f"{base_url}/api/events/ev-closed")
+    assert ([a["id"] for a in closed["articles"]], closed["comparison"]) == ([ids["closed"]], None)
+    assert fetch(f"{base_url}/api/events/ev-closed/comparison")[0] == 404  # one outlet: nothing to compare
+    status, headers, body = fetch(f"{base_url}/api/events/ev-reopened/report?format=md")
+    assert status == 200 and headers["content-disposition"] == 'attachment; filename="event-ev-reopened.md"'
+    assert "Port Velm" in body.decode()
+
+
+class _Unfollowed(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args: Any) -> None:
+        return None
+
+
+def redirect_of(url: str) -> tuple[int, str]:
+    """The status and Location of a response, without following it."""
+    try:
+        with urllib.request.build_opener(_Unfollowed).open(url, timeout=10) as response:
+            return response.status, ""
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers.get("location", "")
+
+
+@pytest.mark.parametrize(
+    ("path", "living"),
+    [
+        ("/api/events/ev-old-reopening", "/api/events/ev-reopened"),
+        ("/api/events/ev-old-reopening/report?format=md", "/api/events/ev-reopened/report?format=md"),
+        ("/api/stories/s-old-pier", "/api/stories/s-pier"),
+        ("/api/stories/s-old-pier/comparison", "/api/stories/s-pier/comparison"),
+        ("/events/ev-old-reopening", "/events/ev-reopened"),
+        ("/stories/s-old-pier", "/stories/s-pier"),
+    ],
+)
+def test_merged_ids_redirect_to_the_living_one(base_url: str, path: str, living: str) -> None:
+    assert redirect_of(base_url + path) == (307, living)
+    assert fetch(base_url + path)[0] == 200
+
+
+def test_unknown_events_and_stories_are_404(base_url: str) -> None:
+    for path, message in [("/api/events/unknown", "no event 'unknown'"), ("/api/stories/unknown", "no story 'unknown'"),
+                          ("/api/events/unknown/comparison", "no event 'unknown'")]:
+        code, headers, body = fetch(base_url + path)
+        assert (code, headers["content-type"]) == (404, "application/json")
+        assert json.loads(body)["error"] == {"status": 404, "message": message, "details": []}
+    code, headers, body = fetch(f"{base_url}/events/unknown")
+    assert code == 404 and headers["content-type"].startswith("text/html") and "no event" in body.decode()
+
+
+def test_undated_events_come_last(tmp_path: Path) -> None:
+    build_store(tmp_path / "undated.sqlite")
+    with Store(tmp_path / "undated.sqlite") as store:
+        store.save_grouping([EventRow("ev-aaa-undated", None, "s-pier", None, None, [])], [], {}, {})
+        store.commit()
+        events = queries.story_events(store.db, "s-pier")
+    assert [(e["id"], e["first"]) for e in events] == [
+        ("ev-reopened", "2026-04-06"), ("ev-closed", "2026-04-09"), ("ev-aaa-undated", None)]
 
 
 def test_quotes_by_speaker_and_speakers(base_url: str) -> None:
@@ -147,7 +224,7 @@ def test_quotes_by_speaker_and_speakers(base_url: str) -> None:
 
 def test_outlets_and_entities(base_url: str) -> None:
     outlets = {o["name"]: o for o in get_json(f"{base_url}/api/outlets")}
-    assert (outlets["Coastal Wire"]["articles"], outlets["Coastal Wire"]["stories"]) == (2, 2)
+    assert (outlets["Coastal Wire"]["articles"], outlets["Coastal Wire"]["stories"]) == (3, 2)
     profile = get_json(f"{base_url}/api/outlets/profile?name=Harbour+Gazette")
     assert profile["techniques"] == {"Bandwagon,Reductio_ad_hitlerum": 1, "Loaded_Language": 1}
     assert profile["first_reports"] == 1
@@ -224,6 +301,9 @@ def test_exports(base_url: str, ids: dict[str, str]) -> None:
     assert headers["content-type"].startswith("text/csv")
     assert sorted(r["technique"] for r in table) == ["Bandwagon,Reductio_ad_hitlerum", "Doubt", "Loaded_Language"]
     assert fetch(f"{base_url}/api/export/secrets.csv")[0] == 422
+    rows = list(csv.DictReader(io.StringIO(fetch(f"{base_url}/api/export/stories.csv")[2].decode())))
+    assert {(r["article_id"], r["event_id"]) for r in rows if r["story_id"] == "s-pier"} == {
+        (ids["hostile"], "ev-reopened"), (ids["calm"], "ev-reopened"), (ids["closed"], "ev-closed")}
 
 
 def test_loopback_service_refuses_foreign_host_names(store_ids: tuple[Path, dict[str, str]]) -> None:

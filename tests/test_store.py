@@ -7,6 +7,7 @@ import sqlite3
 import pytest
 
 from newsprism import pipeline
+from newsprism.link import incremental
 from newsprism.errors import StoreError
 from newsprism.model import Article, Layer, RawRecord, Span
 from newsprism.store import Store
@@ -123,7 +124,7 @@ def test_a_known_article_gets_new_and_updated_layers_only(store):
     assert "entities" in stored.layers
 
 
-def test_an_ingest_that_stores_nothing_new_leaves_the_stories_unlinked_ones_are_linked(store, monkeypatch):
+def test_an_ingest_that_stores_nothing_new_links_nothing_unlinked_ones_are_linked(store, monkeypatch):
     articles = [
         make_article("Port strike ends", "Dockers returned to work on Monday after a week."),
         make_article("Ferry line reopens", "The night ferry to the islands sails again from Friday."),
@@ -131,14 +132,16 @@ def test_an_ingest_that_stores_nothing_new_leaves_the_stories_unlinked_ones_are_
     first = pipeline.ingest([(None, article) for article in articles], store)
     assert first.new == 2 and first.stories == store.counts()["stories"] >= 1
     linked: list[int] = []
-    real = pipeline.link_batch
-    monkeypatch.setattr(pipeline, "link_batch", lambda batch: linked.append(len(batch)) or real(batch))
+    real = incremental.link_batch_into
+    monkeypatch.setattr(incremental, "link_batch_into",
+                        lambda store, batch, *rest: linked.append(len(batch)) or real(store, batch, *rest))
 
     again = pipeline.ingest([(None, article) for article in articles], store)
     assert (again.new, again.unchanged, again.stories, linked) == (0, 2, first.stories, [])
 
-    store.db.execute("DELETE FROM story_articles")  # as if an ingest had stopped before linking
+    late = make_article("Ferry line delayed", "The night ferry to the islands sails again from Monday instead.")
+    store.add_article(late)  # stored and committed, as if an ingest had stopped before linking it
     store.commit()
-    assert store.unlinked_articles() == 2
-    after = pipeline.ingest([], store)
-    assert linked == [2] and store.unlinked_articles() == 0 and after.stories == first.stories
+    assert store.unlinked_article_ids() == [late.id]
+    pipeline.ingest([], store)
+    assert linked == [1] and store.unlinked_article_ids() == []

@@ -24,9 +24,9 @@ import re
 import time
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
-from itertools import pairwise as pairwise_of
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from itertools import pairwise as pairwise_of
 from pathlib import Path
 
 from newsprism.bench import SHARED_DATA, peak_rss_mb

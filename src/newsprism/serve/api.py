@@ -21,9 +21,11 @@ from starlette.background import BackgroundTask
 
 from newsprism import pipeline
 from newsprism.errors import InputError
+from newsprism.model import Article
 from newsprism.serve import queries
-from newsprism.serve.app import ServeConfig
+from newsprism.serve.app import Merged, ServeConfig
 from newsprism.serve.exports import CSV_TABLES, write_csv, write_jsonl
+from newsprism.store import Store
 
 router = APIRouter(prefix="/api", tags=["api"])
 bearer = HTTPBearer(auto_error=False, description="The server's upload token ($NEWSPRISM_TOKEN of `newsprism serve`).")
@@ -45,6 +47,9 @@ class ErrorBody(BaseModel):
 
 def errors(*statuses: int) -> dict[int | str, dict[str, Any]]:
     return {status: {"model": ErrorBody} for status in (*statuses, 422)}
+
+
+MERGED = {307: {"description": "The id was merged into another: `Location` is the same route with the living id."}}
 
 
 class PageBase(BaseModel):
@@ -109,6 +114,7 @@ class ArticleOut(BaseModel):
     extraction: dict[str, Any]
     layers: dict[str, LayerOut] = Field(description="Standoff layers: span offsets index `text` (end exclusive).")
     stories: list[StoryRef]
+    event: str | None = Field(description="The id of the article's event (null until the article is linked).")
 
 
 class StorySummary(BaseModel):
@@ -121,11 +127,32 @@ class StorySummary(BaseModel):
     coverage: dict[str, int] = Field(description="Articles of the story per outlet.")
 
 
+class EventSummary(BaseModel):
+    id: str
+    title: str | None
+    first: str | None = Field(description="UTC date (YYYY-MM-DD) of the event's first article; null when undated.")
+    last: str | None = Field(description="UTC date of the event's last article; null when undated.")
+    articles: int
+    outlets: list[str] = Field(description="The outlets that covered the event (the story's others skipped it).")
+
+
 class StoryOut(BaseModel):
     id: str
     title: str | None
     articles: list[ArticleSummary]
     coverage: dict[str, int]
+    events: list[EventSummary] = Field(description="The story's events, oldest first, undated last.")
+    comparison: dict[str, Any] | None = Field(description="The comparison (newsprism.comparison/1) when available.")
+
+
+class EventOut(BaseModel):
+    id: str
+    title: str | None
+    first: str | None = Field(description="UTC date (YYYY-MM-DD) of the event's first article; null when undated.")
+    last: str | None = Field(description="UTC date of the event's last article; null when undated.")
+    story: StoryRef | None = Field(description="The story (storyline) the event belongs to.")
+    articles: list[ArticleSummary]
+    coverage: dict[str, int] = Field(description="Articles of the event per outlet.")
     comparison: dict[str, Any] | None = Field(description="The comparison (newsprism.comparison/1) when available.")
 
 
@@ -235,12 +262,14 @@ def list_articles(request: Request, filters: Filters, limit: Limit = 50, offset:
 
 @router.get("/articles/{article_id}", response_model=ArticleOut, responses=errors(404))
 def get_article(request: Request, article_id: str) -> dict[str, Any]:
-    """One article with every annotation layer and the stories it belongs to."""
+    """One article with every annotation layer, the stories it belongs to and its event."""
     store = config_of(request).store()
     article = store.article(article_id)
     if article is None:
         raise HTTPException(404, f"no article {article_id!r}")
-    return {**article.to_dict(with_layers=True), "stories": queries.stories_of_article(store.db, article_id)}
+    event = queries.event_of_article(store.db, article_id)
+    return {**article.to_dict(with_layers=True), "stories": queries.stories_of_article(store.db, article_id),
+            "event": event["id"] if event else None}
 
 
 @router.get("/stories", response_model=StoryPage, responses=errors())
@@ -252,56 +281,106 @@ def list_stories(
     return queries.list_stories(config.store().db, limit, offset, outlet, config.cache).to_dict()
 
 
-def story_with_comparison(config: ServeConfig, story_id: str) -> dict[str, Any]:
-    store = config.store()
-    found = queries.story(store.db, story_id)
-    if found is None:
-        raise HTTPException(404, f"no story {story_id!r}")
-    comparison = None
-    if config.comparer is not None:
-        articles = [a for a in (store.article(s["id"]) for s in found["articles"]) if a is not None]
-        comparison = config.comparer(articles) if articles else None
-    return {**found, "comparison": comparison}
+def living(request: Request, found: dict[str, Any] | None, level: queries.Level) -> dict[str, Any]:
+    """``found``; when the story or event of the path is unknown, a redirect to the same route with the id it
+    was merged into (old ids stay usable), else a 404."""
+    if found is not None:
+        return found
+    key = f"{level}_id"
+    link_id = request.path_params[key]
+    living_id = config_of(request).store().resolve(link_id)
+    if living_id == link_id:
+        raise HTTPException(404, f"no {level} {link_id!r}")
+    path = str(request.app.url_path_for(request.scope["route"].name, **{**request.path_params, key: living_id}))
+    raise Merged(f"{path}?{request.url.query}" if request.url.query else path)
 
 
-@router.get("/stories/{story_id}", response_model=StoryOut, responses=errors(404))
+def found_story(request: Request, story_id: str) -> dict[str, Any]:
+    return living(request, queries.story(config_of(request).store().db, story_id), "story")
+
+
+def found_event(request: Request, event_id: str) -> dict[str, Any]:
+    return living(request, queries.event(config_of(request).store().db, event_id), "event")
+
+
+def member_articles(store: Store, found: dict[str, Any]) -> list[Article]:
+    """The full articles (with layers) of a story or event found by ``queries``."""
+    return [a for a in (store.article(s["id"]) for s in found["articles"]) if a is not None]
+
+
+def compared(config: ServeConfig, articles: list[Article]) -> dict[str, Any] | None:
+    """The comparison of the articles (None without a comparer, without articles, or when it gives nothing)."""
+    return config.comparer(articles) if config.comparer and articles else None
+
+
+def with_comparison(config: ServeConfig, found: dict[str, Any]) -> dict[str, Any]:
+    """The story or event found by ``queries`` with the comparison of its articles."""
+    return {**found, "comparison": compared(config, member_articles(config.store(), found))}
+
+
+def only_comparison(config: ServeConfig, found: dict[str, Any], level: queries.Level) -> dict[str, Any]:
+    comparison = with_comparison(config, found)["comparison"]
+    if comparison is None:
+        raise HTTPException(404, f"no comparison available for this {level}")
+    return comparison
+
+
+@router.get("/stories/{story_id}", response_model=StoryOut, responses={**errors(404), **MERGED})
 def get_story(request: Request, story_id: str) -> dict[str, Any]:
-    """A story: its articles in publication order and, when the comparison stage is installed, the comparison."""
-    return story_with_comparison(config_of(request), story_id)
+    """A story: its articles in publication order, its events and, when the comparison stage is installed, the
+    comparison of all its articles."""
+    return with_comparison(config_of(request), found_story(request, story_id))
 
 
-@router.get("/stories/{story_id}/comparison", response_model=dict[str, Any], responses=errors(404))
+@router.get("/stories/{story_id}/comparison", response_model=dict[str, Any], responses={**errors(404), **MERGED})
 def get_comparison(request: Request, story_id: str) -> dict[str, Any]:
     """Only the comparison of a story (404 when the story is unknown or no comparison is available)."""
-    comparison = story_with_comparison(config_of(request), story_id)["comparison"]
-    if comparison is None:
-        raise HTTPException(404, "no comparison available for this story")
-    return comparison
+    return only_comparison(config_of(request), found_story(request, story_id), "story")
 
 
 REPORT_TYPES = {"html": "text/html; charset=utf-8", "md": "text/markdown; charset=utf-8",
                 "json": "application/json"}
 REPORT_CSP = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'"  # its own inline CSS, no script
+REPORT_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {"content": {t: {} for t in REPORT_TYPES.values()}, "description": "The report file."},
+    **errors(404), **MERGED,
+}
+ReportFormat = Literal["html", "md", "json"]
 
 
-@router.get(
-    "/stories/{story_id}/report",
-    response_class=Response,
-    responses={200: {"content": {t: {} for t in REPORT_TYPES.values()}, "description": "The report file."},
-               **errors(404)},
-)
-def story_report(request: Request, story_id: str, format: Literal["html", "md", "json"] = "html") -> Response:
-    """The story's comparison report as one file to send to a colleague (html: self-contained, no script)."""
+def report_file(request: Request, found: dict[str, Any], level: queries.Level, format: ReportFormat) -> Response:
+    """The comparison report of a story's or event's articles as one file to send to a colleague."""
     from newsprism.report import story_report as render_report
 
-    store = config_of(request).store()
-    found = queries.story(store.db, story_id)
-    if found is None:
-        raise HTTPException(404, f"no story {story_id!r}")
-    articles = [a for a in (store.article(s["id"]) for s in found["articles"]) if a is not None]
-    headers = {"content-disposition": f'attachment; filename="story-{queries.file_safe(story_id)}.{format}"',
-               "content-security-policy": REPORT_CSP}
+    articles = member_articles(config_of(request).store(), found)
+    filename = f"{level}-{queries.file_safe(found['id'])}.{format}"
+    headers = {"content-disposition": f'attachment; filename="{filename}"', "content-security-policy": REPORT_CSP}
     return Response(render_report(articles, format), media_type=REPORT_TYPES[format], headers=headers)
+
+
+@router.get("/stories/{story_id}/report", response_class=Response, responses=REPORT_RESPONSES)
+def story_report(request: Request, story_id: str, format: ReportFormat = "html") -> Response:
+    """The story's comparison report as one file to send to a colleague (html: self-contained, no script)."""
+    return report_file(request, found_story(request, story_id), "story", format)
+
+
+@router.get("/events/{event_id}", response_model=EventOut, responses={**errors(404), **MERGED})
+def get_event(request: Request, event_id: str) -> dict[str, Any]:
+    """An event (one happening of a story): its story, its articles in publication order and, when the
+    comparison stage is installed, the comparison of its articles."""
+    return with_comparison(config_of(request), found_event(request, event_id))
+
+
+@router.get("/events/{event_id}/comparison", response_model=dict[str, Any], responses={**errors(404), **MERGED})
+def get_event_comparison(request: Request, event_id: str) -> dict[str, Any]:
+    """Only the comparison of an event (404 when the event is unknown or no comparison is available)."""
+    return only_comparison(config_of(request), found_event(request, event_id), "event")
+
+
+@router.get("/events/{event_id}/report", response_class=Response, responses=REPORT_RESPONSES)
+def event_report(request: Request, event_id: str, format: ReportFormat = "html") -> Response:
+    """The event's comparison report as one file (html: self-contained, no script)."""
+    return report_file(request, found_event(request, event_id), "event", format)
 
 
 @router.get("/outlets", response_model=list[Outlet])

@@ -19,7 +19,7 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.trustedhost import TrustedHostMiddleware
@@ -99,6 +99,14 @@ class SecurityHeaders:
         await self.app(scope, receive, send_with_headers)
 
 
+class Merged(Exception):
+    """The story or event asked for was merged into another: answered with a redirect to ``location``."""
+
+    def __init__(self, location: str) -> None:
+        super().__init__(location)
+        self.location = location
+
+
 def error_body(status: int, message: str, details: list[Any] | None = None) -> dict[str, Any]:
     return {"error": {"status": status, "message": message, "details": details or []}}
 
@@ -115,6 +123,10 @@ def _install_error_handlers(app: FastAPI) -> None:
         if _wants_html(request):
             return error_page(request, error.status_code, str(error.detail))
         return JSONResponse(error_body(error.status_code, str(error.detail)), error.status_code, error.headers)
+
+    @app.exception_handler(Merged)
+    async def merged(request: Request, error: Merged) -> Response:
+        return RedirectResponse(error.location, 307)
 
     @app.exception_handler(RequestValidationError)
     async def bad_request(request: Request, error: RequestValidationError) -> Response:
@@ -148,8 +160,9 @@ def create_app(
     app = FastAPI(
         title="newsprism",
         version=__version__,
-        description="Articles with their annotation layers, stories and their comparison, outlets, entities,"
-        " quotes and full-text search over a newsprism store.",
+        description="Articles with their annotation layers, stories (storylines) and the events they hold with"
+        " their comparison, outlets, entities, quotes and full-text search over a newsprism store. The id of a"
+        " story or event merged into another redirects (307) to the living one.",
         openapi_url="/api/openapi.json",
         docs_url=None,  # the hosted Swagger/ReDoc pages load scripts from a CDN: against the CSP
         redoc_url=None,

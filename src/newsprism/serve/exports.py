@@ -19,7 +19,7 @@ CSV_TABLES: dict[str, tuple[str, ...]] = {
     "quotes": ("article_id", "start", "end", "text", "kind", "speaker_name", "speaker_text"),
     "techniques": ("article_id", "start", "end", "text", "technique", "score"),
     "timex": ("article_id", "start", "end", "text", "type", "value"),
-    "stories": ("story_id", "story_title", "article_id", "outlet", "published", "title"),
+    "stories": ("story_id", "story_title", "article_id", "outlet", "published", "title", "event_id", "event_title"),
 }
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -62,9 +62,10 @@ def _table_rows(store: Store, table: str) -> Iterator[dict[str, Any]]:
         yield from (
             dict(r)
             for r in store.db.execute(
-                "SELECT s.id AS story_id, s.title AS story_title, a.id AS article_id, a.outlet, a.published, a.title"
-                " FROM stories s JOIN story_articles sa ON sa.story_id = s.id JOIN articles a ON a.id = sa.article_id"
-                " ORDER BY s.id, a.published, a.id"
+                "SELECT s.id AS story_id, s.title AS story_title, a.id AS article_id, a.outlet, a.published, a.title,"
+                " e.id AS event_id, e.title AS event_title FROM stories s JOIN story_articles sa ON sa.story_id = s.id"
+                " JOIN articles a ON a.id = sa.article_id LEFT JOIN event_articles ea ON ea.article_id = a.id"
+                " LEFT JOIN events e ON e.id = ea.event_id ORDER BY s.id, a.published, a.id"
             )
         )
     else:

@@ -10,7 +10,7 @@ import json
 import re
 import sqlite3
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from newsprism.serve.cache import AggregateCache
 from newsprism.store.sqlite import fts_query
@@ -168,11 +168,14 @@ def _paged(
     return total, rows.fetchall()
 
 
-# The member table and its key column of each level of linking.
-_MEMBERS = {"story": ("story_articles", "story_id"), "event": ("event_articles", "event_id")}
+Level = Literal["story", "event"]  # the two levels of linking: a story (storyline) holds events
+_MEMBERS: dict[Level, tuple[str, str]] = {  # each level's member table and its key column
+    "story": ("story_articles", "story_id"),
+    "event": ("event_articles", "event_id"),
+}
 
 
-def outlet_coverage(db: sqlite3.Connection, ids: list[str], level: str = "story") -> dict[str, dict[str, int]]:
+def outlet_coverage(db: sqlite3.Connection, ids: list[str], level: Level = "story") -> dict[str, dict[str, int]]:
     """Per story (or event), how many of its articles each outlet published."""
     table, key = _MEMBERS[level]
     coverage: dict[str, dict[str, int]] = {link_id: {} for link_id in ids}
@@ -223,7 +226,7 @@ def list_stories(
     return _slice(items, limit, offset)
 
 
-def member_summaries(db: sqlite3.Connection, link_id: str, level: str = "story") -> list[dict[str, Any]]:
+def member_summaries(db: sqlite3.Connection, link_id: str, level: Level = "story") -> list[dict[str, Any]]:
     """The articles of a story (or event) in publication order (summaries)."""
     table, key = _MEMBERS[level]
     rows = db.execute(

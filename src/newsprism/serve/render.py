@@ -121,3 +121,12 @@ def bars(counts: dict[str, int], width: int = 300) -> list[dict[str, Any]]:
         {"label": label, "value": value, "length": round(width * value / top) if top else 0}
         for label, value in counts.items()
     ]
+
+
+def event_grid(outlets: list[str], events: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One row per outlet of a story: for each of its events whether the outlet covered it (else it skipped it)."""
+    rows = []
+    for outlet in outlets:
+        covered = [outlet in event["outlets"] for event in events]
+        rows.append({"outlet": outlet, "covered": covered, "count": sum(covered)})
+    return rows

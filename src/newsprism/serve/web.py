@@ -15,8 +15,18 @@ from jinja2 import Environment, FileSystemLoader
 
 from newsprism.annotate.techniques import summarise
 from newsprism.compare.story import stored_techniques
+from newsprism.model import Article
 from newsprism.serve import queries, render
-from newsprism.serve.api import DATE, MAX_OFFSET, config_of, filters_of
+from newsprism.serve.api import (
+    DATE,
+    MAX_OFFSET,
+    compared,
+    config_of,
+    filters_of,
+    found_event,
+    found_story,
+    member_articles,
+)
 from newsprism.serve.app import PACKAGE_DIR
 from newsprism.serve.exports import CSV_TABLES
 
@@ -76,20 +86,31 @@ def story_list(request: Request, offset: Offset = 0) -> HTMLResponse:
     )
 
 
-@router.get("/stories/{story_id}", response_class=HTMLResponse)
-def story_page(request: Request, story_id: str) -> HTMLResponse:
+def compared_page(request: Request, template: str, found: dict[str, Any], **context: Any) -> HTMLResponse:
+    """A story or event page: the comparison of its articles and the articles side by side."""
     config = config_of(request)
-    store = config.store()
-    found = queries.story(store.db, story_id)
-    if found is None:
-        raise HTTPException(404, "no such story")
-    articles = [a for a in (store.article(s["id"]) for s in found["articles"]) if a is not None]
-    comparison = config.comparer(articles) if config.comparer and articles else None
-    columns = [
+    articles = member_articles(config.store(), found)
+    return page(request, template, columns=article_columns(articles), comparison=compared(config, articles), **context)
+
+
+def article_columns(articles: list[Article]) -> list[dict[str, Any]]:
+    return [
         {"article": a, "segments": render.technique_segments(a.text, render.layer_spans(a, "techniques"))}
         for a in articles
     ]
-    return page(request, "story.html", story=found, columns=columns, comparison=comparison)
+
+
+@router.get("/stories/{story_id}", response_class=HTMLResponse)
+def story_page(request: Request, story_id: str) -> HTMLResponse:
+    found = found_story(request, story_id)
+    grid = render.event_grid(list(found["coverage"]), found["events"])
+    return compared_page(request, "story.html", found, story=found, grid=grid)
+
+
+@router.get("/events/{event_id}", response_class=HTMLResponse)
+def event_page(request: Request, event_id: str) -> HTMLResponse:
+    found = found_event(request, event_id)
+    return compared_page(request, "event.html", found, event=found)
 
 
 @router.get("/articles/{article_id}", response_class=HTMLResponse)
@@ -112,6 +133,7 @@ def article_page(request: Request, article_id: str) -> HTMLResponse:
         quotes=render.quote_rows(article),
         entities=render.entity_rows(article),
         stories=queries.stories_of_article(store.db, article_id),
+        event=queries.event_of_article(store.db, article_id),
     )
 
 
