@@ -7,8 +7,8 @@ import sqlite3
 import pytest
 
 from newsprism import pipeline
-from newsprism.link import incremental
 from newsprism.errors import StoreError
+from newsprism.link import incremental
 from newsprism.model import Article, Layer, RawRecord, Span
 from newsprism.store import Store
 from newsprism.store.sqlite import migrate
