@@ -1,9 +1,9 @@
 """The web UI in a real browser: Playwright driving Debian's Chromium (never a downloaded browser).
 
-Opens the story list, a story (comparison panels, articles side by side with highlighted technique
-spans), an article (legend toggles, quotes, entities), runs a search, and saves screenshots under
-var/screenshots/. The fixture article carries a <script>, an onerror image and javascript: links:
-none may run or become a live link.
+Opens the story list, a story (its events on a timeline, which outlet covered which event, comparison
+panels, articles side by side with highlighted technique spans), an event, an article (legend toggles,
+quotes, entities), runs a search, and saves screenshots under var/screenshots/. The fixture article
+carries a <script>, an onerror image and javascript: links: none may run or become a live link.
 """
 
 from __future__ import annotations
@@ -78,12 +78,58 @@ def test_story_list_shows_coverage_and_opens_a_story(site: Any, page: Any) -> No
         assert page.locator(f"#panel-{panel}").is_visible(), panel
     assert "about two weeks" in page.locator("#panel-conflicts").inner_text()
     assert "<b>blunder</b>" in page.locator("#panel-omissions").inner_text()  # markup shown as text
-    assert page.locator("#columns article.column").count() == 2
+    assert page.locator("#columns article.column").count() == 3
     marks = page.locator("#columns mark.tech")
     assert marks.count() == 3
     assert page.locator("#columns mark[title='Loaded_Language · score 0.91']").inner_text() == "disgraceful blunder"
     assert_nothing_ran(page)
     shoot(page, "02-story")
+
+
+def test_story_page_shows_its_events_and_who_covered_them(site: Any, page: Any) -> None:
+    url, ids = site
+    page.goto(url + "/stories/s-old-pier")  # a merged id: redirected to the living story
+    page.wait_for_url("**/stories/s-pier")
+    timeline = page.locator("#event-timeline li.event")
+    assert timeline.locator("a.event-link").all_inner_texts() == ["Ferry pier reopens", "Storm shuts the ferry pier"]
+    assert timeline.locator("time").all_inner_texts() == ["2026-04-06", "2026-04-09"]
+    grid = page.locator("#event-grid")
+    assert grid.locator("thead th.event-col").all_inner_texts() == ["1. Ferry pier reopens",
+                                                                   "2. Storm shuts the ferry pier"]
+    cells = {row.get_attribute("data-outlet"): row.locator("td.cell").all_inner_texts()
+             for row in grid.locator("tr.outlet-row").all()}
+    assert cells == {"Coastal Wire": ["●", "●"], "Harbour Gazette": ["●", "—"]}  # the Gazette skipped the closure
+    assert grid.locator("tr[data-outlet='Harbour Gazette'] td.skipped").get_attribute("title") == (
+        "Harbour Gazette skipped Storm shuts the ferry pier")
+    assert page.locator("#panel-conflicts").is_visible()  # the comparison of the whole story
+    assert_nothing_ran(page)
+    shoot(page, "07-storyline")
+    grid.locator("thead a", has_text="Ferry pier reopens").click()
+    page.wait_for_url("**/events/ev-reopened")
+    assert page.locator("#event-title").inner_text() == "Ferry pier reopens"
+    assert "about two weeks" in page.locator("#panel-conflicts").inner_text()  # the event's own comparison
+    assert {a.get_attribute("data-article") for a in page.locator("#columns article.column").all()} == {
+        ids["hostile"], ids["calm"]}
+    assert_nothing_ran(page)
+    shoot(page, "08-event")
+    page.locator("#event-story").click()
+    page.wait_for_url("**/stories/s-pier")
+
+
+def test_an_event_without_a_comparison_says_so(site: Any, page: Any) -> None:
+    url, ids = site
+    page.goto(url + "/events/ev-closed")
+    assert page.locator("#no-comparison").is_visible()
+    assert page.locator("#columns article.column").get_attribute("data-article") == ids["closed"]
+    assert page.locator("#event-story").inner_text() == "Port Velm ferry pier reopens"
+
+
+def test_article_page_names_its_event_and_story(site: Any, page: Any) -> None:
+    url, ids = site
+    page.goto(f"{url}/articles/{ids['calm']}")
+    assert page.locator("#article-event").inner_text() == "Ferry pier reopens"
+    assert page.locator("#article-event").get_attribute("href") == "/events/ev-reopened"
+    assert page.locator("a.article-story").get_attribute("href") == "/stories/s-pier"
 
 
 def test_article_page_highlights_with_a_working_legend(site: Any, page: Any) -> None:

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from newsprism.demo import REPO_CORPUS, run_demo
+from newsprism.link import link_articles
 from newsprism.model import Article, Layer, Span
 from newsprism.serve.app import background_server, create_app
 from newsprism.store import Store
@@ -43,15 +44,6 @@ def source_articles(source_db: Path | None, workdir: Path) -> list[Article]:
     with Store(source_db) as store:
         ids = [row["id"] for row in store.db.execute("SELECT id FROM articles ORDER BY id")]
         return [a for a in (store.article(i, store_names=False) for i in ids) if a is not None]
-
-
-def story_of_each(articles: list[Article]) -> dict[str, str]:
-    """Story ids from the linking stage when it is installed, else one story per article."""
-    try:
-        from newsprism.link.events import link_articles
-    except ImportError:
-        return {a.id: a.id for a in articles}
-    return {article.id: story for article, story in link_articles(articles)}
 
 
 def synthetic_techniques(text: str, rng: random.Random) -> Layer:
@@ -87,17 +79,22 @@ def perturbed_copy(article: Article, round_no: int, rng: random.Random) -> Artic
 def build_store(path: Path, articles: list[Article], total: int, seed: int = 13) -> dict[str, Any]:
     """Write ``total`` perturbed copies of ``articles`` (and their stories) to a new store at ``path``."""
     rng = random.Random(seed)
-    stories = story_of_each(articles)
+    linked = link_articles(articles)
     started = time.perf_counter()
     with Store(path) as store:
         for n in range(total):
             round_no, source = divmod(n, len(articles))
             copy = perturbed_copy(articles[source], round_no, rng)
             store.add_article(copy)
-            story_id = f"{stories[articles[source].id]}-{round_no}"
+            story_id = f"{linked.story_of[articles[source].id]}-{round_no}"
+            event_id = f"{linked.event_of[articles[source].id]}-{round_no}"
             store.db.execute("INSERT OR IGNORE INTO stories(id, title) VALUES (?, ?)", (story_id, copy.title))
             store.db.execute("INSERT OR IGNORE INTO story_articles(story_id, article_id) VALUES (?, ?)",
                              (story_id, copy.id))
+            store.db.execute("INSERT OR IGNORE INTO events(id, title, story_id) VALUES (?, ?, ?)",
+                             (event_id, copy.title, story_id))
+            store.db.execute("INSERT OR IGNORE INTO event_articles(article_id, event_id) VALUES (?, ?)",
+                             (copy.id, event_id))
         store.refresh_names()
         store.commit()
         counts = store.counts()

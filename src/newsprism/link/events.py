@@ -340,6 +340,7 @@ class EventLinker:
         self.changed: dict[str, None] = {}  # events changed in this batch
         self.unplaced: dict[str, None] = {}  # events changed since the storylines last looked at them
         self.absorbed: list[tuple[str, str]] = []  # (event, the event it merged into), since then
+        self.dropped: list[str] = []  # events emptied by moves, since then
         self.before_archive: Callable[[], object] | None = None  # lets the storylines look first
         self.comparisons = 0  # full similarity computations, to show the index keeps them few
         p = self.params
@@ -606,20 +607,31 @@ class EventLinker:
         frequencies, merge the stories that now look alike, split off members whose figures
         contradict their story, then re-assign each article to the story it fits best."""
         self.refine()
-        self.reweigh()
+        scope = self._closing_scope()
+        self.reweigh(scope)
         self._touched = dict.fromkeys(self._batch_events())
         self.merge_drifted()
         self.split_by_signature()
         for _ in range(self.params.reassign_rounds):
-            if not self.reassign():
+            if not self.reassign(scope):
                 break
         self._archive_stale()
         self._batch.clear()
         self.state.save_counters(self.n_docs, self._created, self._newest_day)
 
-    def _batch_recent(self) -> list[str]:
-        """The batch's articles whose vectors are still kept, in arrival order."""
-        return [a for a in self._batch if a in self._recent]
+    def _closing_scope(self) -> list[str]:
+        """The articles the closing passes weigh and move: the batch's whose vectors are still kept, in
+        arrival order, then the kept members of the events the batch changed and of their nearest
+        events (over an empty state, the batch alone), so that a later batch can still correct an
+        earlier one's events: a lone early report joins the event that formed after it."""
+        scope = dict.fromkeys(a for a in self._batch if a in self._recent)
+        changed = [e for e in (self._stories.get(i) for i in list(self.changed)) if e is not None]
+        near = [n for e in changed for n in self._candidates(e.centroid, exclude=e.id, script="cyrillic",
+                                                             limit=self.params.merge_candidates)]
+        for event in [*changed, *near]:
+            members = event.article_ids[-self.params.split_members:]
+            scope.update(dict.fromkeys(a for a in members if a not in scope and a in self._recent))
+        return list(scope)
 
     def _batch_events(self) -> list[str]:
         """The comparable events the closing passes look at: those changed in this batch, least
@@ -635,7 +647,7 @@ class EventLinker:
                 if event_id in self._active:
                     self._archive(self._stories[event_id])
 
-    def reweigh(self) -> None:
+    def reweigh(self, scope: list[str] | None = None) -> None:
         """Weigh the recent articles again with the document frequencies of the whole stream and
         rebuild the centroids of the stories made of them (closing pass).
 
@@ -643,18 +655,32 @@ class EventLinker:
         place named by every later story still looks rare and dominates. At the end the weights
         no longer depend on the arrival order.
         """
-        for article_id in self._batch_recent():
-            recent = self._recent[article_id]
-            self._recent[article_id] = replace(recent, vector=self.weigh(recent.counts))
-        p = self.params
+        for article_id in self._closing_scope() if scope is None else scope:
+            self._reweigh_article(article_id)
         for story_id in self._batch_events():
-            story = self._stories[story_id]
-            if not all(a in self._recent for a in story.article_ids):
-                continue
-            story.centroid = {}
+            self._rebuild(self._stories[story_id])
+
+    def _reweigh_article(self, article_id: str) -> None:
+        recent = self._recent[article_id]
+        self._recent[article_id] = replace(recent, vector=self.weigh(recent.counts))
+
+    def _rebuild(self, story: Cluster) -> bool:
+        """Rebuild the centroid from the members' current vectors, when all of them are still kept."""
+        if not all(a in self._recent for a in story.article_ids):
+            return False
+        story.centroid = {}
+        for article_id in story.article_ids:
+            story.add_vector(self._recent[article_id].vector, self.params.centroid_terms, self.params.salient_entities)
+        self._reindex(story)
+        return True
+
+    def refresh(self, story: Cluster) -> None:
+        """Weigh the event's members again with today's frequencies and rebuild its centroid, so that it
+        compares with a newer event on the same footing (a later batch than the one that made it)."""
+        if story.centroid and all(a in self._recent for a in story.article_ids):
             for article_id in story.article_ids:
-                story.add_vector(self._recent[article_id].vector, p.centroid_terms, p.salient_entities)
-            self._reindex(story)
+                self._reweigh_article(article_id)
+            self._rebuild(story)
 
     def split_by_signature(self) -> None:
         """Split off the members whose figures contradict the story's usual ones (closing pass).
@@ -673,7 +699,7 @@ class EventLinker:
             if self.params.split_min <= len(outliers) <= len(members) - self.params.split_min:
                 self._split_off(story, outliers)
 
-    def reassign(self) -> int:
+    def reassign(self, scope: list[str] | None = None) -> int:
         """Move each recent article to the story it now fits best; returns how many moved.
 
         Online, an article is judged against the stories as they were on its arrival: an early
@@ -682,7 +708,7 @@ class EventLinker:
         on the arrival order.
         """
         moved = 0
-        for article_id in self._batch_recent():
+        for article_id in self._closing_scope() if scope is None else scope:
             recent = self._recent[article_id]
             current = self._stories.get(self.story_of(article_id))
             if current is None or current.id not in self._active:
@@ -742,6 +768,7 @@ class EventLinker:
             self._active.pop(source.id, None)
             self.changed.pop(source.id, None)
             self.unplaced.pop(source.id, None)
+            self.dropped.append(source.id)
         target.article_ids.append(article_id)
         target.add_vector(recent.vector, self.params.centroid_terms, self.params.salient_entities)
         target.add_day(recent.day)

@@ -68,7 +68,7 @@ def link_batch_into(store: Store, articles: list[Article], params: LinkParams | 
     storylines = StorylineLinker(linker, story_params)
     feed(linker, articles)
     storylines.update()
-    changed = list(linker.changed)
+    changed = list(dict.fromkeys([*linker.changed, *storylines.moved]))
     state.flush(linker.params.recent_vectors)
     rows = [_event_row(linker, storylines, e) for e in changed if linker.event(e) is not None]
     merged = {old: storylines.resolve(old) for old in state.storyline_merged_into.changed}

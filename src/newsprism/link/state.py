@@ -38,6 +38,7 @@ class LinkState:
     postings: dict[str, dict[str, None]] = field(default_factory=dict)  # term -> events, oldest first
     recent: dict[str, Any] = field(default_factory=dict)  # article id -> its vector and figures
     active: dict[str, None] = field(default_factory=dict)  # events new articles can join
+    links: dict[str, list[str]] = field(default_factory=dict)  # event id -> the events it continues or is continued by
     storyline_of: dict[str, str] = field(default_factory=dict)  # event id -> storyline at assignment
     storylines: dict[str, Storyline] = field(default_factory=dict)
     storyline_merged_into: dict[str, str] = field(default_factory=dict)
@@ -202,6 +203,7 @@ class StoreLinkState(LinkState):
         self.postings = Lazy(lambda key: self._one("postings", key, dict.fromkeys))
         self.recent = Lazy(lambda key: self._one("recent", key, codec.recent_from_dict))
         self.active = Lazy(lambda key: None if store.link_event_active(key) else MISSING)
+        self.links = Lazy(lambda key: self._one("links", key))
         self.storyline_of = Lazy(lambda key: self._one("storyline_of", key))
         self.storylines = Lazy(lambda key: self._one("storylines", key, lambda d: Storyline(**d)))
         self.storyline_merged_into = Lazy(lambda key: self._one("merges", key))
@@ -247,9 +249,13 @@ class StoreLinkState(LinkState):
         store.save_link_events({k: (codec.event_to_dict(v), k in self.active) for k, v in events.items()})
         store.delete_link_values("events", self.events.removed)
         store.save_link_values("storylines", {k: v.__dict__ for k, v in _changed_items(self.storylines)})
+        store.delete_link_values("storylines", self.storylines.removed)
         merges = {**_changed_values(self.merged_into), **_changed_values(self.storyline_merged_into)}
         store.save_link_values("merges", merges)
         store.save_link_values("storyline_of", _changed_values(self.storyline_of))
+        store.delete_link_values("storyline_of", self.storyline_of.removed)
+        store.save_link_values("links", _changed_values(self.links))
+        store.delete_link_values("links", self.links.removed)
 
 
 def _changed_items(mapping: Lazy) -> Iterator[tuple[str, Any]]:

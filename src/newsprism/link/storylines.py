@@ -8,8 +8,12 @@ Two happenings of one kind (two earthquakes, two hosts of one award show) share 
 who and when: the linker's event figures (years, counted nouns) and salient names already damp
 them, and a storyline asks for a higher score than an event does for an article.
 
-Storylines only grow and merge (a merge is recorded and the old id stays resolvable); an event
-that the event linker splits or merges takes its storyline along.
+A storyline is a connected group of events under the "continues" relation. Each time an event
+changes, its links are scored again (links to archived events, whose centroids are gone, are
+kept as they were), and the storylines it touches are regrouped: a later batch can undo a link
+an earlier one made on thinner evidence, so a storyline can split as well as merge. The part
+holding the earliest event keeps the id; an id that no part keeps is recorded as merged into the
+part holding most of its events, so old ids stay resolvable.
 """
 
 from __future__ import annotations
@@ -33,24 +37,138 @@ class StorylineParams:
 
 
 class StorylineLinker:
-    """Gives every event a storyline, online: each changed event joins the storylines of the events
-    it continues (merging them when it continues several) or starts one."""
+    """Gives every event a storyline, online: an event is linked to the events it continues, and a
+    storyline is a connected group of linked events."""
 
     def __init__(self, events: EventLinker, params: StorylineParams | None = None) -> None:
         self.events = events
         self.params = params or StorylineParams()
         self.state: LinkState = events.state
+        self.moved: dict[str, None] = {}  # events whose storyline changed (for a store to write back)
         events.before_archive = self.update
 
     def update(self) -> None:
-        """Place the events changed since the last update, then forget the changes."""
+        """Score the links of the events changed since the last update again and regroup the storylines
+        they touch."""
+        self._fresh: set[str] = set()
+        touched: dict[str, None] = {}
+        gone: dict[str, str | None] = {}  # storyline of a vanished event -> where its id should lead
         for younger, older in self.events.absorbed:
-            self._join(self.storyline_of(younger), self.storyline_of(older))
+            touched[older] = None
+            gone.update(self._forget(younger, touched, older))
+        for dropped in self.events.dropped:
+            gone.update(self._forget(dropped, touched, None))
         self.events.absorbed.clear()
-        changed = [self.events.event(e) for e in self.events.unplaced]
+        self.events.dropped.clear()
+        changed_ids = set(self.events.unplaced)
+        changed = [self.events.event(e) for e in changed_ids]
         self.events.unplaced.clear()
         for event in sorted((e for e in changed if e is not None), key=lambda e: e.seq):
-            self._place(event)
+            touched.update(dict.fromkeys(self._relink(event)))
+        for event_id in self._members(touched):  # links an earlier batch made on thinner evidence
+            if event_id not in changed_ids and self._comparable(event_id):
+                touched.update(dict.fromkeys(self._relink(self.events.event(event_id))))
+        seen = self._regroup([e for e in touched if self.events.event(e) is not None])
+        for storyline, heir in gone.items():
+            if storyline not in seen and storyline in self.state.storylines:  # it had no other event
+                del self.state.storylines[storyline]
+                target = self.storyline_of(heir) if heir else None
+                if target and target != storyline:
+                    self.state.storyline_merged_into[storyline] = target
+
+    def _forget(self, event_id: str, touched: dict[str, None], heir: str | None) -> dict[str, str | None]:
+        """Take a vanished event out of the links (its links go to ``heir``, the event it merged into);
+        returns its storyline, which may now be empty, with the event its id should lead to."""
+        storyline = self.storyline_of(event_id)
+        for other in self._links(event_id):
+            self._unlink(event_id, other)
+            touched[other] = None
+            if heir is not None and other != heir:
+                self._link(heir, other)
+        self.state.links.pop(event_id, None)
+        self.state.storyline_of.pop(event_id, None)
+        return {storyline: heir} if storyline else {}
+
+    def _links(self, event_id: str) -> list[str]:
+        return list(self.state.links.get(event_id, ()))
+
+    def _link(self, a: str, b: str) -> None:
+        for one, other in ((a, b), (b, a)):
+            links = self._links(one)
+            if other not in links:
+                self.state.links[one] = [*links, other]
+
+    def _unlink(self, a: str, b: str) -> None:
+        for one, other in ((a, b), (b, a)):
+            links = self._links(one)
+            if other in links:
+                links.remove(other)
+                self.state.links[one] = links
+
+    def _relink(self, event: Cluster) -> list[str]:
+        """Score the event's links again; returns the events whose links changed (itself included). An
+        archived event keeps its links: its centroid is gone, so there is nothing to score."""
+        if not event.centroid:
+            return []
+        old = set(self._links(event.id))
+        kept = {e for e in old if not self._comparable(e)}  # archived: nothing to score again
+        new = kept | set(self._continued(event))
+        for other in sorted(old - new):
+            self._unlink(event.id, other)
+        for other in sorted(new - old):
+            self._link(event.id, other)
+        return [event.id, *sorted(old | new)]
+
+    def _comparable(self, event_id: str) -> bool:
+        event = self.events.event(event_id)
+        return event is not None and bool(event.centroid)
+
+    def _regroup(self, touched: list[str]) -> set[str]:
+        """Give each connected group of the touched events one storyline: the earliest group keeps the
+        oldest id among its events' storylines, new groups start one, ids no group keeps are merged;
+        returns the storylines the groups held before."""
+        seen: set[str] = set()
+        groups = []
+        for event_id in touched:
+            if event_id not in seen:
+                group = self._component(event_id)
+                seen.update(group)
+                groups.append(sorted(group, key=lambda e: self.events.event(e).seq))
+        groups.sort(key=lambda g: self.events.event(g[0]).seq)
+        before = {e: self.storyline_of(e) for g in groups for e in g}
+        kept: set[str] = set()
+        for group in groups:
+            ids = sorted({before[e] for e in group if before[e] and before[e] not in kept},
+                         key=lambda s: self.state.storylines[s].seq)
+            chosen = ids[0] if ids else self._start(self.events.event(group[0]))
+            kept.add(chosen)
+            for event_id in group:
+                if before[event_id] != chosen:
+                    self.state.storyline_of[event_id] = chosen
+                    self.moved[event_id] = None
+        for old in sorted({s for s in before.values() if s} - kept):
+            votes = [self.storyline_of(e) for e, s in before.items() if s == old]
+            self.state.storyline_merged_into[old] = min(set(votes), key=lambda s: (-votes.count(s), s))
+            del self.state.storylines[old]
+        return {s for s in before.values() if s}
+
+    def _members(self, touched: Iterable[str]) -> list[str]:
+        """The events of the storylines the touched events are in, oldest first."""
+        found: set[str] = set()
+        for event_id in touched:
+            if event_id not in found and self.events.event(event_id) is not None:
+                found |= self._component(event_id)
+        return sorted(found, key=lambda e: self.events.event(e).seq)
+
+    def _component(self, start: str) -> set[str]:
+        """The events connected to ``start`` by links."""
+        found, todo = {start}, [start]
+        while todo:
+            for other in self._links(todo.pop()):
+                if other not in found and self.events.event(other) is not None:
+                    found.add(other)
+                    todo.append(other)
+        return found
 
     def storyline_of(self, event_id: str) -> str | None:
         """The living storyline of an event (following merges), or None before it has one."""
@@ -63,29 +181,26 @@ class StorylineLinker:
             storyline_id = self.state.storyline_merged_into[storyline_id]
         return storyline_id
 
-    def _place(self, event: Cluster) -> None:
-        own = self.storyline_of(event.id)
-        found = [s for s in self._continued(event) if s is not None]
-        group = sorted(set(found) | ({own} if own else set()), key=lambda s: self.state.storylines[s].seq)
-        if not group:
-            group = [self._start(event)]
-        for other in group[1:]:
-            self._join(other, group[0])
-        if own != group[0]:
-            self.state.storyline_of[event.id] = group[0]
-
-    def _continued(self, event: Cluster) -> list[str | None]:
-        """Storylines of the events this one continues: candidates from the term index scoring at
-        least the threshold with the long time window."""
+    def _continued(self, event: Cluster) -> list[str]:
+        """The events this one continues: candidates from the term index scoring at least the threshold
+        with the long time window."""
         events, p = self.events, self.params
+        self._refresh(event)
         query = events._as_query(event)
         found = []
         for other in events._candidates(event.centroid, exclude=event.id, limit=p.candidates,
                                         script=event.script):
+            self._refresh(other)
             score = events.similarity(event.centroid, other, query) * self.time_factor(event, other)
             if score >= p.threshold:
-                found.append(self.storyline_of(other.id))
+                found.append(other.id)
         return found
+
+    def _refresh(self, event: Cluster) -> None:
+        """Compare events weighed with the same frequencies (once per update and event)."""
+        if event.id not in self._fresh:
+            self._fresh.add(event.id)
+            self.events.refresh(event)
 
     def time_factor(self, event: Cluster, other: Cluster) -> float:
         """1 within the grace period, halving per half-life beyond; 0 when either has no date: a storyline
@@ -104,15 +219,6 @@ class StorylineLinker:
         seq = self.events._next_seq()
         self.state.storylines[storyline_id] = Storyline(storyline_id, seq, event.title)
         return storyline_id
-
-    def _join(self, younger: str | None, older: str | None) -> None:
-        """Merge storyline ``younger`` into ``older`` (the earlier one keeps its id)."""
-        if younger is None or older is None or younger == older:
-            return
-        if self.state.storylines[younger].seq < self.state.storylines[older].seq:
-            younger, older = older, younger
-        self.state.storyline_merged_into[younger] = older
-        del self.state.storylines[younger]
 
     def storylines(self, events: Iterable[Event]) -> list[Story]:
         """The storylines of these events, in order of creation, their events and articles in order."""

@@ -1,7 +1,8 @@
 """The REST API (/api): typed endpoints, so /api/openapi.json describes exactly what they return.
 
 Listings are pages (``limit``, ``offset``, ``total``, ``next_offset``); ids are the store's stable
-content ids; errors are ``{"error": {"status", "message", "details"}}`` with a 4xx status.
+content ids; errors are ``{"error": {"status", "message", "details"}}`` with a 4xx status. A story
+(storyline) holds events; the id of a story or event merged into another redirects (307) to the living one.
 """
 
 from __future__ import annotations

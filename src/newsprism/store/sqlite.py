@@ -241,13 +241,13 @@ class Store:
         orphans = {row[0] for e in removed for row in self.db.execute("SELECT story_id FROM events WHERE id = ?", (e,))}
         self.db.executemany("DELETE FROM events WHERE id = ?", [(e,) for e in removed])
         self.db.executemany("DELETE FROM event_articles WHERE event_id = ?", [(e,) for e in removed])
+        self.db.executemany("INSERT INTO stories(id, title) VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET"
+                            " title = excluded.title", list(storylines.items()))
         for old, new in merged.items():
             self.db.execute("UPDATE events SET story_id = ? WHERE story_id = ?", (new, old))
             self.db.execute("UPDATE story_articles SET story_id = ? WHERE story_id = ?", (new, old))
             self.db.execute("DELETE FROM stories WHERE id = ?", (old,))
             orphans.discard(old)
-        self.db.executemany("INSERT INTO stories(id, title) VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET"
-                            " title = excluded.title", list(storylines.items()))
         for event in events:
             orphans.update(row[0] for row in self.db.execute("SELECT story_id FROM events WHERE id = ?", (event.id,)))
             self.db.execute(
@@ -419,7 +419,8 @@ class EventRow:
 # shared with the readers, so that old ids stay resolvable.
 _LINK_TABLES = {
     **{name: (f"link_{name}", "key", "value", name != "terms")
-       for name in ("terms", "events", "postings", "recent", "assigned", "storyline_of", "storylines")},
+       for name in ("terms", "events", "postings", "recent", "assigned", "links", "storyline_of",
+                                 "storylines")},
     "merges": ("merges", "old_id", "new_id", False),
 }
 
