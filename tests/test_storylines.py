@@ -120,6 +120,26 @@ def test_the_sample_corpus_ingested_folder_by_folder_keeps_every_article_once(
             assert sorted(linked) == sorted(a.id for a in corpus_articles)
 
 
+ACCORD = [
+    "Quillon hosted a signing ceremony where Ostrava and Belmont sealed a fishing accord after the border talks, "
+    "officials said.",
+    "The fishing accord signed in Quillon by Ostrava and Belmont follows the border talks, ministry officials said.",
+]
+
+
+def test_a_later_ingest_can_bridge_two_storylines_and_the_merged_id_still_resolves(tmp_path: Path) -> None:
+    with Store(tmp_path / "bridge.sqlite") as store:
+        pipeline.ingest([(None, a) for a in articles(ACCEPTED, "accepted", "2026-05-01")], store)
+        (first,) = (s.id for s in store.stories())
+        pipeline.ingest([(None, a) for a in articles(ACCORD, "accord", "2026-05-29")], store)
+        (second,) = (s.id for s in store.stories() if s.id != first)
+        bridge = [f"{a} {b}" for a, b in zip(ACCEPTED, ACCORD, strict=True)]
+        pipeline.ingest([(None, a) for a in articles(bridge, "bridge", "2026-05-15")], store)
+        assert [s.id for s in store.stories()] == [first]
+        assert len(store.events(first)) == 3
+        assert store.merges() == {second: first} and store.resolve(second) == first
+
+
 def test_the_same_ingests_in_the_same_order_give_the_same_tables(tmp_path: Path) -> None:
     batches = [articles(ACCEPTED, "accepted", "2026-05-01"), articles(CANCELLED, "cancelled", "2026-05-05")]
     dumps = []
