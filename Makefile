@@ -63,7 +63,7 @@ bench-techniques: install
 	$(BIN)/newsprism bench techniques --jobs 2
 
 bench-link: install
-	$(BIN)/newsprism bench link --tune --sizes 10000,50000,100000
+	$(BIN)/newsprism bench link --tune --sizes 10000,50000,100000 --incremental 10000,100000
 
 # Retrain the page-dump line classifier (scikit-learn is a training-only extra).
 train-dump: install

@@ -105,7 +105,9 @@ def test_the_sample_corpus_ingested_in_two_halves_gives_the_storylines_and_event
         incremental = grouping(store)
         relink(store)
         assert grouping(store) == incremental
-        assert len(incremental[0]) == 9  # the six stories and three single-outlet pieces of docs/corpus.md
+        # The six stories of docs/corpus.md are six events; the families' rally for the captives and the
+        # prisoner swap three days later make one storyline; three single-outlet pieces stand alone.
+        assert len(incremental[1]) == 9 and len(incremental[0]) == 8
 
 
 def test_the_sample_corpus_ingested_folder_by_folder_keeps_every_article_once(
@@ -121,9 +123,9 @@ def test_the_sample_corpus_ingested_folder_by_folder_keeps_every_article_once(
 
 
 ACCORD = [
-    "Quillon hosted a signing ceremony where Ostrava and Belmont sealed a fishing accord after the border talks, "
-    "officials said.",
-    "The fishing accord signed in Quillon by Ostrava and Belmont follows the border talks, ministry officials said.",
+    "Ostrava and Belmont sealed a fishing accord at a signing ceremony in the harbour town of Varsk, where trawler "
+    "crews welcomed the end of the quota quarrel.",
+    "The fishing accord signed in Varsk ends the quota quarrel between Ostrava and Belmont, trawler crews said.",
 ]
 
 
@@ -131,7 +133,7 @@ def test_a_later_ingest_can_bridge_two_storylines_and_the_merged_id_still_resolv
     with Store(tmp_path / "bridge.sqlite") as store:
         pipeline.ingest([(None, a) for a in articles(ACCEPTED, "accepted", "2026-05-01")], store)
         (first,) = (s.id for s in store.stories())
-        pipeline.ingest([(None, a) for a in articles(ACCORD, "accord", "2026-05-29")], store)
+        pipeline.ingest([(None, a) for a in articles(ACCORD, "accord", "2026-05-30")], store)
         (second,) = (s.id for s in store.stories() if s.id != first)
         bridge = [f"{a} {b}" for a, b in zip(ACCEPTED, ACCORD, strict=True)]
         pipeline.ingest([(None, a) for a in articles(bridge, "bridge", "2026-05-15")], store)
@@ -169,3 +171,15 @@ def test_the_two_seed_pages_are_one_storyline_of_two_events(tmp_path: Path) -> N
         (story,) = store.stories()
         events = store.events(story.id)
         assert len(events) == 2 and all(len(e.article_ids) == 1 for e in events)
+
+
+def test_readers_see_the_last_linked_state_while_a_batch_is_being_written(tmp_path: Path) -> None:
+    path = tmp_path / "busy.sqlite"
+    with Store(path) as writer:
+        pipeline.ingest([(None, a) for a in articles(ACCEPTED, "accepted", "2026-05-01")], writer)
+        before = grouping(writer)
+        writer.db.execute("BEGIN IMMEDIATE")  # a link batch in progress: its transaction is open
+        writer.clear_links()
+        with Store(path) as reader:
+            assert grouping(reader) == before
+        writer.db.rollback()

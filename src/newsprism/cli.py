@@ -370,7 +370,8 @@ def bench_quotes(data: Path | None, split: str, limit: int | None) -> None:
 @click.option("--data", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Stories folder  [default: ../shared/data/stories beside the checkout]")
 @click.option("--split", type=click.Choice(["train", "dev", "both", "none"]), default="both", show_default=True)
-@click.option("--tune", is_flag=True, help="Pick the threshold on train first (prints the grid).")
+@click.option("--tune", is_flag=True, help="Pick the event threshold on ECB+ train and the storyline settings on"
+              " TimeBank+AQUAINT first (prints the grids).")
 @click.option("--sizes", default="", help="Scale benchmark sizes, e.g. 10000,50000,100000.")
 @click.option("--incremental", default="", help="Store sizes to ingest new articles into, e.g. 10000,100000.")
 @click.option("--new", "new", type=click.IntRange(1), default=1000, show_default=True,
@@ -385,11 +386,15 @@ def bench_link(data: Path | None, split: str, tune: bool, sizes: str, incrementa
     if split != "none" and not (data / "gold.tsv").is_file():
         raise click.UsageError(f"{data}: no gold.tsv (pass --data DIR)")
     scale_sizes, store_sizes = _sizes("--sizes", sizes), _sizes("--incremental", incremental)
-    threshold = None
+    threshold, story_params = None, None
     if tune:
         threshold, grid = link_bench.tune(data)
         click.echo(f"tuned on train: threshold {threshold}\n" + link_bench.format_table({"quality": grid}))
-    results = link_bench.run(data, {"both": list(link_bench.SPLITS), "none": []}.get(split, [split]), threshold)
+        story_params, story_grid = link_bench.tune_storylines()
+        click.echo(f"storylines tuned on TimeBank+AQUAINT: {story_params}\n"
+                   + link_bench.format_storyline_grid(story_grid))
+    results = link_bench.run(data, {"both": list(link_bench.SPLITS), "none": []}.get(split, [split]), threshold,
+                             story_params)
     if scale_sizes:
         results.update(link_bench.run_scale(scale_sizes, data, find_corpus(None)))
     if store_sizes:

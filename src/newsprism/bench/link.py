@@ -30,13 +30,14 @@ from itertools import pairwise as pairwise_of
 from pathlib import Path
 
 from newsprism.bench import SHARED_DATA, peak_rss_mb
-from newsprism.link import EventLinker, LinkParams, link_articles
+from newsprism.link import EventLinker, LinkParams, StorylineParams, link_articles
 from newsprism.model import Article
 from newsprism.store import Store
 
 DEFAULT_DATA_DIR = SHARED_DATA / "stories"
 TIMEX_DATA_DIR = SHARED_DATA / "timex"
-STORYLINE_GOLD = Path(__file__).parent / "data" / "storylines-tbaq.tsv"
+QUOTES_DATA_DIR = SHARED_DATA / "quotes"
+DATA_DIR = Path(__file__).parent / "data"  # our storyline gold files (ids and labels only)
 SPLITS = ("train", "dev")
 DEFAULT_SIZES = (10_000, 50_000, 100_000)
 TUNE_THRESHOLDS = tuple(round(0.10 + 0.02 * i, 2) for i in range(16))
@@ -153,33 +154,71 @@ def score_split(data_dir: Path, split: str, params: LinkParams) -> dict:
 
 
 def link_in_order(articles: dict[str, Article], order: list[str], params: LinkParams,
-                  ) -> tuple[dict[str, str], dict[str, str]]:
+                  story_params: StorylineParams | None = None) -> tuple[dict[str, str], dict[str, str]]:
     """doc_id -> event, and doc_id -> storyline, of the documents linked in the given order."""
-    linked = link_articles([articles[d] for d in order], params)
+    linked = link_articles([articles[d] for d in order], params, story_params)
     return ({d: linked.event_of[articles[d].id] for d in order}, {d: linked.story_of[articles[d].id] for d in order})
 
 
-def load_storyline_gold(gold_file: Path = STORYLINE_GOLD) -> list[dict[str, str]]:
+def load_storyline_gold(gold_file: Path) -> list[dict[str, str]]:
     with gold_file.open(encoding="utf-8", newline="") as handle:
         return list(csv.DictReader(handle, delimiter="\t"))
 
 
-def score_storylines(timex_dir: Path = TIMEX_DATA_DIR, gold_file: Path = STORYLINE_GOLD,
-                     params: LinkParams | None = None) -> dict:
-    """Events and storylines of the dated TimeBank + AQUAINT newswire against our storyline gold."""
+def read_timeml(timex_dir: Path, row: dict[str, str]) -> Article:
+    """A TimeBank/AQUAINT document as an undated-title Article published on its creation day."""
     from newsprism.bench.timex import parse_tml
 
+    doc = parse_tml(timex_dir / row["corpus"] / f"{row['doc_id']}.tml")
+    return Article(source=row["doc_id"], text=doc.text.strip(), published=doc.dct or None,
+                   outlet=re.sub(r"[\d._].*$", "", row["doc_id"]).upper() or None)
+
+
+def read_polnear(quotes_dir: Path, row: dict[str, str]) -> Article:
+    """A PolNeAR article: its title line, its body, its publisher and day."""
+    split = row["corpus"].removeprefix("PolNeAR-")
+    raw = (quotes_dir / split / "text" / f"{row['doc_id']}.txt").read_bytes()[:MAX_DOC_BYTES]
+    title, _, body = raw.decode("utf-8", errors="replace").partition("\n")
+    return Article(source=row["doc_id"], title=title.strip() or None, text=body.strip() or title.strip(),
+                   published=row["dct"], outlet=row["doc_id"].split("_", 1)[0])
+
+
+STORYLINE_SETS = {  # name: (gold file, data folder, reader)
+    "TimeBank+AQUAINT": (DATA_DIR / "storylines-tbaq.tsv", TIMEX_DATA_DIR, read_timeml),
+    "PolNeAR": (DATA_DIR / "storylines-polnear.tsv", QUOTES_DATA_DIR, read_polnear),
+}
+
+
+STORYLINE_GRID = [StorylineParams(threshold=t, grace_days=g, half_life_days=h)
+                  for t in (0.20, 0.25, 0.30, 0.35, 0.40) for g in (3.0, 7.0, 14.0) for h in (7.0, 14.0, 30.0)]
+
+
+def tune_storylines(name: str = "TimeBank+AQUAINT") -> tuple[StorylineParams, list[dict]]:
+    """The storyline settings with the best BCubed F1 on one set (ties: the higher threshold, then the
+    shorter windows: fewer merges), and every result."""
+    results = [{**(score_storylines(name, story_params=p) or {}), "params": p} for p in STORYLINE_GRID]
+    results = [r for r in results if "storylines" in r]
+    if not results:
+        raise ValueError(f"{name}: storyline gold or texts not found")
+    best = max(results, key=lambda r: (round(r["storylines"]["bcubed"]["f1"], 3), r["params"].threshold,
+                                       -r["params"].grace_days, -r["params"].half_life_days))
+    return best["params"], results
+
+
+def score_storylines(name: str, params: LinkParams | None = None,
+                     story_params: StorylineParams | None = None) -> dict | None:
+    """Events and storylines of one set of dated real news against our storyline gold (None when its
+    gold or its texts are not here)."""
+    gold_file, data_dir, read = STORYLINE_SETS[name]
+    if not gold_file.is_file() or not data_dir.is_dir():
+        return None
     rows = load_storyline_gold(gold_file)
-    articles = {}
-    for row in rows:
-        doc = parse_tml(timex_dir / row["corpus"] / f"{row['doc_id']}.tml")
-        articles[row["doc_id"]] = Article(source=row["doc_id"], text=doc.text.strip(), published=doc.dct or None,
-                                          outlet=re.sub(r"[\d._].*$", "", row["doc_id"]).upper() or None)
-    events, storylines = link_in_order(articles, sorted(articles), params or LinkParams())
+    articles = {row["doc_id"]: read(data_dir, row) for row in rows}
+    events, storylines = link_in_order(articles, sorted(articles), params or LinkParams(), story_params)
     gold_storylines = {row["doc_id"]: row["storyline"] for row in rows}
     gold_events = {row["doc_id"]: row["event"] for row in rows}
     return {
-        "docs": len(rows), "gold_storylines": len(set(gold_storylines.values())),
+        "name": name, "docs": len(rows), "gold_storylines": len(set(gold_storylines.values())),
         "gold_events": len(set(gold_events.values())),
         "predicted_storylines": len(set(storylines.values())), "predicted_events": len(set(events.values())),
         "storylines": {"bcubed": bcubed(gold_storylines, storylines),
@@ -198,11 +237,11 @@ def tune(data_dir: Path, thresholds: Iterable[float] = TUNE_THRESHOLDS) -> tuple
 
 
 def run(data_dir: Path = DEFAULT_DATA_DIR, splits: Iterable[str] = SPLITS, threshold: float | None = None,
-        timex_dir: Path = TIMEX_DATA_DIR) -> dict:
+        story_params: StorylineParams | None = None) -> dict:
     params = LinkParams() if threshold is None else replace(LinkParams(), threshold=threshold)
     results: dict = {"quality": [score_split(data_dir, split, params) for split in splits]}
-    if (timex_dir / "TimeBank").is_dir() and STORYLINE_GOLD.is_file():
-        results["storylines"] = score_storylines(timex_dir, STORYLINE_GOLD, params)
+    scored = (score_storylines(name, params, story_params) for name in STORYLINE_SETS)
+    results["storylines"] = [result for result in scored if result]
     return results
 
 
@@ -403,6 +442,15 @@ def _stream_groups(data_dir: Path, corpus: Path | None) -> list[Group]:
 
 # --- output -------------------------------------------------------------------------------
 
+def format_storyline_grid(results: list[dict]) -> str:
+    lines = ["threshold grace half_life  B3_P   B3_R   B3_F1  pair_F1  storylines"]
+    for r in results:
+        p, b = r["params"], r["storylines"]["bcubed"]
+        lines.append(f"{p.threshold:>9.2f}{p.grace_days:>6.0f}{p.half_life_days:>10.0f}{_prf_cells(b)}"
+                     f"{r['storylines']['pairwise']['f1']:>9.3f}{r['predicted_storylines']:>12}")
+    return "\n".join(lines)
+
+
 def format_table(results: dict) -> str:
     lines = []
     if results.get("quality"):
@@ -423,9 +471,8 @@ def format_table(results: dict) -> str:
             st = r["storylines"]
             lines.append(f"{r['split']:<50}{st['predicted']:>9}{_prf_cells(st['bcubed'])}{st['pairwise']['f1']:>9.3f}"
                          f"{st['topics_apart']:>14.3f}{st['topics_apart_file_order']:>25.3f}")
-    if results.get("storylines"):
-        r = results["storylines"]
-        lines += ["", f"TimeBank+AQUAINT: {r['docs']} docs, {r['gold_storylines']} gold storylines,"
+    for r in results.get("storylines", []):
+        lines += ["", f"{r['name']}: {r['docs']} docs, {r['gold_storylines']} gold storylines,"
                   f" {r['gold_events']} gold events",
                   "level                         predicted  B3_P   B3_R   B3_F1  pair_P pair_R pair_F1"]
         for name, count in (("storylines", "predicted_storylines"), ("events", "predicted_events"),

@@ -6,7 +6,9 @@ storyline links an event to the events it continues: those it still resembles on
 between them is forgiven for days, not hours (the event linker halves a score per day apart).
 Two happenings of one kind (two earthquakes, two hosts of one award show) share words but not
 who and when: the linker's event figures (years, counted nouns) and salient names already damp
-them, and a storyline asks for a higher score than an event does for an article.
+them, a storyline asks for a higher score than an event does for an article, and it links only
+dated events: a storyline is a succession in time, and without dates nothing tells a
+continuation from a look-alike.
 
 A storyline is a connected group of events under the "continues" relation. Each time an event
 changes, its links are scored again (links to archived events, whose centroids are gone, are
@@ -30,7 +32,7 @@ from newsprism.model import Article, Event, Story
 class StorylineParams:
     """Knobs of the storyline level; the defaults are tuned as ``docs/benchmarks.md`` tells."""
 
-    threshold: float = 0.30  # an event continues a storyline when it scores this much against one of its events
+    threshold: float = 0.25  # an event continues a storyline when it scores this much against one of its events
     grace_days: float = 14.0  # no decay within this many days of the other event's span
     half_life_days: float = 30.0  # then the score halves per this many days
     candidates: int = 10  # events scored per changed event, found through the term index
@@ -45,12 +47,13 @@ class StorylineLinker:
         self.params = params or StorylineParams()
         self.state: LinkState = events.state
         self.moved: dict[str, None] = {}  # events whose storyline changed (for a store to write back)
+        self._fresh: set[str] = set()  # events weighed again in this update
         events.before_archive = self.update
 
     def update(self) -> None:
         """Score the links of the events changed since the last update again and regroup the storylines
         they touch."""
-        self._fresh: set[str] = set()
+        self._fresh.clear()
         touched: dict[str, None] = {}
         gone: dict[str, str | None] = {}  # storyline of a vanished event -> where its id should lead
         for younger, older in self.events.absorbed:
