@@ -678,9 +678,12 @@ class EventLinker:
         """Weigh the event's members again with today's frequencies and rebuild its centroid, so that it
         compares with a newer event on the same footing (a later batch than the one that made it)."""
         if story.centroid and all(a in self._recent for a in story.article_ids):
+            placed = story.id not in self.unplaced
             for article_id in story.article_ids:
                 self._reweigh_article(article_id)
             self._rebuild(story)
+            if placed:  # new weights, the same members: nothing for the storylines to look at again
+                self.unplaced.pop(story.id, None)
 
     def split_by_signature(self) -> None:
         """Split off the members whose figures contradict the story's usual ones (closing pass).
