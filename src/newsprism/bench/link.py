@@ -193,15 +193,21 @@ STORYLINE_GRID = [StorylineParams(threshold=t, grace_days=g, half_life_days=h)
                   for t in (0.20, 0.25, 0.30, 0.35, 0.40) for g in (3.0, 7.0, 14.0) for h in (7.0, 14.0, 30.0)]
 
 
+STORYLINE_TIE = 0.005  # BCubed F1 within this of the best counts as a tie
+
+
 def tune_storylines(name: str = "TimeBank+AQUAINT") -> tuple[StorylineParams, list[dict]]:
-    """The storyline settings with the best BCubed F1 on one set (ties: the higher threshold, then the
-    shorter windows: fewer merges), and every result."""
+    """The storyline settings with the best BCubed F1 on one set, and every result. Settings within
+    STORYLINE_TIE of the best tie, and the tie goes to the fewest merges (the highest threshold,
+    then the shortest windows): two happenings that merely look alike must never be one storyline,
+    and one set of a few hundred documents cannot tell such close settings apart."""
     results = [{**(score_storylines(name, story_params=p) or {}), "params": p} for p in STORYLINE_GRID]
     results = [r for r in results if "storylines" in r]
     if not results:
         raise ValueError(f"{name}: storyline gold or texts not found")
-    best = max(results, key=lambda r: (round(r["storylines"]["bcubed"]["f1"], 3), r["params"].threshold,
-                                       -r["params"].grace_days, -r["params"].half_life_days))
+    top = max(r["storylines"]["bcubed"]["f1"] for r in results)
+    tied = [r for r in results if r["storylines"]["bcubed"]["f1"] >= top - STORYLINE_TIE]
+    best = max(tied, key=lambda r: (r["params"].threshold, -r["params"].grace_days, -r["params"].half_life_days))
     return best["params"], results
 
 

@@ -18,10 +18,11 @@ Bag-of-words cannot tell two events of one kind apart (two earthquakes in one re
 article also carries an event signature, its years and counted nouns ("17 injured"): a score is
 damped when more of them contradict the story than match it. A Cyrillic report is compared
 with Latin-script stories through its transliterated names only. A batch ends with closing
-passes: the articles are weighed again with the whole batch's term frequencies, stories that now
-look alike merge, members whose figures contradict their story's usual ones are split off, then
-each article moves to the story it fits best (on a lower bar, as the stories have taken shape),
-so the result depends less on the arrival order.
+passes: the articles are weighed again with the whole batch's term frequencies, stories are split
+and merged on one criterion (do two stories fit their members better than one, by more than a
+cost per story, as in DP-means), members whose figures contradict their story's usual ones are
+split off, then each article moves to the story it fits best (on a lower bar, as the stories have
+taken shape), so the result depends less on the arrival order.
 """
 
 from __future__ import annotations
@@ -100,6 +101,10 @@ class LinkParams:
     conflict_factor: float = 0.9  # score factor when more of the figures (years, counts) conflict than agree
     reassign_rounds: int = 3  # closing passes moving each recent article to the story it fits best
     reassign_threshold: float = 0.10  # their bar: lower, as the stories have taken shape by then
+    story_cost: float = 1.5  # closing passes: two stories stay apart when apart they fit their members this
+    # much better (summed similarity to their centroid) than together
+    closing_merge_floor: float = 0.35  # and they merge only when their centroids score at least this
+    closing_rounds: int = 2  # closing split-merge-reassign rounds at most
 
 
 @lru_cache(maxsize=200_000)
@@ -603,21 +608,84 @@ class EventLinker:
         self._touched[new.id] = None
 
     def finish(self) -> None:
-        """The closing passes of a batch: refine the last changes, weigh again with the whole batch's
-        frequencies, merge the stories that now look alike, split off members whose figures
-        contradict their story, then re-assign each article to the story it fits best."""
-        self.refine()
+        """The closing passes of a batch: weigh again with the whole batch's frequencies, then a few
+        rounds of splitting and merging events on one criterion (``_ClosingFit``), splitting off
+        members whose figures contradict their event, and re-assigning each article to the event
+        it fits best.
+
+        The online merge (centroids scoring ``merge_threshold``) is not repeated here: it rejoins
+        two similar events that an online split had just told apart (its bar is below the split's),
+        so the outcome depended on which pass ran last, that is on the arrival order. Split and
+        merge here weigh the same quantity against the same cost, so neither undoes the other.
+        """
+        self._touched.clear()
         scope = self._closing_scope()
         self.reweigh(scope)
-        self._touched = dict.fromkeys(self._batch_events())
-        self.merge_drifted()
-        self.split_by_signature()
-        for _ in range(self.params.reassign_rounds):
-            if not self.reassign(scope):
+        fit = _ClosingFit(self)
+        for _ in range(self.params.closing_rounds):
+            changed = self._closing_split(fit) + self._closing_merge(fit)
+            self.split_by_signature()
+            for _ in range(self.params.reassign_rounds):
+                if not self.reassign(scope):
+                    break
+            if not changed:
                 break
+        self._touched.clear()
         self._archive_stale()
         self._batch.clear()
         self.state.save_counters(self.n_docs, self._created, self._newest_day)
+
+    def _known_members(self, story: Cluster | None) -> list[str]:
+        """The event's members when all their vectors are still held (else none: it cannot be re-judged)."""
+        if story is None or story.id not in self._active:
+            return []
+        return list(story.article_ids) if all(a in self._recent for a in story.article_ids) else []
+
+    def _closing_split(self, fit: _ClosingFit) -> int:
+        """Split each event of the batch whose 2-means halves are apart by the online rule and fit their
+        members better than the whole event by more than ``story_cost``; returns how many were split."""
+        split = 0
+        for story_id in self._batch_events():
+            story = self._stories.get(story_id)
+            members = self._known_members(story)
+            halves = fit.halves(members) if len(members) >= 2 * self.params.split_min else None
+            if story is not None and halves is not None and fit.gain(*halves) > self.params.story_cost:
+                self._split_off(story, halves[1])
+                split += 1
+        return split
+
+    def _closing_merge(self, fit: _ClosingFit) -> int:
+        """Merge each event of the batch into the candidate whose union costs least, when it fits the
+        members of both within ``story_cost`` (scaled by the time factor) of two events; returns how
+        many merged.
+
+        An event of a few members always fits them well (each is part of its own centroid), so the
+        fit alone would join small unrelated events: their centroids must also be alike.
+        """
+        merged = 0
+        for story_id in self._batch_events():
+            story = self._stories.get(story_id)
+            members = self._known_members(story)
+            if story is None or not members:
+                continue
+            best, best_margin = None, 0.0
+            query = self._as_query(story)
+            for other in self._candidates(story.centroid, exclude=story.id, limit=self.params.merge_candidates):
+                other_members = self._known_members(other)
+                if not other_members:
+                    continue
+                self.comparisons += 1
+                factor = self.time_factor(other, story.first_day, story.last_day)
+                if self.similarity(story.centroid, other, query) * factor < self.params.closing_merge_floor:
+                    continue
+                margin = self.params.story_cost * factor - fit.gain(members, other_members)
+                if margin > best_margin:
+                    best, best_margin = other, margin
+            if best is not None:
+                older, younger = (best, story) if best.seq < story.seq else (story, best)
+                self._absorb(older, younger)
+                merged += 1
+        return merged
 
     def _closing_scope(self) -> list[str]:
         """The articles the closing passes weigh and move: the batch's whose vectors are still kept, in
@@ -874,6 +942,57 @@ def feed(linker: EventLinker, articles: Iterable[Article]) -> None:
     for article in articles:
         linker.add(article)
     linker.finish()
+
+
+class _ClosingFit:
+    """How well a set of events explains its members, for the closing split and merge passes.
+
+    The fit of a group is the sum of its members' similarities to the group's centroid; a
+    partition pays ``story_cost`` per event (the objective of DP-means, Kulis & Jordan 2012, with
+    the linker's similarity). Two groups stay apart when, apart, they fit their members better
+    than together by more than that cost. Unlike a bar on the similarity of two centroids, the
+    gain grows with the members who would be misplaced, and split and merge decide on the same
+    quantity. The vectors do not change during the closing passes, so fits are memoised by
+    their members.
+    """
+
+    def __init__(self, linker: EventLinker) -> None:
+        self.linker = linker
+        self._fits: dict[tuple[str, ...], float] = {}
+        self._halves: dict[tuple[str, ...], tuple[list[str], list[str]] | None] = {}
+        self._queries: dict[str, Cluster] = {}
+
+    def gain(self, first: list[str], second: list[str]) -> float:
+        """How much better two groups fit their members apart than together."""
+        return self.fit(first) + self.fit(second) - self.fit(first + second)
+
+    def fit(self, members: list[str]) -> float:
+        """The sum of the members' similarities to the centroid of the group."""
+        key = tuple(sorted(members))
+        if key not in self._fits:
+            recent = [self.linker._recent[a] for a in key]
+            centre = _centre(recent, range(len(recent)), self.linker)
+            self._fits[key] = sum(self.linker.similarity(r.vector, centre, self._query(a, r))
+                                  for a, r in zip(key, recent, strict=True))
+        return self._fits[key]
+
+    def halves(self, members: list[str]) -> tuple[list[str], list[str]] | None:
+        """The 2-means halves of an event when the online rule would split them (else None)."""
+        key = tuple(members)
+        if key not in self._halves:
+            linker = self.linker
+            split = best_split([linker._recent[a] for a in members], linker, linker.params.split_min)
+            if split is None or split[2] >= linker.params.split_threshold:
+                self._halves[key] = None
+            else:
+                self._halves[key] = ([members[i] for i in split[0]], [members[i] for i in split[1]])
+        return self._halves[key]
+
+    def _query(self, article_id: str, recent: RecentArticle) -> Cluster:
+        """The article wrapped as a query once: its norms and salient entities do not change either."""
+        if article_id not in self._queries:
+            self._queries[article_id] = self.linker._wrap(recent.vector, recent.script, recent.signature)
+        return self._queries[article_id]
 
 
 SPLIT_SEEDS = 2  # 2-means runs per split attempt, from the least central members

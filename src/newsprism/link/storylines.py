@@ -32,7 +32,7 @@ from newsprism.model import Article, Event, Story
 class StorylineParams:
     """Knobs of the storyline level; the defaults are tuned as ``docs/benchmarks.md`` tells."""
 
-    threshold: float = 0.25  # an event continues a storyline when it scores this much against one of its events
+    threshold: float = 0.30  # an event continues a storyline when it scores this much against one of its events
     grace_days: float = 14.0  # no decay within this many days of the other event's span
     half_life_days: float = 30.0  # then the score halves per this many days
     candidates: int = 10  # events scored per changed event, found through the term index
