@@ -55,7 +55,8 @@ class LinkState:
         self.df.update(terms)
 
     def forget_oldest(self, keep: int) -> None:
-        """Keep the vectors of the latest ``keep`` articles only (bounded memory)."""
+        """Keep the vectors of the latest ``keep`` articles only (bounded memory; in a store, those held
+        in memory, and ``flush`` drops the older ones kept from earlier batches)."""
         while len(self.recent) > keep:
             del self.recent[next(iter(self.recent))]
 
@@ -222,9 +223,6 @@ class StoreLinkState(LinkState):
         for term in terms:
             self.df[term] += 1
             self.df.changed.add(term)
-
-    def forget_oldest(self, keep: int) -> None:
-        """The store drops the oldest vectors when the batch is written (``flush``)."""
 
     def posting_changed(self, term: str) -> None:
         self.postings.mark(term)
