@@ -349,7 +349,7 @@ def test_serve_benchmark_times_every_page_kind(store_ids: tuple[Path, dict[str, 
 
 def test_smoke_check_fetches_every_page_kind(store_ids: tuple[Path, dict[str, str]]) -> None:
     statuses = smoke_check(store_ids[0])
-    assert statuses["/stories/s-pier"] == 200 and len(statuses) == 11
+    assert statuses["/stories/s-pier"] == 200 and statuses["/events/ev-reopened"] == 200 and len(statuses) == 12
     assert set(statuses.values()) == {200}
 
 

@@ -240,4 +240,19 @@ def smoke_check(db_path: str | Path) -> dict[str, int]:
                 if items:
                     page = f"/{path.split('/')[2].split('?')[0]}/{items[0]['id']}"
                     statuses[page] = status_and_body(base_url + page)[0]
+                    if path.startswith("/api/stories"):
+                        statuses.update(_event_page_status(base_url, items[0]["id"], status_and_body))
     return statuses
+
+
+def _event_page_status(base_url: str, story_id: str,
+                       fetch: Callable[[str], tuple[int, bytes]]) -> dict[str, int]:
+    """The status of the first event page of a storyline (none when the story lists no event)."""
+    import json
+
+    status, body = fetch(f"{base_url}/api/stories/{story_id}")
+    events = json.loads(body).get("events") if status == 200 else None
+    if not events:
+        return {}
+    page = f"/events/{events[0]['id']}"
+    return {page: fetch(base_url + page)[0]}
