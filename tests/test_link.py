@@ -14,6 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from newsprism import cli
+from newsprism.bench import link as link_bench
 from newsprism.bench.link import bcubed, measure_size, pairwise
 from newsprism.link import link_articles
 from newsprism.link.copies import align, find_copies, sources_of
@@ -268,12 +269,31 @@ def test_bench_command_scores_a_stories_folder_and_runs_tiny_scale_sizes(tmp_pat
             rows.append(f"1_{n}{half}\ttrain\t1\t1{half}")
     (tmp_path / "gold.tsv").write_text("\n".join(rows) + "\n", encoding="utf-8")
     result = CliRunner().invoke(cli.main, ["bench", "link", "--data", str(tmp_path), "--split", "train",
-                                           "--sizes", "20,40"])
+                                           "--sizes", "20,40", "--incremental", "20,40", "--new", "5"])
     assert result.exit_code == 0, result.output
     out = result.output
     train = next(line for line in out.splitlines() if line.startswith("train"))
     assert train.split()[1:4] == ["6", "2", "2"]  # documents, gold stories, predicted stories
     assert "time ratio largest/smallest" in out
+    stores = [line.split() for line in out.splitlines() if line.split()[:2] in (["20", "5"], ["40", "5"])]
+    assert len(stores) == 2  # each store size: relink and ingest timed
+    assert "incremental time ratio largest/smallest store" in out
+
+
+def test_storyline_gold_sets_are_read_and_scored(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "dev" / "text").mkdir(parents=True)
+    rows = ["corpus\tdoc_id\tdct\tstoryline\tevent"]
+    for i, text in enumerate(QUAKE + TRANSFER):
+        doc_id = f"paper_2026-04-0{1 + i}_item{i}"
+        (tmp_path / "dev" / "text" / f"{doc_id}.txt").write_text(f"{text.split(',')[0]}\n\n{text}", encoding="utf-8")
+        story = "quake" if i < len(QUAKE) else "transfer"
+        rows.append(f"PolNeAR-dev\t{doc_id}\t2026-04-0{1 + i}\t{story}\t{story}/{i}")
+    gold = tmp_path / "gold.tsv"
+    gold.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    monkeypatch.setitem(link_bench.STORYLINE_SETS, "tiny", (gold, tmp_path, link_bench.read_polnear))
+    result = link_bench.score_storylines("tiny")
+    assert result["docs"] == 6 and result["gold_storylines"] == 2 and result["gold_events"] == 6
+    assert result["storylines"]["bcubed"]["precision"] == 1.0  # the quake and the transfer stay apart
 
 
 def test_an_undated_republication_with_commentary_is_traced_to_its_source() -> None:
