@@ -833,12 +833,7 @@ class EventLinker:
             source.signature = rest.signature
             self._reindex(source)
         else:
-            for term in source.indexed:
-                self._unpost(term, source.id)
-            del self._stories[source.id]
-            self._active.pop(source.id, None)
-            self.changed.pop(source.id, None)
-            self.unplaced.pop(source.id, None)
+            self._drop(source)
             self.dropped.append(source.id)
         target.article_ids.append(article_id)
         target.add_vector(recent.vector, self.params.centroid_terms, self.params.salient_entities)
@@ -846,6 +841,15 @@ class EventLinker:
         add_signature(target.signature, recent.signature)
         self._reindex(target)
         self._story_of[article_id] = target.id
+
+    def _drop(self, story: Cluster) -> None:
+        """Forget an event that lost its last member or merged into another (its index entries too)."""
+        for term in story.indexed:
+            self._unpost(term, story.id)
+        del self._stories[story.id]
+        self._active.pop(story.id, None)
+        self.changed.pop(story.id, None)
+        self.unplaced.pop(story.id, None)
 
     def _retitle(self, story: Cluster) -> None:
         """The founding report may have moved away: the title of the member most like the rest then
@@ -888,12 +892,7 @@ class EventLinker:
         older.add_day(younger.last_day)
         for kind, counts in younger.signature.items():
             older.signature.setdefault(kind, Counter()).update(counts)
-        for term in younger.indexed:
-            self._unpost(term, younger.id)
-        del self._stories[younger.id]
-        self._active.pop(younger.id, None)
-        self.changed.pop(younger.id, None)
-        self.unplaced.pop(younger.id, None)
+        self._drop(younger)
         self._merged_into[younger.id] = older.id
         self.absorbed.append((younger.id, older.id))
         self._reindex(older)
