@@ -135,6 +135,7 @@ def test_stories_with_coverage_and_comparison(base_url: str, ids: dict[str, str]
     stories = get_json(f"{base_url}/api/stories")["items"]
     assert stories[0]["id"] == "s-pier"
     assert stories[0]["coverage"] == {"Coastal Wire": 2, "Harbour Gazette": 1}
+    assert stories[0]["events"] == 2 and stories[0]["articles"] == 3
     story = get_json(f"{base_url}/api/stories/s-pier")
     assert [a["id"] for a in story["articles"]] == [ids["hostile"], ids["calm"], ids["closed"]]
     assert story["comparison"]["conflicts"][0]["slot"] == "repair time"

@@ -122,6 +122,7 @@ class StorySummary(BaseModel):
     id: str
     title: str | None
     articles: int
+    events: int = Field(description="How many events (happenings) the story (storyline) holds.")
     outlets: int
     first_published: str | None
     last_published: str | None

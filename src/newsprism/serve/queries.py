@@ -201,6 +201,7 @@ def story_summaries(db: sqlite3.Connection, outlet: str | None = None) -> list[d
     )
     rows = db.execute(
         "SELECT s.id, s.title, count(a.id) AS articles, count(DISTINCT a.outlet) AS outlets,"
+        " (SELECT count(*) FROM events e WHERE e.story_id = s.id) AS events,"
         " min(a.published) AS first_published, max(a.published) AS last_published FROM stories s"
         " LEFT JOIN story_articles sa ON sa.story_id = s.id LEFT JOIN articles a ON a.id = sa.article_id"
         f"{where} GROUP BY s.id ORDER BY outlets DESC, articles DESC, first_published DESC, s.id",
