@@ -35,15 +35,16 @@ def link_new(store: Store, params: LinkParams | None = None, story_params: Story
 
 
 def relink(store: Store, params: LinkParams | None = None, story_params: StorylineParams | None = None) -> int:
-    """Forget every event and storyline and link the whole store again as one batch (old storyline
-    ids that disappear are recorded as merged into the storyline holding most of their articles)."""
-    before = {s.id: s.article_ids for s in store.stories()}
+    """Forget every event and storyline and link the whole store again as one batch (old storyline and
+    event ids that disappear are recorded as merged into the one holding most of their articles)."""
+    before = [{s.id: s.article_ids for s in groups} for groups in (store.stories(), store.events())]
+    store.begin_write()
     store.clear_links()
     articles = store.articles_by_id(store.unlinked_article_ids())
     if articles:
         link_batch_into(store, arrival_order(articles), params, story_params)
-    after = {a: s.id for s in store.stories() for a in s.article_ids}
-    store.save_link_values("merges", successors(before, after))
+    for old, groups in zip(before, (store.stories(), store.events()), strict=True):
+        store.save_link_values("merges", successors(old, {a: g.id for g in groups for a in g.article_ids}))
     store.commit()
     return len(articles)
 
@@ -61,7 +62,10 @@ def successors(before: dict[str, list[str]], after: dict[str, str]) -> dict[str,
 
 def link_batch_into(store: Store, articles: list[Article], params: LinkParams | None = None,
                     story_params: StorylineParams | None = None) -> None:
-    """Link one batch (in the order given) against the store's state, write it back and commit."""
+    """Link one batch (in the order given) against the store's state, write it back and commit. The
+    batch reads and writes in one write transaction, so two processes never link on each other's
+    half-written state."""
+    store.begin_write()
     state = StoreLinkState(store, EventCodec())
     state.prefetch_terms(term for article in articles for term in article_counts(article))
     linker = EventLinker(params, state)

@@ -316,6 +316,11 @@ class Store:
             found.update((row["id"], article_from_row(row)) for row in rows)
         return [found[i] for i in ids if i in found]
 
+    def begin_write(self) -> None:
+        """Take the write lock now (readers go on): what is read next cannot change before the commit."""
+        if not self.db.in_transaction:
+            self.db.execute("BEGIN IMMEDIATE")
+
     def commit(self) -> None:
         self.db.commit()
 
