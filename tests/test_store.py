@@ -142,6 +142,6 @@ def test_an_ingest_that_stores_nothing_new_links_nothing_unlinked_ones_are_linke
     late = make_article("Ferry line delayed", "The night ferry to the islands sails again from Monday instead.")
     store.add_article(late)  # stored and committed, as if an ingest had stopped before linking it
     store.commit()
-    assert store.unlinked_article_ids() == [late.id]
+    assert store.unlinked_article_ids() == [(late.id, late.published)]
     pipeline.ingest([], store)
     assert linked == [1] and store.unlinked_article_ids() == []

@@ -217,7 +217,12 @@ def field_norms(vector: dict[str, float]) -> dict[str, float]:
 
 def article_day(article: Article) -> float | None:
     """Publication time in days since the epoch (UTC when no zone is given), or None."""
-    value = (article.published or "").strip()
+    return publication_day(article.published)
+
+
+def publication_day(published: str | None) -> float | None:
+    """An ISO 8601 publication time in days since the epoch (UTC when no zone is given), or None."""
+    value = (published or "").strip()
     if not value:
         return None
     try:
@@ -923,9 +928,13 @@ class EventLinker:
 def arrival_order(articles: list[Article]) -> list[Article]:
     """Dated articles oldest first, then the undated ones, each group in input order: the order a
     stream would have brought them in, so the result does not depend on file names."""
-    days = [article_day(a) for a in articles]
-    order = sorted(range(len(articles)), key=lambda i: (days[i] is None, days[i] or 0.0, i))
-    return [articles[i] for i in order]
+    return [articles[i] for i in arrival_indices([a.published for a in articles])]
+
+
+def arrival_indices(published: list[str | None]) -> list[int]:
+    """The positions of ``arrival_order`` for these publication times."""
+    days = [publication_day(p) for p in published]
+    return sorted(range(len(days)), key=lambda i: (days[i] is None, days[i] or 0.0, i))
 
 
 def link_batch(articles: list[Article], params: LinkParams | None = None,

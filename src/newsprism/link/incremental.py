@@ -9,9 +9,17 @@ relink is the same code run over an empty state.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
-from newsprism.link.events import EventCodec, EventLinker, LinkParams, arrival_order, article_counts, feed
+from newsprism.link.events import (
+    EventCodec,
+    EventLinker,
+    LinkParams,
+    arrival_indices,
+    arrival_order,
+    article_counts,
+    feed,
+)
 from newsprism.link.state import StoreLinkState
 from newsprism.link.storylines import StorylineLinker, StorylineParams
 from newsprism.model import Article
@@ -19,19 +27,22 @@ from newsprism.store import Store
 from newsprism.store.sqlite import EventRow
 
 BATCH_ARTICLES = 2000  # articles linked per transaction (and per round of closing passes)
+FIRST_BATCH_ARTICLES = 50_000  # into a store with nothing linked yet: as a relink would, memory permitting
 
 
 def link_new(store: Store, params: LinkParams | None = None, story_params: StorylineParams | None = None,
              on_batch: Callable[[int], object] | None = None) -> int:
-    """Link the stored articles that are in no event yet; returns how many were linked."""
-    ids = store.unlinked_article_ids()
-    linked = 0
-    for batch in _batches(arrival_order(store.articles_by_id(ids)), BATCH_ARTICLES):
+    """Link the stored articles that are in no event yet; returns how many were linked. The first
+    linking of a store takes larger batches: fewer closing passes over more articles, as a relink."""
+    unlinked = store.unlinked_article_ids()
+    ids = [unlinked[i][0] for i in arrival_indices([published for _, published in unlinked])]
+    size = FIRST_BATCH_ARTICLES if store.link_counters()[0] == 0 else BATCH_ARTICLES
+    for at in range(0, len(ids), size):  # only one batch's texts in memory at a time
+        batch = store.articles_by_id(ids[at:at + size])
         link_batch_into(store, batch, params, story_params)
-        linked += len(batch)
         if on_batch:
             on_batch(len(batch))
-    return linked
+    return len(ids)
 
 
 def relink(store: Store, params: LinkParams | None = None, story_params: StorylineParams | None = None) -> int:
@@ -40,7 +51,7 @@ def relink(store: Store, params: LinkParams | None = None, story_params: Storyli
     before = [{s.id: s.article_ids for s in groups} for groups in (store.stories(), store.events())]
     store.begin_write()
     store.clear_links()
-    articles = store.articles_by_id(store.unlinked_article_ids())
+    articles = store.articles_by_id([article_id for article_id, _ in store.unlinked_article_ids()])
     if articles:
         link_batch_into(store, arrival_order(articles), params, story_params)
     for old, groups in zip(before, (store.stories(), store.events()), strict=True):
@@ -88,6 +99,3 @@ def _event_row(linker: EventLinker, storylines: StorylineLinker, event_id: str) 
                     list(event.article_ids))
 
 
-def _batches(items: list[Article], size: int) -> Iterator[list[Article]]:
-    for at in range(0, len(items), size):
-        yield items[at:at + size]

@@ -300,12 +300,13 @@ class Store:
             "SELECT article_id FROM event_articles WHERE event_id = ? ORDER BY article_id", (event_id,)).fetchall()
         return [article for article in map(self.article, [row[0] for row in rows]) if article]
 
-    def unlinked_article_ids(self) -> list[str]:
-        """Stored articles in no event yet (new, or an ingest stopped before it linked them)."""
+    def unlinked_article_ids(self) -> list[tuple[str, str | None]]:
+        """(id, published) of the stored articles in no event yet (new, or an ingest stopped before it
+        linked them), in the order they were stored."""
         rows = self.db.execute(
-            "SELECT a.id FROM articles a LEFT JOIN event_articles e ON e.article_id = a.id"
+            "SELECT a.id, a.published FROM articles a LEFT JOIN event_articles e ON e.article_id = a.id"
             " WHERE e.article_id IS NULL ORDER BY a.rowid")
-        return [row[0] for row in rows]
+        return [(row[0], row[1]) for row in rows]
 
     def articles_by_id(self, ids: list[str]) -> list[Article]:
         """Articles without their layers, in the order of ``ids`` (unknown ids skipped)."""
