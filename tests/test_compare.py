@@ -238,6 +238,18 @@ def test_voices_only_some_outlets_quote(comparisons: dict) -> None:
     assert "Meridian Today" not in voices["Tomas Reinholt"].outlets
 
 
+def test_voices_are_named_speakers_not_relative_words_or_common_nouns() -> None:
+    first = 'The harbour board, which said "the quay is safe", met Ilse Varga, who said "repairs start soon".'
+    second = 'The leadership said "the quay is safe" while Ilse Varga said "repairs start soon".'
+    story = [
+        _article(outlet, text, entities=[_span(text, "Ilse Varga", "PERSON", canonical="Ilse Varga")],
+                 quotes=[_span(text, '"the quay is safe"', "direct", speaker_name=odd),
+                         _span(text, '"repairs start soon"', "direct", speaker_name="Ilse Varga")])
+        for outlet, text, odd in (("Alpha", first, "which"), ("Beta", second, "leadership"))
+    ]
+    assert [(v.speaker_name, v.outlets) for v in compare_story(story).voices] == [("Ilse Varga", ["Alpha", "Beta"])]
+
+
 def test_outlet_profiles_on_the_corpus(corpus: tuple) -> None:
     stories, _, _ = corpus
     profiles = {p.outlet: p for p in outlet_profiles(stories)}

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from newsprism import pipeline
+from newsprism.compare import compare_story
 from newsprism.link import link_articles
 from newsprism.link.events import EventCodec, EventLinker, arrival_order
 from newsprism.link.incremental import link_new, relink, successors
@@ -167,11 +168,15 @@ def test_a_relink_records_where_vanished_storylines_went_and_old_ids_resolve(tmp
 @pytest.mark.skipif(not SEEDS.is_dir(), reason="../shared/seeds not present")
 def test_the_two_seed_pages_are_one_storyline_of_two_events(tmp_path: Path) -> None:
     with Store(tmp_path / "seeds.sqlite") as store:
-        report = pipeline.ingest(pipeline.extract_paths([SEEDS]), store)
+        report = pipeline.ingest(pipeline.extract_paths([SEEDS], jobs=1, annotate=True), store)
         assert report.new == 2
         (story,) = store.stories()
         events = store.events(story.id)
         assert len(events) == 2 and all(len(e.article_ids) == 1 for e in events)
+        articles = store.story_articles(story.id)
+    voices = compare_story(articles).voices
+    named = {str(s.attrs.get("canonical")) for a in articles for s in a.layers["entities"].spans}
+    assert voices and all(v.speaker_name in named and v.speaker_name[0].isupper() for v in voices)
 
 
 def test_readers_see_the_last_linked_state_while_a_batch_is_being_written(tmp_path: Path) -> None:

@@ -112,11 +112,16 @@ def quote_groups(articles: list[Article]) -> list[QuoteGroup]:
 
 def persons(articles: list[Article]) -> set[str]:
     """Canonical names the entities layers call PERSON."""
+    return entity_names(articles, {"PERSON"})
+
+
+def entity_names(articles: list[Article], labels: set[str] | None = None) -> set[str]:
+    """Canonical names of the articles' entities (of these labels, or all)."""
     return {
         str(span.attrs.get("canonical") or span.text_in(a.text))
         for a in articles
         for span in (a.layers["entities"].spans if "entities" in a.layers else [])
-        if span.label == "PERSON"
+        if labels is None or span.label in labels
     }
 
 
@@ -146,11 +151,17 @@ def same_speaker(a: str, b: str) -> bool:
 
 
 def voices(articles: list[Article]) -> list[Voice]:
-    """Every named speaker, with the outlets quoting them; ``only_some`` when not all outlets do."""
+    """Every named speaker, with the outlets quoting them; ``only_some`` when not all outlets do.
+
+    A speaker counts as a voice when the entities layers name it: a speaker the quotes layer
+    resolved to a pronoun, a relative word or a common noun ("which", "leadership") is no voice.
+    Without any entities layer, every speaker counts (there is nothing to check against).
+    """
     outlets = {outlet_of(a) for a in articles}
+    named = entity_names(articles) if any("entities" in a.layers for a in articles) else None
     by_speaker: dict[str, dict[str, Quote]] = defaultdict(dict)
     for quote in story_quotes(articles):
-        if quote.speaker_name:
+        if quote.speaker_name and (named is None or quote.speaker_name in named):
             by_speaker[quote.speaker_name].setdefault(outlet_of(quote.article), quote)
     return [
         Voice(
