@@ -366,6 +366,24 @@ def bench_quotes(data: Path | None, split: str, limit: int | None) -> None:
     click.echo(quotes_bench.format_table(quotes_bench.run(data, split, limit)))
 
 
+@bench.command("compare")
+@click.option("--data", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Stories folder  [default: ../shared/data/stories beside the checkout]")
+@click.option("--split", type=click.Choice(["train", "dev", "both"]), default="both", show_default=True)
+def bench_compare(data: Path | None, split: str) -> None:
+    """Facts in conflict on ECB+ against our fact gold: conflicts found, facts in agreement falsely in conflict."""
+    from newsprism.bench import compare as compare_bench
+    from newsprism.bench import link as link_bench
+
+    data = data or link_bench.DEFAULT_DATA_DIR
+    if not (data / "gold.tsv").is_file():
+        raise click.UsageError(f"{data}: no gold.tsv (pass --data DIR)")
+    if not compare_bench.FACT_GOLD.is_file():
+        raise click.UsageError(f"{compare_bench.FACT_GOLD}: no fact gold")
+    splits = ["train", "dev"] if split == "both" else [split]
+    click.echo(compare_bench.format_table([compare_bench.run(s, data) for s in splits]))
+
+
 @bench.command("link")
 @click.option("--data", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Stories folder  [default: ../shared/data/stories beside the checkout]")

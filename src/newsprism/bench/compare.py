@@ -1,0 +1,144 @@
+"""Facts in conflict on real news: the comparison against our ECB+ fact gold.
+
+ECB+ (`../shared/data/stories`) holds real reports of one event by many outlets. We read facts
+off them (`bench/data/conflicts-ecb.tsv`): slots that outlets fill differently (`differ`) or
+alike (`agree`), each with the passages that state the values. Each gold event's documents are
+compared as one story (every document its own outlet: they come from different sites); a
+`differ` fact is found when one reported conflict gives two of its different values at its
+passages, and an `agree` fact is falsely in conflict when a reported conflict gives its value at
+one of its passages. Tune on train, report dev.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from newsprism.annotate.registry import annotate_article
+from newsprism.bench.link import DATA_DIR, DEFAULT_DATA_DIR, MAX_DOC_BYTES, load_gold
+from newsprism.compare import compare_story
+from newsprism.compare.result import Conflict
+from newsprism.model import Article
+
+FACT_GOLD = DATA_DIR / "conflicts-ecb.tsv"
+LAYERS = ("timex",)  # what the fact matching reads (it skips numbers inside time expressions)
+
+
+@dataclass(frozen=True)
+class Passage:
+    doc_id: str
+    value: str
+    start: int  # into the document's body (the Article text), not the file
+    end: int
+
+
+@dataclass
+class Fact:
+    fact_id: str
+    split: str
+    cluster: str
+    status: str  # "differ" or "agree"
+    kind: str
+    slot: str
+    passages: list[Passage] = field(default_factory=list)
+
+
+def read_body(path: Path) -> tuple[Article, int]:
+    """A stories document as an Article (headline as title, body as text, its file name as its
+    outlet) and the offset of the body in the file."""
+    raw = path.read_bytes()[:MAX_DOC_BYTES].decode("utf-8", errors="replace")
+    title, _, rest = raw.partition("\n\n")
+    body = rest.strip() or title.strip()
+    offset = raw.index(body) if body else 0
+    return Article(source=str(path), title=title.strip() or None, text=body, outlet=path.stem), offset
+
+
+def load_facts(gold_file: Path, docs: Path) -> list[Fact]:
+    """The gold facts with their passages moved to body offsets (passages in a headline are left out)."""
+    facts: dict[str, Fact] = {}
+    offsets: dict[str, int] = {}
+    with gold_file.open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle, delimiter="\t"):
+            fact = facts.setdefault(row["fact_id"], Fact(row["fact_id"], row["split"], row["event_cluster"],
+                                                         row["status"], row["kind"], row["slot"]))
+            doc_id = row["doc_id"]
+            if doc_id not in offsets:
+                offsets[doc_id] = read_body(docs / f"{doc_id}.txt")[1]
+            start, end = int(row["start"]) - offsets[doc_id], int(row["end"]) - offsets[doc_id]
+            if start >= 0:
+                fact.passages.append(Passage(doc_id, row["value"], start, end))
+    return list(facts.values())
+
+
+def score(facts: list[Fact], conflicts_by_cluster: dict[str, list[Conflict]], ids: dict[str, str]) -> dict:
+    """Found and false conflicts of the facts, given each cluster's reported conflicts."""
+    found, false, seen = [], [], []
+    for fact in facts:
+        reported = conflicts_by_cluster.get(fact.cluster, [])
+        if fact.status == "differ":
+            seen.append(fact.fact_id)
+            if any(_gives_two_values(c, fact, ids) for c in reported):
+                found.append(fact.fact_id)
+        elif any(_touches(c, fact, ids) for c in reported):
+            false.append(fact.fact_id)
+    return {"differ": len(seen), "found": found, "agree": len(facts) - len(seen), "false": false}
+
+
+def _matched_values(conflict: Conflict, fact: Fact, ids: dict[str, str]) -> set[str]:
+    """The fact's gold values that the conflict reports at one of the passages giving them."""
+    matched = set()
+    for value in conflict.values:
+        for evidence in value.evidence:
+            for passage in fact.passages:
+                at_passage = ids.get(passage.doc_id) == evidence.article_id and evidence.start < passage.end \
+                    and passage.start < evidence.end
+                if at_passage and _same_value(passage.value, value.value):
+                    matched.add(passage.value)
+    return matched
+
+
+def _same_value(gold: str, reported: str) -> bool:
+    """Counts compare by their number (gold ">=20" or "~20" is reported "20"); dates and names as written."""
+    number = gold.lstrip("<>=~")
+    return gold == reported or (number.isdigit() and number == reported)
+
+
+def _gives_two_values(conflict: Conflict, fact: Fact, ids: dict[str, str]) -> bool:
+    return len(_matched_values(conflict, fact, ids)) >= 2
+
+
+def _touches(conflict: Conflict, fact: Fact, ids: dict[str, str]) -> bool:
+    return bool(_matched_values(conflict, fact, ids))
+
+
+def run(split: str, data_dir: Path = DEFAULT_DATA_DIR, gold_file: Path = FACT_GOLD) -> dict:
+    """Compare each gold event of the split that has facts, and score the facts."""
+    docs = data_dir / "docs"
+    facts = [f for f in load_facts(gold_file, docs) if f.split == split]
+    members: dict[str, list[str]] = defaultdict(list)
+    for doc_id, cluster in load_gold(data_dir, split):
+        members[cluster].append(doc_id)
+    conflicts_by_cluster, ids, reported = {}, {}, 0
+    for cluster in sorted({f.cluster for f in facts}):
+        articles = []
+        for doc_id in members[cluster]:
+            article = annotate_article(read_body(docs / f"{doc_id}.txt")[0], LAYERS)
+            ids[doc_id] = article.id
+            articles.append(article)
+        conflicts_by_cluster[cluster] = compare_story(articles).conflicts
+        reported += len(conflicts_by_cluster[cluster])
+    return {"split": split, "events": len(conflicts_by_cluster), "reported": reported,
+            **score(facts, conflicts_by_cluster, ids)}
+
+
+def format_table(results: list[dict]) -> str:
+    lines = ["split  events  differ  found  agree  false  conflicts_reported"]
+    for r in results:
+        lines.append(f"{r['split']:<7}{r['events']:>6}{r['differ']:>8}{len(r['found']):>7}{r['agree']:>7}"
+                     f"{len(r['false']):>7}{r['reported']:>20}")
+    for r in results:
+        if r["false"]:
+            lines.append(f"{r['split']}: falsely in conflict: {', '.join(r['false'])}")
+    return "\n".join(lines)

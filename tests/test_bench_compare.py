@@ -1,0 +1,66 @@
+"""`newsprism bench compare` on an invented stories folder with a fact gold written here."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from newsprism.bench import compare as compare_bench
+
+REPORTS = {
+    "1_1ecb": "Gas blast at Dornvik mine.\n\nA gas blast at the Dornvik copper mine killed 4 miners and injured 12 on "
+              "Tuesday, the mine operator said.",
+    "1_2ecb": "Dornvik mine blast.\n\nA gas blast at the Dornvik copper mine killed 6 miners and injured 12 on "
+              "Tuesday, rescuers said.",
+    "1_3ecb": "Mine blast kills miners.\n\nRescuers said the gas blast at the Dornvik copper mine killed 4 miners and "
+              "injured 12 workers.",
+}
+
+
+def stories_folder(tmp_path: Path) -> Path:
+    (tmp_path / "docs").mkdir(parents=True)
+    rows = ["doc_id\tsplit\ttopic\tevent_cluster"]
+    for doc_id, text in REPORTS.items():
+        (tmp_path / "docs" / f"{doc_id}.txt").write_text(text, encoding="utf-8")
+        rows.append(f"{doc_id}\tdev\t1\t1ecb")
+    (tmp_path / "gold.tsv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    return tmp_path
+
+
+def fact_rows(fact_id: str, status: str, phrase_of: dict[str, tuple[str, str]]) -> list[str]:
+    rows = []
+    for doc_id, (phrase, value) in phrase_of.items():
+        start = REPORTS[doc_id].index(phrase)
+        rows.append(f"{fact_id}\tdev\t1ecb\t{status}\tcount\tmine blast: killed\t{doc_id}\t{value}\t{start}"
+                    f"\t{start + len(phrase)}\t")
+    return rows
+
+
+def test_a_toll_given_differently_is_found_and_one_given_alike_is_not_in_conflict(tmp_path: Path) -> None:
+    data = stories_folder(tmp_path / "stories")
+    gold = tmp_path / "facts.tsv"
+    header = "fact_id\tsplit\tevent_cluster\tstatus\tkind\tslot\tdoc_id\tvalue\tstart\tend\tnote"
+    killed = fact_rows("1-killed", "differ", {"1_1ecb": ("killed 4", "4"), "1_2ecb": ("killed 6", "6"),
+                                              "1_3ecb": ("killed 4", "4")})
+    injured = fact_rows("1-injured", "agree", {d: ("injured 12", "12") for d in REPORTS})
+    gold.write_text("\n".join([header, *killed, *injured]) + "\n", encoding="utf-8")
+    result = compare_bench.run("dev", data, gold)
+    assert (result["differ"], result["found"], result["agree"], result["false"]) == (1, ["1-killed"], 1, [])
+    assert result["reported"] == 1
+
+
+def test_passages_are_moved_from_file_to_body_offsets(tmp_path: Path) -> None:
+    data = stories_folder(tmp_path / "stories")
+    article, offset = compare_bench.read_body(data / "docs" / "1_2ecb.txt")
+    start = REPORTS["1_2ecb"].index("killed 6")
+    assert article.text[start - offset:start - offset + len("killed 6")] == "killed 6"
+    assert article.outlet == "1_2ecb" and article.title == "Dornvik mine blast."
+
+
+def test_a_fact_in_agreement_that_is_reported_in_conflict_counts_as_false(tmp_path: Path) -> None:
+    data = stories_folder(tmp_path / "stories")
+    gold = tmp_path / "facts.tsv"
+    header = "fact_id\tsplit\tevent_cluster\tstatus\tkind\tslot\tdoc_id\tvalue\tstart\tend\tnote"
+    wrongly_agreed = fact_rows("1-killed", "agree", {"1_1ecb": ("killed 4", "4"), "1_3ecb": ("killed 4", "4")})
+    gold.write_text("\n".join([header, *wrongly_agreed]) + "\n", encoding="utf-8")
+    result = compare_bench.run("dev", data, gold)
+    assert (result["differ"], result["agree"], result["false"]) == (0, 1, ["1-killed"])
