@@ -250,6 +250,21 @@ def test_voices_are_named_speakers_not_relative_words_or_common_nouns() -> None:
     assert [(v.speaker_name, v.outlets) for v in compare_story(story).voices] == [("Ilse Varga", ["Alpha", "Beta"])]
 
 
+def test_two_dates_of_one_planned_meeting_conflict_though_their_neighbour_words_differ() -> None:
+    first = ("Foreign Minister Ida Marlow accepted Pavel Renko's offer of talks on the border dispute in Quillon on "
+             "23 May, her office said. Marlow spoke to reporters on Tuesday.")
+    second = ("Ida Marlow said her talks with Pavel Renko on the border dispute in Quillon, set for Thursday, will "
+              "not take place.")
+    story = [
+        _article("Alpha", first, timex=[_span(first, "23 May", "DATE", value="2026-05-23"),
+                                        _span(first, "Tuesday", "DATE", value="2026-05-19")]),
+        _article("Beta", second, timex=[_span(second, "Thursday", "DATE", value="2026-05-24")]),
+    ]
+    conflicts = compare_story(story).conflicts
+    assert [(c.kind, [v.value for v in c.values]) for c in conflicts] == [("date", ["2026-05-23", "2026-05-24"])]
+    assert conflicts[0].values[0].evidence[0].text.startswith("Foreign Minister Ida Marlow")
+
+
 def test_outlet_profiles_on_the_corpus(corpus: tuple) -> None:
     stories, _, _ = corpus
     profiles = {p.outlet: p for p in outlet_profiles(stories)}

@@ -174,9 +174,14 @@ def test_the_two_seed_pages_are_one_storyline_of_two_events(tmp_path: Path) -> N
         events = store.events(story.id)
         assert len(events) == 2 and all(len(e.article_ids) == 1 for e in events)
         articles = store.story_articles(story.id)
-    voices = compare_story(articles).voices
+    comparison = compare_story(articles)
     named = {str(s.attrs.get("canonical")) for a in articles for s in a.layers["entities"].spans}
-    assert voices and all(v.speaker_name in named and v.speaker_name[0].isupper() for v in voices)
+    assert comparison.voices and all(v.speaker_name in named and v.speaker_name[0].isupper()
+                                     for v in comparison.voices)
+    # The seeds' central discrepancy: the day of the meeting, each value with its sentence.
+    dates = [{v.value: {e.outlet for e in v.evidence} for v in c.values} for c in comparison.conflicts
+             if c.kind == "date"]
+    assert {"2022-02-23": {"Sputnik International"}, "2022-02-24": {"Ru-Main"}} in dates
 
 
 def test_readers_see_the_last_linked_state_while_a_batch_is_being_written(tmp_path: Path) -> None:

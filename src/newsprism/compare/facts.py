@@ -26,6 +26,11 @@ MIN_SHARED_KEYS = 3  # aligned sentences share at least this many content keys .
 MIN_OVERLAP = 0.3  # ... and this share of the shorter sentence's keys
 CONTEXT_WORDS = 2  # content words on each side of a value, inside its clause, that say what it is
 SAME_VALUE_BONUS = 1.5  # a partner giving the same value is preferred: the fact is then not in conflict
+# Two dates whose sentences share most content words ("his meeting with Lavrov, scheduled for Thursday" /
+# "accepted Lavrov's offer to have an engagement on February 23") date one happening even when the
+# words right beside them differ: dates have few neighbours that say what they date.
+DATE_ALIGNED_KEYS = 6
+DATE_ALIGNED_OVERLAP = 0.45
 _UNITS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
           "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty")
 _TENS = ("thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety")
@@ -161,6 +166,8 @@ def _score(a: Mention, b: Mention) -> float:
     aligned = leads or (len(a.sentence.keys & b.sentence.keys) >= MIN_SHARED_KEYS and sentence_score >= MIN_OVERLAP)
     words, counted = shared_context(a, b)
     same = SAME_VALUE_BONUS if a.value == b.value else 0.0
+    if a.kind == "date" and _dates_one_happening(a, b, sentence_score):
+        return words + sentence_score + same
     if not (words or counted) or not (aligned or words >= 2 or (same and words)):
         return 0.0
     if a.kind == "date":
@@ -170,6 +177,11 @@ def _score(a: Mention, b: Mention) -> float:
     low, high = sorted((int(a.value), int(b.value)))
     closeness = low / high if high else 1.0
     return max(words, 1) + sentence_score + closeness + same
+
+
+def _dates_one_happening(a: Mention, b: Mention, sentence_score: float) -> bool:
+    """Two dates in sentences that share most of their content words (``DATE_ALIGNED_*``)."""
+    return len(a.sentence.keys & b.sentence.keys) >= DATE_ALIGNED_KEYS and sentence_score >= DATE_ALIGNED_OVERLAP
 
 
 def _same_people(a: Mention, b: Mention) -> bool:
