@@ -265,6 +265,15 @@ def test_two_dates_of_one_planned_meeting_conflict_though_their_neighbour_words_
     assert conflicts[0].values[0].evidence[0].text.startswith("Foreign Minister Ida Marlow")
 
 
+def test_a_sum_of_money_and_a_count_are_never_one_fact() -> None:
+    first = "Pirates seized the tanker Vessa, loaded with $ 100 million of crude, off the Brell coast on Sunday."
+    second = "Pirates seized the tanker Vessa off the Brell coast on Sunday, loaded with 13 containers of crude."
+    third = "The tanker Vessa, loaded with $ 120 million of crude, was seized by pirates off the Brell coast on Sunday."
+    story = [_article("Alpha", first), _article("Beta", second), _article("Gamma", third)]
+    conflicts = compare_story(story).conflicts
+    assert [sorted(v.value for v in c.values) for c in conflicts] == [["100", "120"]]
+
+
 def test_outlet_profiles_on_the_corpus(corpus: tuple) -> None:
     stories, _, _ = corpus
     profiles = {p.outlet: p for p in outlet_profiles(stories)}

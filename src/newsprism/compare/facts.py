@@ -70,6 +70,7 @@ class Mention:
     sentence: Sentence
     context: frozenset[str]
     single_in_lead: bool = False  # the only count in its article's lead
+    measure: str = "count"  # "money" for a sum ("$ 100 million", "100 million euros"): never one slot with a count
 
 
 def number_mentions(article: Article, found: list[Sentence]) -> list[Mention]:
@@ -87,7 +88,9 @@ def number_mentions(article: Article, found: list[Sentence]) -> list[Mention]:
             near = [k for k in clause_context(text, sentence, *match.span()) if k not in sentence.names]
             context = frozenset(near + ["@persons" for k in near if k in _PERSONS])
             if context:
-                mentions.append(Mention(article, "number", str(value), match.start(), match.end(), sentence, context))
+                measure = "money" if _is_money(text, match.start(), match.end()) else "count"
+                mentions.append(Mention(article, "number", str(value), match.start(), match.end(), sentence, context,
+                                        measure=measure))
     in_lead = [m for m in mentions if m.sentence.lead]
     if len(in_lead) == 1:
         in_lead[0].single_in_lead = True
@@ -100,6 +103,17 @@ def _number_value(match: re.Match[str]) -> int | None:
     tens = _WORDS_PER_NUMBER.get(match.group(2).lower())
     units = _WORDS_PER_NUMBER.get((match.group(3) or "").lower(), 0)
     return None if tens is None else tens + units
+
+
+_CURRENCY_BEFORE = re.compile(r"(?:[$€£¥]|\b(?:US|USD|EUR|GBP|Rs)\.?)\s?$")
+_MONEY_AFTER = re.compile(r"^\s?(?:million|billion|trillion|bn|m)?\s?(?:dollars|euros|pounds|rubles|roubles|yuan|"
+                          r"rupees|hryvnias?)\b|^\s?(?:million|billion|trillion)\b(?=\s+(?:in|of|worth)\b)",
+                          re.IGNORECASE)
+
+
+def _is_money(text: str, start: int, end: int) -> bool:
+    """A sum of money: a currency sign or code before the number, or a currency word after it."""
+    return bool(_CURRENCY_BEFORE.search(text[max(0, start - 5):start]) or _MONEY_AFTER.match(text[end:end + 30]))
 
 
 def _names_a_thing(text: str, sentence_start: int, start: int) -> bool:
@@ -159,7 +173,7 @@ def _score(a: Mention, b: Mention) -> float:
     counts need a shared word that is not just "people" ("injured 17" / "injured at least 15"),
     or must be the one count in each article's lead ("400 people rallied" / "40 activists gathered").
     """
-    if a.kind != b.kind:
+    if a.kind != b.kind or a.measure != b.measure:
         return 0.0
     sentence_score = overlap(a.sentence.keys, b.sentence.keys)
     leads = a.sentence.lead and b.sentence.lead
