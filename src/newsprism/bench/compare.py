@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import csv
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from newsprism.annotate.registry import annotate_article
-from newsprism.bench.link import DATA_DIR, DEFAULT_DATA_DIR, MAX_DOC_BYTES, load_gold
+from newsprism.bench.link import DATA_DIR, DEFAULT_DATA_DIR, load_gold, read_doc_at
 from newsprism.compare import compare_story
 from newsprism.compare.result import Conflict
 from newsprism.model import Article
@@ -46,13 +46,10 @@ class Fact:
 
 
 def read_body(path: Path) -> tuple[Article, int]:
-    """A stories document as an Article (headline as title, body as text, its file name as its
-    outlet) and the offset of the body in the file."""
-    raw = path.read_bytes()[:MAX_DOC_BYTES].decode("utf-8", errors="replace")
-    title, _, rest = raw.partition("\n\n")
-    body = rest.strip() or title.strip()
-    offset = raw.index(body) if body else 0
-    return Article(source=str(path), title=title.strip() or None, text=body, outlet=path.stem), offset
+    """A stories document as an Article with its file name as its outlet (every document comes from
+    another site), and the offset of its text in the file."""
+    article, offset = read_doc_at(path)
+    return replace(article, outlet=path.stem, id=""), offset
 
 
 def load_facts(gold_file: Path, docs: Path) -> list[Fact]:

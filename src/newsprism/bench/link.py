@@ -60,9 +60,15 @@ def load_gold(data_dir: Path, split: str) -> list[tuple[str, str]]:
 
 def read_doc(path: Path) -> Article:
     """A stories document as an Article: the first block is the headline, the rest the body."""
+    return read_doc_at(path)[0]
+
+
+def read_doc_at(path: Path) -> tuple[Article, int]:
+    """``read_doc``, and where the Article's text starts in the file (to move file offsets to it)."""
     raw = path.read_bytes()[:MAX_DOC_BYTES].decode("utf-8", errors="replace")
     title, _, body = raw.partition("\n\n")
-    return Article(source=str(path), title=title.strip() or None, text=body.strip() or title.strip())
+    text = body.strip() or title.strip()
+    return Article(source=str(path), title=title.strip() or None, text=text), raw.index(text) if text else 0
 
 
 def bcubed(gold: dict[str, str], predicted: dict[str, str]) -> dict[str, float]:
@@ -364,18 +370,10 @@ def _current_rss_mb() -> float:
     return int(found.group(1)) / 1024 if found else peak_rss_mb()
 
 
-def _measure_in_child(args: tuple[list[Group], int]) -> dict:
-    return measure_size(*args)
-
-
 def run_scale(sizes: Iterable[int], data_dir: Path = DEFAULT_DATA_DIR, corpus: Path | None = None) -> dict:
     """Each size in a fresh process, one after the other; the 100k/10k style ratio of the extremes."""
     groups = _stream_groups(data_dir, corpus)
-    context = multiprocessing.get_context("spawn")
-    results = []
-    for size in sizes:
-        with context.Pool(1) as pool:
-            results.append(pool.apply(_measure_in_child, ((groups, size),)))
+    results = [_in_child(measure_size, groups, size) for size in sizes]
     ratio = results[-1]["seconds"] / results[0]["seconds"] if len(results) > 1 and results[0]["seconds"] else None
     return {"scale": results, "time_ratio": ratio, "size_ratio": results[-1]["articles"] / results[0]["articles"]}
 
@@ -414,6 +412,7 @@ def ingest_next(path: Path, groups: list[Group], size: int, new: int) -> dict:
 
 
 def _in_child(work: object, *args: object) -> dict:
+    """``work(*args)`` in a fresh process, so that its peak memory is its own."""
     with multiprocessing.get_context("spawn").Pool(1) as pool:
         return pool.apply(work, args)
 

@@ -39,7 +39,7 @@ from functools import lru_cache
 from typing import Any
 
 from newsprism.extract.text import words
-from newsprism.link.state import LinkState
+from newsprism.link.state import LinkState, follow_merges
 from newsprism.model import Article, Event
 
 SECONDS_PER_DAY = 86400.0
@@ -642,9 +642,13 @@ class EventLinker:
 
     def _known_members(self, story: Cluster | None) -> list[str]:
         """The event's members when all their vectors are still held (else none: it cannot be re-judged)."""
-        if story is None or story.id not in self._active:
+        if story is None or story.id not in self._active or not self._all_kept(story):
             return []
-        return list(story.article_ids) if all(a in self._recent for a in story.article_ids) else []
+        return list(story.article_ids)
+
+    def _all_kept(self, story: Cluster) -> bool:
+        """Whether the vectors of all the event's members are still held (its centroid can be rebuilt)."""
+        return all(a in self._recent for a in story.article_ids)
 
     def _closing_split(self, fit: _ClosingFit) -> int:
         """Split each event of the batch whose 2-means halves are apart by the online rule and fit their
@@ -737,20 +741,19 @@ class EventLinker:
         recent = self._recent[article_id]
         self._recent[article_id] = replace(recent, vector=self.weigh(recent.counts))
 
-    def _rebuild(self, story: Cluster) -> bool:
+    def _rebuild(self, story: Cluster) -> None:
         """Rebuild the centroid from the members' current vectors, when all of them are still kept."""
-        if not all(a in self._recent for a in story.article_ids):
-            return False
+        if not self._all_kept(story):
+            return
         story.centroid = {}
         for article_id in story.article_ids:
             story.add_vector(self._recent[article_id].vector, self.params.centroid_terms, self.params.salient_entities)
         self._reindex(story)
-        return True
 
     def refresh(self, story: Cluster) -> None:
         """Weigh the event's members again with today's frequencies and rebuild its centroid, so that it
         compares with a newer event on the same footing (a later batch than the one that made it)."""
-        if story.centroid and all(a in self._recent for a in story.article_ids):
+        if story.centroid and self._all_kept(story):
             placed = story.id not in self.unplaced
             for article_id in story.article_ids:
                 self._reweigh_article(article_id)
@@ -908,9 +911,7 @@ class EventLinker:
 
     def resolve(self, event_id: str) -> str:
         """The living event an event id stands for, following merges (old ids stay resolvable)."""
-        while event_id in self._merged_into:
-            event_id = self._merged_into[event_id]
-        return event_id
+        return follow_merges(self._merged_into, event_id)
 
     def event(self, event_id: str) -> Cluster | None:
         return self._stories.get(event_id)

@@ -10,7 +10,7 @@ touches the rows those N articles need, however large the store. The SQL stays i
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -69,6 +69,13 @@ class LinkState:
     def stale_events(self, before_day: float) -> list[str]:
         """In memory the linker archives idle events as it goes."""
         return []
+
+
+def follow_merges(merged_into: Mapping[str, str], group_id: str) -> str:
+    """The living event or storyline an id stands for, following recorded merges (old ids stay resolvable)."""
+    while group_id in merged_into:
+        group_id = merged_into[group_id]
+    return group_id
 
 
 MISSING = object()

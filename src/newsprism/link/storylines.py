@@ -24,7 +24,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from newsprism.link.events import Cluster, EventLinker, LinkParams, arrival_order, days_apart, feed
-from newsprism.link.state import LinkState, Storyline
+from newsprism.link.state import LinkState, Storyline, follow_merges
 from newsprism.model import Article, Event, Story
 
 
@@ -180,9 +180,7 @@ class StorylineLinker:
 
     def resolve(self, storyline_id: str) -> str:
         """The living storyline a storyline id stands for (old ids stay resolvable)."""
-        while storyline_id in self.state.storyline_merged_into:
-            storyline_id = self.state.storyline_merged_into[storyline_id]
-        return storyline_id
+        return follow_merges(self.state.storyline_merged_into, storyline_id)
 
     def _continued(self, event: Cluster) -> list[str]:
         """The events this one continues: candidates from the term index scoring at least the threshold
