@@ -16,11 +16,16 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
+from newsprism.annotate.nlp import parse
 from newsprism.compare.result import Conflict, Evidence, FactValue, evidence
 from newsprism.compare.text import Sentence, overlap, sentence_at, sentences, word_key
 from newsprism.link.events import term_key
 from newsprism.model import Article
+
+if TYPE_CHECKING:
+    from spacy.tokens import Token
 
 MIN_SHARED_KEYS = 3  # aligned sentences share at least this many content keys ...
 MIN_OVERLAP = 0.3  # ... and this share of the shorter sentence's keys
@@ -60,6 +65,22 @@ _PERSONS = frozenset(term_key(w) for w in (
 _GENERIC_PERSONS = frozenset({term_key("people"), term_key("persons")})
 
 
+_PERSON_NOUNS = frozenset(("people", "person", "activist", "demonstrator", "protester", "resident", "villager",
+                           "worker", "civilian", "serviceman", "soldier", "fighter", "prisoner", "captive",
+                           "participant", "citizen", "man", "woman", "child"))
+# Modifiers that make a count a part of another ("12 Somali pirates" of "23 pirates", "three other rifles").
+_PART_MODIFIERS = frozenset(("other", "more", "additional", "further", "remaining", "new", "last", "first", "next"))
+
+
+@dataclass(frozen=True)
+class Role:
+    """What a number counts and what was done, read off the dependency parse."""
+
+    counted: str | None  # lemma of the noun the number modifies: "people", "rifle", "metre"
+    action: str | None  # lemma of the nearest verb above it: "kill", "injure", "seize"
+    qualifiers: frozenset[str]  # nationality adjectives and part modifiers between the number and its noun
+
+
 @dataclass
 class Mention:
     article: Article
@@ -71,6 +92,7 @@ class Mention:
     context: frozenset[str]
     single_in_lead: bool = False  # the only count in its article's lead
     measure: str = "count"  # "money" for a sum ("$ 100 million", "100 million euros"): never one slot with a count
+    role: Role | None = None  # what the number counts and what was done, from the parse
 
 
 def number_mentions(article: Article, found: list[Sentence]) -> list[Mention]:
@@ -78,6 +100,7 @@ def number_mentions(article: Article, found: list[Sentence]) -> list[Mention]:
     text = article.text
     dates = [(s.start, s.end) for s in article.layers["timex"].spans] if "timex" in article.layers else []
     mentions = []
+    roles = number_roles(text)
     for sentence in found:
         for match in _NUMBER.finditer(text, sentence.start, sentence.end):
             if any(s <= match.start() < e for s, e in dates):
@@ -90,11 +113,40 @@ def number_mentions(article: Article, found: list[Sentence]) -> list[Mention]:
             if context:
                 measure = "money" if _is_money(text, match.start(), match.end()) else "count"
                 mentions.append(Mention(article, "number", str(value), match.start(), match.end(), sentence, context,
-                                        measure=measure))
+                                        measure=measure, role=roles.get(match.start())))
     in_lead = [m for m in mentions if m.sentence.lead]
     if len(in_lead) == 1:
         in_lead[0].single_in_lead = True
     return mentions
+
+
+def number_roles(text: str) -> dict[int, Role]:
+    """Each number token's Role, by its start offset in ``text``."""
+    roles = {}
+    for token in parse(text):
+        if token.like_num:
+            roles[token.idx] = _role(token)
+    return roles
+
+
+def _role(token: Token) -> Role:
+    noun = token.head if token.dep_ in ("nummod", "compound", "quantmod") else None
+    while noun is not None and noun.pos_ in ("NUM", "PROPN") and noun.head.i != noun.i:
+        noun = noun.head  # "seven AK-47 rifles": the number hangs on "AK-47", the thing counted is "rifles"
+    if noun is not None and noun.pos_ != "NOUN":
+        noun = None
+    verb = next((a for a in token.ancestors if a.pos_ == "VERB"), None)
+    qualifiers = frozenset(
+        child.lower_ for child in (noun.children if noun is not None else ())
+        if child.dep_ == "amod" and token.i < child.i < noun.i
+        and (child.text[:1].isupper() or child.lower_ in _PART_MODIFIERS)
+    )
+    return Role(noun.lemma_.lower() if noun is not None else None, verb.lemma_.lower() if verb else None, qualifiers)
+
+
+def _people_alike(first: str, second: str) -> bool:
+    """ "people" may count any people; "civilians" and "prisoners" are different people."""
+    return bool({first, second} & {"people", "person"}) and {first, second} <= _PERSON_NOUNS
 
 
 def _number_value(match: re.Match[str]) -> int | None:
@@ -188,6 +240,8 @@ def _score(a: Mention, b: Mention) -> float:
         return words + sentence_score + same
     if not same and not words and not (a.single_in_lead and b.single_in_lead and _same_people(a, b)):
         return 0.0
+    if not same and not (aligned and _count_alike(a, b)):
+        return 0.0
     low, high = sorted((int(a.value), int(b.value)))
     closeness = low / high if high else 1.0
     return max(words, 1) + sentence_score + closeness + same
@@ -196,6 +250,19 @@ def _score(a: Mention, b: Mention) -> float:
 def _dates_one_happening(a: Mention, b: Mention, sentence_score: float) -> bool:
     """Two dates in sentences that share most of their content words (``DATE_ALIGNED_*``)."""
     return len(a.sentence.keys & b.sentence.keys) >= DATE_ALIGNED_KEYS and sentence_score >= DATE_ALIGNED_OVERLAP
+
+
+def _count_alike(a: Mention, b: Mention) -> bool:
+    """Two different numbers can be one count: the parse shows the same thing counted, or the same
+    action when one of them names no thing ("killing 20 people" / "the toll rose to 20" needs both)."""
+    if a.role is None or b.role is None:
+        return True
+    first, second = a.role, b.role
+    if first.qualifiers != second.qualifiers:
+        return False  # "12 Somali pirates" / "23 pirates", "three other rifles" / "seven rifles"
+    if first.counted and second.counted:
+        return first.counted == second.counted or _people_alike(first.counted, second.counted)
+    return bool(first.action) and first.action == second.action
 
 
 def _same_people(a: Mention, b: Mention) -> bool:
@@ -233,12 +300,14 @@ def slots(mentions: list[Mention]) -> list[list[Mention]]:
     )
     slot_of = list(range(len(mentions)))
     members: dict[int, list[int]] = {i: [i] for i in range(len(mentions))}
+    articles_of: dict[int, set[str]] = {i: {m.article.id} for i, m in enumerate(mentions)}
     for _, i, j in mutual:
         a, b = slot_of[i], slot_of[j]
-        if a != b:
+        if a != b and not articles_of[a] & articles_of[b]:
             for k in members[b]:
                 slot_of[k] = a
             members[a] += members.pop(b)
+            articles_of[a] |= articles_of.pop(b)
     groups = [[mentions[k] for k in sorted(group)] for group in members.values()]
     return [g for g in groups if len({m.article.id for m in g}) > 1]
 
