@@ -97,9 +97,8 @@ def _matched_values(conflict: Conflict, fact: Fact, ids: dict[str, str]) -> set[
 
 
 def _same_value(gold: str, reported: str) -> bool:
-    """Counts compare by their number (gold ">=20" or "~20" is reported "20"); dates and names as written."""
-    number = gold.lstrip("<>=~")
-    return gold == reported or (number.isdigit() and number == reported)
+    """Gold ">=20", "~20" or ">02:30" is reported "20" or "02:30": the qualifier is the passage's wording."""
+    return gold.lstrip("<>=~") == reported
 
 
 def _gives_two_values(conflict: Conflict, fact: Fact, ids: dict[str, str]) -> bool:

@@ -41,7 +41,8 @@ _UNITS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight"
 _TENS = ("thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety")
 _WORDS_PER_NUMBER = {word: i for i, word in enumerate(_UNITS)} | {word: 10 * i for i, word in enumerate(_TENS, 3)}
 _NUMBER = re.compile(
-    r"(?<![\w.,:/-])(\d{1,3}(?:,\d{3})+|\d{1,7})(?![\w.,:/]\d|\w|-[^\W\d])"
+    r"(?<![\w.,:/-])(\d{1,3}-\d{1,3}(?![\w.,:/-])|\d{1,3}(?:, ?\d{3})+(?![\d.])|\d{1,7}(?:\.\d{1,3})?)"
+    r"(?![\w.,:/]\d|\w|-[^\W\d])"
     r"|\b(" + "|".join(sorted(_WORDS_PER_NUMBER, key=len, reverse=True)) + r")"
     r"(?:-(one|two|three|four|five|six|seven|eight|nine))?\b",
     re.IGNORECASE,
@@ -53,7 +54,8 @@ _QUALIFIERS = frozenset(("least", "about", "around", "nearly", "almost", "some",
 _CLAUSE_BREAK = re.compile(r"[,;:()\u2013\u2014]|\b(?:and|but|while|when|as|which|who|whose|leaving)\b", re.IGNORECASE)
 # "said on Tuesday": the day a statement was made, not the date of the event it reports.
 _REPORTED_ON = re.compile(
-    r"\b(?:said|says|confirmed|announced|told|added|stated|reported|declared)\s+(?:on\s+|late\s+|early\s+)?$",
+    r"\b(?:said|says|confirmed|announced|told|added|stated|reported|declared|posted|published|updated)\s+"
+    r"(?:on\s+|late\s+|early\s+)?$",
     re.IGNORECASE,
 )
 # Nouns for people counted: "400 people" and "40 activists" may count the same crowd; "people" is the
@@ -78,6 +80,7 @@ class Role:
 
     counted: str | None  # lemma of the noun the number modifies: "people", "rifle", "metre"
     action: str | None  # lemma of the nearest verb above it: "kill", "injure", "seize"
+    agent: str | None  # a named subject of that verb: "DiLeo has spent 19 seasons" is not "Cheeks spent four"
     qualifiers: frozenset[str]  # nationality adjectives and part modifiers between the number and its noun
 
 
@@ -106,18 +109,31 @@ def number_mentions(article: Article, found: list[Sentence]) -> list[Mention]:
             if any(s <= match.start() < e for s, e in dates):
                 continue
             value = _number_value(match)
-            if value is None or 1900 <= value <= 2100 or _names_a_thing(text, sentence.start, match.start()):
+            if value is None or _is_year(value) or _names_a_thing(text, sentence.start, match.start(), match.end()) \
+                    or _cited(text, match.start(), match.end()):
                 continue
             near = [k for k in clause_context(text, sentence, *match.span()) if k not in sentence.names]
             context = frozenset(near + ["@persons" for k in near if k in _PERSONS])
             if context:
                 measure = "money" if _is_money(text, match.start(), match.end()) else "count"
-                mentions.append(Mention(article, "number", str(value), match.start(), match.end(), sentence, context,
+                mentions.append(Mention(article, "number", value, match.start(), match.end(), sentence, context,
                                         measure=measure, role=roles.get(match.start())))
     in_lead = [m for m in mentions if m.sentence.lead]
     if len(in_lead) == 1:
         in_lead[0].single_in_lead = True
     return mentions
+
+
+_SHORT_QUOTE = re.compile(r"[\"“«„]([^\"“”«»„.!?]{0,60})[\"”»“]")
+
+
+def _cited(text: str, start: int, end: int) -> bool:
+    """A number in a short quoted phrase ("described it as “around 40 activists”") is someone else's figure
+    that the article cites, often to dispute it, not the figure it gives."""
+    for match in _SHORT_QUOTE.finditer(text, max(0, start - 60), min(len(text), end + 60)):
+        if match.start(1) <= start and end <= match.end(1) and len(match.group(1).split()) <= 5:
+            return True
+    return False
 
 
 def number_roles(text: str) -> dict[int, Role]:
@@ -127,6 +143,12 @@ def number_roles(text: str) -> dict[int, Role]:
         if token.like_num:
             roles[token.idx] = _role(token)
     return roles
+
+
+def span_role(text: str, start: int, end: int) -> Role | None:
+    """The Role of the phrase ``text[start:end]`` (a time expression): the verb it hangs on."""
+    span = parse(text).char_span(start, end, alignment_mode="expand")
+    return _role(span.root) if span is not None else None
 
 
 def _role(token: Token) -> Role:
@@ -141,7 +163,10 @@ def _role(token: Token) -> Role:
         if child.dep_ == "amod" and token.i < child.i < noun.i
         and (child.text[:1].isupper() or child.lower_ in _PART_MODIFIERS)
     )
-    return Role(noun.lemma_.lower() if noun is not None else None, verb.lemma_.lower() if verb else None, qualifiers)
+    agent = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass") and c.pos_ == "PROPN"), None) \
+        if verb is not None else None
+    return Role(noun.lemma_.lower() if noun is not None else None, verb.lemma_.lower() if verb else None,
+                agent.lower_ if agent is not None else None, qualifiers)
 
 
 def _people_alike(first: str, second: str) -> bool:
@@ -149,12 +174,30 @@ def _people_alike(first: str, second: str) -> bool:
     return bool({first, second} & {"people", "person"}) and {first, second} <= _PERSON_NOUNS
 
 
-def _number_value(match: re.Match[str]) -> int | None:
-    if match.group(1):
-        return int(match.group(1).replace(",", ""))
+def _number_value(match: re.Match[str]) -> str | None:
+    """The number as a value: "1,500" (or tokenized "1, 500") -> "1500", "twenty-one" -> "21"; a record or
+    score ("9-14") and a decimal ("5.6") as written. A number with a leading zero ("000") counts nothing."""
+    written = match.group(1)
+    if written:
+        plain = written.replace(",", "").replace(" ", "")
+        if plain.startswith("0") and plain[1:2].isdigit():
+            return None
+        return plain.rstrip("0").rstrip(".") if "." in plain else plain  # "6.0" is "6"
     tens = _WORDS_PER_NUMBER.get(match.group(2).lower())
     units = _WORDS_PER_NUMBER.get((match.group(3) or "").lower(), 0)
-    return None if tens is None else tens + units
+    return None if tens is None else str(tens + units)
+
+
+def _is_year(value: str) -> bool:
+    return value.isdigit() and 1900 <= int(value) <= 2100
+
+
+def _magnitude(value: str) -> float | None:
+    """A count's size, for how close two counts are; None for a record or score."""
+    try:
+        return float(value)
+    except ValueError:
+        return None
 
 
 _CURRENCY_BEFORE = re.compile(r"(?:[$€£¥]|\b(?:US|USD|EUR|GBP|Rs)\.?)\s?$")
@@ -168,9 +211,16 @@ def _is_money(text: str, start: int, end: int) -> bool:
     return bool(_CURRENCY_BEFORE.search(text[max(0, start - 5):start]) or _MONEY_AFTER.match(text[end:end + 30]))
 
 
-def _names_a_thing(text: str, sentence_start: int, start: int) -> bool:
-    """ "Plant No. 2", "Block 4": a number after "No." names something, it does not count it."""
-    return bool(re.search(r"\b(?:No|no|Nr|#)\.?\s*$", text[max(sentence_start, start - 5) : start]))
+_STREET_AFTER = re.compile(
+    r"\s+(?:(?:North|South|East|West|[NSEW]\.?)\s+)?(?:\d+(?:st|nd|rd|th)\b|[A-Z]\w+\s+"
+    r"(?:Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Drive|Place|Square)\b)"
+)
+
+
+def _names_a_thing(text: str, sentence_start: int, start: int, end: int) -> bool:
+    """ "Plant No. 2", "40 East 5th Street": a number that names a thing or an address counts nothing."""
+    return bool(re.search(r"\b(?:No|no|Nr|#)\.?\s*$", text[max(sentence_start, start - 5) : start])
+                or _STREET_AFTER.match(text, end, end + 40))
 
 
 def clause_context(text: str, sentence: Sentence, start: int, end: int) -> list[str]:
@@ -195,18 +245,45 @@ def _keys(text: str, start: int, end: int, reverse: bool = False) -> list[str]:
 
 
 def date_mentions(article: Article, found: list[Sentence]) -> list[Mention]:
-    """Time expressions with a day-precise value (``2026-03-23``, ``2026-03-12TEV``), by day."""
+    """Time expressions of the timex layer as facts: a day, a clock time, a year or a duration (``_whens``)."""
     if "timex" not in article.layers:
         return []
     mentions = []
     for span in article.layers["timex"].spans:
-        value = str(span.attrs.get("value") or "")
         sentence = sentence_at(found, span.start)
         said_on = _REPORTED_ON.search(article.text, max(0, span.start - 40), span.start)
-        if sentence and re.match(r"\d{4}-\d\d-\d\d", value) and not said_on:
-            context = frozenset(clause_context(article.text, sentence, span.start, span.end))
-            mentions.append(Mention(article, "date", value[:10], span.start, span.end, sentence, context))
+        if sentence is None or said_on:
+            continue
+        context = frozenset(clause_context(article.text, sentence, span.start, span.end))
+        for measure, value in _whens(str(span.attrs.get("value") or "")):
+            kind = "number" if measure == "duration" else "date"
+            mentions.append(Mention(article, kind, value, span.start, span.end, sentence, context, measure=measure,
+                                    role=span_role(article.text, span.start, span.end)))
     return mentions
+
+
+_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+_DURATION_UNITS = {"Y": "year", "M": "month", "W": "week", "D": "day", "TH": "hour", "TM": "minute"}
+
+
+def _whens(value: str) -> list[tuple[str, str]]:
+    """What a TIMEX3 value states, as (measure, value) pairs: the day ("2026-03-23"; a weekday name when the
+    article's own date was unknown), the clock time ("02:30"), the year ("1990") or a duration ("3 hours").
+    Vaguer values ("2026-03", "PAST_REF") state nothing a conflict could rest on."""
+    found = []
+    day = re.match(r"(\d{4}-\d\d-\d\d)|XXXX-WXX-([1-7])", value)
+    if day:
+        found.append(("day", day.group(1)) if day.group(1) else ("weekday", _WEEKDAYS[int(day.group(2)) - 1]))
+    clock = re.search(r"T(\d\d:\d\d)", value)
+    if clock:
+        found.append(("time", clock.group(1)))
+    if re.fullmatch(r"\d{4}", value):
+        found.append(("year", value))
+    duration = re.fullmatch(r"P(T?)(\d+)([YMWDHS])", value)
+    if duration and duration.group(1) + duration.group(3) in _DURATION_UNITS:
+        amount, unit = int(duration.group(2)), _DURATION_UNITS[duration.group(1) + duration.group(3)]
+        found.append(("duration", f"{amount} {unit}{'s' if amount != 1 else ''}"))
+    return found
 
 
 def fact_mentions(articles: list[Article]) -> list[Mention]:
@@ -237,19 +314,29 @@ def _score(a: Mention, b: Mention) -> float:
     if not (words or counted) or not (aligned or words >= 2 or (same and words)):
         return 0.0
     if a.kind == "date":
-        return words + sentence_score + same
+        alike = aligned and (a.measure == "time" or _count_alike(a, b))  # clock times: few per story, and exact
+        return words + sentence_score + same if same or alike else 0.0
     if not same and not words and not (a.single_in_lead and b.single_in_lead and _same_people(a, b)):
         return 0.0
     if not same and not (aligned and _count_alike(a, b)):
         return 0.0
-    low, high = sorted((int(a.value), int(b.value)))
-    closeness = low / high if high else 1.0
+    sizes = sorted(size for size in (_magnitude(a.value), _magnitude(b.value)) if size is not None)
+    closeness = sizes[0] / sizes[1] if len(sizes) == 2 and sizes[1] else 0.5
     return max(words, 1) + sentence_score + closeness + same
 
 
 def _dates_one_happening(a: Mention, b: Mention, sentence_score: float) -> bool:
-    """Two dates in sentences that share most of their content words (``DATE_ALIGNED_*``)."""
-    return len(a.sentence.keys & b.sentence.keys) >= DATE_ALIGNED_KEYS and sentence_score >= DATE_ALIGNED_OVERLAP
+    """Two planned days (after their articles' own dates) in sentences that share most of their content
+    words (``DATE_ALIGNED_*``): "the meeting, scheduled for Thursday" / "a meeting next Wednesday". Past
+    days in such sentences are often different happenings of one story (shot on Friday, charged on
+    Saturday), so they need the same action (``_count_alike``)."""
+    return _planned(a) and _planned(b) and len(a.sentence.keys & b.sentence.keys) >= DATE_ALIGNED_KEYS \
+        and sentence_score >= DATE_ALIGNED_OVERLAP
+
+
+def _planned(m: Mention) -> bool:
+    published = (m.article.published or "")[:10]
+    return m.measure == "day" and bool(published) and m.value > published
 
 
 def _count_alike(a: Mention, b: Mention) -> bool:
@@ -260,6 +347,8 @@ def _count_alike(a: Mention, b: Mention) -> bool:
     first, second = a.role, b.role
     if first.qualifiers != second.qualifiers:
         return False  # "12 Somali pirates" / "23 pirates", "three other rifles" / "seven rifles"
+    if first.agent and second.agent and first.agent != second.agent:
+        return False
     if first.counted and second.counted:
         return first.counted == second.counted or _people_alike(first.counted, second.counted)
     return bool(first.action) and first.action == second.action
