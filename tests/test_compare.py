@@ -333,6 +333,38 @@ def test_invented_date_conflict_from_the_timex_layer() -> None:
     assert [(c.kind, [v.value for v in c.values]) for c in conflicts] == [("date", ["2026-05-12", "2026-05-13"])]
 
 
+def test_different_things_counted_never_share_a_slot() -> None:
+    """ "9 killed" never meets "14 wounded", nor a part ("12 Tessan sailors") the whole ("23 sailors");
+    the different tolls of one thing do, named in a reader's words."""
+    first = "A ferry fire off Skarn Point killed 9 passengers and wounded 14 crew members, the coastguard said."
+    second = "A ferry fire off Skarn Point killed 11 passengers and wounded 14 crew members, rescuers said."
+    third = "The ferry fire off Skarn Point killed 9 passengers, and the coastguard rescued 23 sailors."
+    fourth = "The ferry fire off Skarn Point killed 9 passengers, and the coastguard rescued 12 Tessan sailors."
+    story = [_article("Alpha", first), _article("Beta", second), _article("Gamma", third), _article("Delta", fourth)]
+    conflicts = compare_story(story).conflicts
+    assert [sorted(v.value for v in c.values) for c in conflicts] == [["11", "9"]]
+    assert conflicts[0].slot == "passengers killed"
+
+
+def test_a_cited_figure_in_short_quotes_is_not_the_outlets_own() -> None:
+    own = "About 300 people marched through Velka on Saturday against the new toll road, organisers said."
+    citing = "About 300 people marched through Velka on Saturday; state television spoke of “30 people” only."
+    other = "Some 300 people marched through Velka on Saturday against the toll road, police said."
+    story = [_article("Alpha", own), _article("Beta", citing), _article("Gamma", other)]
+    assert compare_story(story).conflicts == []
+
+
+def test_clock_times_of_one_happening_conflict() -> None:
+    first = "The trawler Marit sank off Hollum shortly after 2 a.m. on Sunday, the harbour master said."
+    second = "The trawler Marit sank off Hollum just after 2:30 a.m. on Sunday, the harbour master said."
+    story = [
+        _article("Alpha", first, timex=[_span(first, "shortly after 2 a.m.", "TIME", value="2026-05-10T02:00")]),
+        _article("Beta", second, timex=[_span(second, "just after 2:30 a.m.", "TIME", value="2026-05-10T02:30")]),
+    ]
+    conflicts = compare_story(story).conflicts
+    assert [(c.kind, [v.value for v in c.values]) for c in conflicts] == [("date", ["02:00", "02:30"])]
+
+
 def _quoted(outlet: str, before: str, quote: str, speaker: str) -> Article:
     text = f"{before} “{quote},” {speaker} said."
     person = _span(text, speaker, "PERSON" if " " in speaker else "ORG", canonical=speaker)

@@ -182,6 +182,8 @@ def test_the_two_seed_pages_are_one_storyline_of_two_events(tmp_path: Path) -> N
     dates = [{v.value: {e.outlet for e in v.evidence} for v in c.values} for c in comparison.conflicts
              if c.kind == "date"]
     assert {"2022-02-23": {"Sputnik International"}, "2022-02-24": {"Ru-Main"}} in dates
+    (meeting,) = [c for c in comparison.conflicts if c.kind == "date" and "2022-02-23" in {v.value for v in c.values}]
+    assert "meeting" in meeting.slot and "Blinken" in meeting.slot and "Lavrov" in meeting.slot
 
 
 def test_readers_see_the_last_linked_state_while_a_batch_is_being_written(tmp_path: Path) -> None:

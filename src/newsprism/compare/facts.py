@@ -82,6 +82,7 @@ class Role:
     action: str | None  # lemma of the nearest verb above it: "kill", "injure", "seize"
     agent: str | None  # a named subject of that verb: "DiLeo has spent 19 seasons" is not "Cheeks spent four"
     qualifiers: frozenset[str]  # nationality adjectives and part modifiers between the number and its noun
+    label: str = ""  # the fact in a reader's words: "people killed", "date of the meeting"
 
 
 @dataclass
@@ -160,13 +161,49 @@ def _role(token: Token) -> Role:
     verb = next((a for a in token.ancestors if a.pos_ == "VERB"), None)
     qualifiers = frozenset(
         child.lower_ for child in (noun.children if noun is not None else ())
-        if child.dep_ == "amod" and token.i < child.i < noun.i
+        if child.dep_ in ("amod", "compound") and token.i < child.i < noun.i
         and (child.text[:1].isupper() or child.lower_ in _PART_MODIFIERS)
     )
     agent = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass") and c.pos_ == "PROPN"), None) \
         if verb is not None else None
     return Role(noun.lemma_.lower() if noun is not None else None, verb.lemma_.lower() if verb else None,
-                agent.lower_ if agent is not None else None, qualifiers)
+                agent.lower_ if agent is not None else None, qualifiers, _label(token, noun, verb))
+
+
+def _label(token: Token, noun: Token | None, verb: Token | None) -> str:
+    """ "people killed", "rifles seized" for a count; "date of the meeting" for a date that belongs to a
+    thing ("the meeting, scheduled for Thursday"); "date detained", "date of meeting" when it hangs on an action."""
+    done = verb.lower_ if verb is not None and verb.tag_ in ("VBN", "VBD") else _gerund(verb) if verb else ""
+    if token.like_num:
+        return " ".join(w for w in (noun.lower_ if noun is not None else "", done) if w)
+    thing = _thing_dated(token)
+    if thing is not None:
+        return f"date of the {thing.lower_}"
+    if not done:
+        return "date"
+    return f"date of {done}" if done.endswith("ing") else f"date {done}"
+
+
+def _gerund(verb: Token) -> str:
+    """ "meet" -> "meeting", "halt" -> "halting", "make" -> "making": a label for a verb not yet done."""
+    if verb.tag_ == "VBG":
+        return verb.lower_
+    lemma = verb.lemma_.lower()
+    return (lemma[:-1] if lemma.endswith("e") and not lemma.endswith("ee") else lemma) + "ing"
+
+
+def _thing_dated(token: Token) -> Token | None:
+    """The noun a date belongs to, up through a clause that describes it: "his meeting with Lavrov,
+    scheduled for Thursday" -> "meeting"; None when the date hangs on a plain action ("shot on Friday")."""
+    head = token.head.head if token.dep_ == "pobj" else token.head
+    for _ in range(4):
+        if head.pos_ == "NOUN":
+            return head
+        if head.dep_ in ("acl", "relcl") or (head.pos_ == "PROPN" and head.dep_ == "pobj"):
+            head = head.head.head if head.dep_ == "pobj" else head.head
+        else:
+            return None
+    return None
 
 
 def _people_alike(first: str, second: str) -> bool:
@@ -441,6 +478,40 @@ def _only_space_between(text: str, start: int, end: int) -> bool:
 
 
 def slot_name(group: list[Mention]) -> str:
+    """The fact in a reader's words, after the names most of its sentences share: "Kharniv: people
+    injured", "Blinken, Lavrov: date of the meeting". Without a parse, the shared context words."""
+    labels = [m.role.label for m in group if m.role is not None and m.role.label]
+    if not labels:
+        return _context_words(group)
+    names = _shared_names(group)
+    label = max(sorted(set(labels)), key=labels.count)
+    if group[0].measure not in ("count", "day"):
+        label = f"{label} ({group[0].measure})"
+    return f"{', '.join(names)}: {label}" if names else label
+
+
+def _shared_names(group: list[Mention], most: int = 2) -> list[str]:
+    """Names of people first, then organisations and places, that more than half of the slot's sentences
+    carry; a name is known by its last word, so "Anthony Blinken" and "Antony Blinken" are one."""
+    counts: dict[str, int] = defaultdict(int)
+    surface: dict[str, str] = {}
+    people = set()
+    for m in group:
+        seen = set()
+        for key, label in m.sentence.actors.items():
+            name = m.sentence.surface[key]
+            last = name.split()[-1].lower()
+            if last not in seen:
+                seen.add(last)
+                counts[last] += 1
+                surface.setdefault(last, name)
+            if label == "PERSON":
+                people.add(last)
+    shared = [k for k in counts if 2 * counts[k] > len(group)]
+    return [surface[k] for k in sorted(shared, key=lambda k: (k not in people, -counts[k], k))[:most]]
+
+
+def _context_words(group: list[Mention]) -> str:
     """The context words most of the slot's mentions share, as written."""
     counts: dict[str, int] = defaultdict(int)
     surface: dict[str, str] = {}

@@ -8,12 +8,13 @@ entities layer (or the store's canonical names) made them one entity.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from newsprism.extract.text import sentence_bounds
 from newsprism.link.events import STOPWORDS, term_key
 from newsprism.model import Article
 
+ACTOR_LABELS = ("PERSON", "ORG", "GPE", "LOC", "FAC")  # not NORP: "Russian" names no event
 MAX_TEXT_CHARS = 200_000  # longer bodies are compared on their first 200k characters
 _SUFFIX = re.compile(r"(?:ied|ed|ing|es|s)$")
 _WORD = re.compile(r"[^\W\d_][\w'’-]{0,40}")
@@ -27,6 +28,7 @@ class Sentence:
     surface: dict[str, str]  # key -> the first word written for it, for readable slot names
     names: frozenset[str]  # keys of capitalised words not at the sentence start: names, not what a number counts
     lead: bool  # the article's first sentence: news leads state the main event, so the leads of a story align
+    actors: dict[str, str] = field(default_factory=dict)  # "@" keys of people, organisations, places -> label
 
 
 def word_key(word: str) -> str | None:
@@ -56,19 +58,22 @@ def sentences(article: Article) -> list[Sentence]:
                 surface.setdefault(key, match.group(0).lower())
                 if match.group(0)[0].isupper() and text[start : match.start()].strip():
                     names.add(key)
-        for first, _, name in entity_spans:
+        actors = {}
+        for first, _, name, label in entity_spans:
             if start <= first < end:
                 surface.setdefault("@" + name.lower(), name)
+                if label in ACTOR_LABELS:
+                    actors["@" + name.lower()] = label
         if surface:
-            found.append(Sentence(start, end, frozenset(surface), surface, frozenset(names), not found))
+            found.append(Sentence(start, end, frozenset(surface), surface, frozenset(names), not found, actors))
     return found
 
 
-def _entity_spans(article: Article) -> list[tuple[int, int, str]]:
+def _entity_spans(article: Article) -> list[tuple[int, int, str, str]]:
     layer = article.layers.get("entities")
     if not layer:
         return []
-    return [(s.start, s.end, str(s.attrs.get("canonical") or s.text_in(article.text))) for s in layer.spans]
+    return [(s.start, s.end, str(s.attrs.get("canonical") or s.text_in(article.text)), s.label) for s in layer.spans]
 
 
 def overlap(a: frozenset[str], b: frozenset[str]) -> float:
