@@ -18,14 +18,14 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from newsprism.annotate.nlp import parse
+from newsprism.annotate.nlp import syntax
 from newsprism.compare.result import Conflict, Evidence, FactValue, evidence
 from newsprism.compare.text import Sentence, overlap, sentence_at, sentences, word_key
 from newsprism.link.events import term_key
 from newsprism.model import Article
 
 if TYPE_CHECKING:
-    from spacy.tokens import Token
+    from spacy.tokens import Doc, Token
 
 MIN_SHARED_KEYS = 3  # aligned sentences share at least this many content keys ...
 MIN_OVERLAP = 0.3  # ... and this share of the shorter sentence's keys
@@ -99,12 +99,11 @@ class Mention:
     role: Role | None = None  # what the number counts and what was done, from the parse
 
 
-def number_mentions(article: Article, found: list[Sentence]) -> list[Mention]:
+def number_mentions(article: Article, found: list[Sentence], parses: SentenceParses) -> list[Mention]:
     """Counts written in digits or words, outside time expressions, with their neighbouring content words."""
     text = article.text
     dates = [(s.start, s.end) for s in article.layers["timex"].spans] if "timex" in article.layers else []
     mentions = []
-    roles = number_roles(text)
     for sentence in found:
         for match in _NUMBER.finditer(text, sentence.start, sentence.end):
             if any(s <= match.start() < e for s, e in dates):
@@ -118,7 +117,7 @@ def number_mentions(article: Article, found: list[Sentence]) -> list[Mention]:
             if context:
                 measure = "money" if _is_money(text, match.start(), match.end()) else "count"
                 mentions.append(Mention(article, "number", value, match.start(), match.end(), sentence, context,
-                                        measure=measure, role=roles.get(match.start())))
+                                        measure=measure, role=parses.role(match.start(), match.end())))
     in_lead = [m for m in mentions if m.sentence.lead]
     if len(in_lead) == 1:
         in_lead[0].single_in_lead = True
@@ -137,19 +136,23 @@ def _cited(text: str, start: int, end: int) -> bool:
     return False
 
 
-def number_roles(text: str) -> dict[int, Role]:
-    """Each number token's Role, by its start offset in ``text``."""
-    roles = {}
-    for token in parse(text):
-        if token.like_num:
-            roles[token.idx] = _role(token)
-    return roles
+class SentenceParses:
+    """Dependency parses of an article's sentences, made only for the sentences that state a fact."""
 
+    def __init__(self, text: str, found: list[Sentence]) -> None:
+        self.text, self.found = text, found
+        self.docs: dict[int, Doc] = {}
 
-def span_role(text: str, start: int, end: int) -> Role | None:
-    """The Role of the phrase ``text[start:end]`` (a time expression): the verb it hangs on."""
-    span = parse(text).char_span(start, end, alignment_mode="expand")
-    return _role(span.root) if span is not None else None
+    def role(self, start: int, end: int) -> Role | None:
+        """The Role of the phrase ``text[start:end]`` (a number or a time expression)."""
+        sentence = sentence_at(self.found, start)
+        if sentence is None:
+            return None
+        doc = self.docs.get(sentence.start)
+        if doc is None:
+            doc = self.docs[sentence.start] = syntax(self.text[sentence.start : sentence.end])
+        span = doc.char_span(start - sentence.start, end - sentence.start, alignment_mode="expand")
+        return _role(span.root) if span is not None else None
 
 
 def _role(token: Token) -> Role:
@@ -281,7 +284,7 @@ def _keys(text: str, start: int, end: int, reverse: bool = False) -> list[str]:
     return keys
 
 
-def date_mentions(article: Article, found: list[Sentence]) -> list[Mention]:
+def date_mentions(article: Article, found: list[Sentence], parses: SentenceParses) -> list[Mention]:
     """Time expressions of the timex layer as facts: a day, a clock time, a year or a duration (``_whens``)."""
     if "timex" not in article.layers:
         return []
@@ -295,7 +298,7 @@ def date_mentions(article: Article, found: list[Sentence]) -> list[Mention]:
         for measure, value in _whens(str(span.attrs.get("value") or "")):
             kind = "number" if measure == "duration" else "date"
             mentions.append(Mention(article, kind, value, span.start, span.end, sentence, context, measure=measure,
-                                    role=span_role(article.text, span.start, span.end)))
+                                    role=parses.role(span.start, span.end)))
     return mentions
 
 
@@ -327,7 +330,8 @@ def fact_mentions(articles: list[Article]) -> list[Mention]:
     mentions = []
     for article in articles:
         found = sentences(article)
-        mentions += number_mentions(article, found) + date_mentions(article, found)
+        parses = SentenceParses(article.text, found)
+        mentions += number_mentions(article, found, parses) + date_mentions(article, found, parses)
     return mentions
 
 
