@@ -355,7 +355,8 @@ def _score(a: Mention, b: Mention) -> float:
     if not (words or counted) or not (aligned or words >= 2 or (same and words)):
         return 0.0
     if a.kind == "date":
-        alike = aligned and (a.measure == "time" or _count_alike(a, b))  # clock times: few per story, and exact
+        # Clock times and planned days are few per story: aligned sentences with a shared word suffice.
+        alike = aligned and (a.measure == "time" or (_planned(a) and _planned(b)) or _count_alike(a, b))
         return words + sentence_score + same if same or alike else 0.0
     if not same and not words and not (a.single_in_lead and b.single_in_lead and _same_people(a, b)):
         return 0.0
@@ -489,9 +490,15 @@ def slot_name(group: list[Mention]) -> str:
         return _context_words(group)
     names = _shared_names(group)
     label = max(sorted(set(labels)), key=labels.count)
-    if group[0].measure not in ("count", "day"):
-        label = f"{label} ({group[0].measure})"
+    measure = group[0].measure
+    if measure in _DATE_WORDS and label.startswith("date"):
+        label = _DATE_WORDS[measure] + label[len("date"):]  # "time of the raid", "year founded"
+    elif measure not in ("count", "day") and measure not in _DATE_WORDS:
+        label = f"{label} ({measure})"  # "offered (money)"
     return f"{', '.join(names)}: {label}" if names else label
+
+
+_DATE_WORDS = {"time": "time", "weekday": "day", "year": "year", "duration": "duration"}
 
 
 def _shared_names(group: list[Mention], most: int = 2) -> list[str]:
