@@ -322,15 +322,30 @@ def test_invented_number_conflict_and_agreement() -> None:
     assert beta.outlet == "Beta" and MINE_B[beta.start : beta.end] == beta.text and "6 miners" in beta.text
 
 
-def test_invented_date_conflict_from_the_timex_layer() -> None:
-    first = "The ministers of Orvald and Kestria will open the border talks in Brelmora on 12 May, officials said."
-    second = "The ministers of Orvald and Kestria will open the border talks in Brelmora on 13 May, the agency said."
+WHEN_CONFLICTS = [  # (first text, its time expression, its value, second ..., the values in conflict)
+    ("The ministers of Orvald and Kestria will open the border talks in Brelmora on 12 May, officials said.",
+     "12 May", "2026-05-12",
+     "The ministers of Orvald and Kestria will open the border talks in Brelmora on 13 May, the agency said.",
+     "13 May", "2026-05-13", ["2026-05-12", "2026-05-13"]),
+    ("The trawler Marit sank off Hollum shortly after 2 a.m. on Sunday, the harbour master said.",
+     "shortly after 2 a.m.", "2026-05-10T02:00",
+     "The trawler Marit sank off Hollum just after 2:30 a.m. on Sunday, the harbour master said.",
+     "just after 2:30 a.m.", "2026-05-10T02:30", ["02:00", "02:30"]),  # the same day; clock times differ
+]
+
+
+@pytest.mark.parametrize(("first", "first_part", "first_value", "second", "second_part", "second_value", "expected"),
+                         WHEN_CONFLICTS)
+def test_invented_date_and_time_conflicts_from_the_timex_layer(
+    first: str, first_part: str, first_value: str, second: str, second_part: str, second_value: str,
+    expected: list[str],
+) -> None:
     story = [
-        _article("Alpha", first, timex=[_span(first, "12 May", "DATE", value="2026-05-12")]),
-        _article("Beta", second, timex=[_span(second, "13 May", "DATE", value="2026-05-13")]),
+        _article("Alpha", first, timex=[_span(first, first_part, "DATE", value=first_value)]),
+        _article("Beta", second, timex=[_span(second, second_part, "DATE", value=second_value)]),
     ]
     conflicts = compare_story(story).conflicts
-    assert [(c.kind, [v.value for v in c.values]) for c in conflicts] == [("date", ["2026-05-12", "2026-05-13"])]
+    assert [(c.kind, [v.value for v in c.values]) for c in conflicts] == [("date", expected)]
 
 
 def test_different_things_counted_never_share_a_slot() -> None:
@@ -352,17 +367,6 @@ def test_a_cited_figure_in_short_quotes_is_not_the_outlets_own() -> None:
     other = "Some 300 people marched through Velka on Saturday against the toll road, police said."
     story = [_article("Alpha", own), _article("Beta", citing), _article("Gamma", other)]
     assert compare_story(story).conflicts == []
-
-
-def test_clock_times_of_one_happening_conflict() -> None:
-    first = "The trawler Marit sank off Hollum shortly after 2 a.m. on Sunday, the harbour master said."
-    second = "The trawler Marit sank off Hollum just after 2:30 a.m. on Sunday, the harbour master said."
-    story = [
-        _article("Alpha", first, timex=[_span(first, "shortly after 2 a.m.", "TIME", value="2026-05-10T02:00")]),
-        _article("Beta", second, timex=[_span(second, "just after 2:30 a.m.", "TIME", value="2026-05-10T02:30")]),
-    ]
-    conflicts = compare_story(story).conflicts
-    assert [(c.kind, [v.value for v in c.values]) for c in conflicts] == [("date", ["02:00", "02:30"])]
 
 
 def _quoted(outlet: str, before: str, quote: str, speaker: str) -> Article:
