@@ -1,14 +1,16 @@
 """Facts in conflict: the same slot (a count, a date) given different values by different outlets.
 
 A fact mention is a number with the content words of its clause ("killed three workers", "17
-injured") or a time expression of the timex layer with a day-precise value ("said on Tuesday", the
-day of a statement, is left out). Two mentions in different articles fill the same slot when their
-sentences align (shared content words and entities, or both are the articles' leads) and their
-neighbouring words agree (``_score``). Each mention keeps only its best partner per article and
-only mutual best partners are linked, a partner with the same value first: "three killed" never
-pairs with "17 injured" while "17 injured" is there. Linked mentions form the slots; a slot with
-two values across outlets is a conflict. Sentence-level alignment, not a parser: cheap, offline,
-and it only claims a conflict where the wording shows the same fact.
+injured") or a time expression of the timex layer that states a day, a clock time, a year or a
+duration ("said on Tuesday", the day of a statement, is left out). Two mentions in different
+articles fill the same slot when their sentences align (shared content words and entities, or both
+are the articles' leads) and their neighbouring words agree (``_score``); two different values
+also need the dependency parse of their sentences to show the same thing counted or the same
+action (``Role``). Each mention keeps only its best partner per article and only mutual best
+partners are linked, a partner with the same value first, and a slot holds one mention per
+article: "three killed" never pairs with "17 injured" while "17 injured" is there. A slot with two
+values across outlets is a conflict. Sentence alignment and a parse of the sentences that state a
+fact: cheap, offline, and it only claims a conflict where the wording shows the same fact.
 """
 
 from __future__ import annotations
@@ -58,18 +60,17 @@ _REPORTED_ON = re.compile(
     r"(?:on\s+|late\s+|early\s+)?$",
     re.IGNORECASE,
 )
-# Nouns for people counted: "400 people" and "40 activists" may count the same crowd; "people" is the
-# generic one, so "11 civilians" and "100 prisoners" are not taken for one count.
-_PERSONS = frozenset(term_key(w) for w in (
-    "people", "persons", "activists", "demonstrators", "protesters", "residents", "villagers", "workers", "civilians",
-    "servicemen", "soldiers", "fighters", "prisoners", "captives", "participants", "citizens", "men", "women",
-    "children"))
-_GENERIC_PERSONS = frozenset({term_key("people"), term_key("persons")})
-
-
-_PERSON_NOUNS = frozenset(("people", "person", "activist", "demonstrator", "protester", "resident", "villager",
-                           "worker", "civilian", "serviceman", "soldier", "fighter", "prisoner", "captive",
-                           "participant", "citizen", "man", "woman", "child"))
+# Nouns for people counted (lemma, plural): "400 people" and "40 activists" may count the same crowd;
+# "people" is the generic one, so "11 civilians" and "100 prisoners" are not taken for one count.
+_GENERIC_PERSON_WORDS = (("people", "people"), ("person", "persons"))
+_PERSON_WORDS = _GENERIC_PERSON_WORDS + tuple((w, w + "s") for w in (
+    "activist", "demonstrator", "protester", "resident", "villager", "worker", "civilian", "soldier", "fighter",
+    "prisoner", "captive", "participant", "citizen")) + (
+    ("serviceman", "servicemen"), ("man", "men"), ("woman", "women"), ("child", "children"))
+_PERSONS = frozenset(term_key(plural) for _, plural in _PERSON_WORDS)  # context keys, as numbers' neighbours
+_GENERIC_PERSONS = frozenset(term_key(plural) for _, plural in _GENERIC_PERSON_WORDS)
+_PERSON_NOUNS = frozenset(lemma for lemma, _ in _PERSON_WORDS)  # lemmas, as the parse gives what is counted
+_GENERIC_PERSON_NOUNS = frozenset(lemma for lemma, _ in _GENERIC_PERSON_WORDS)
 # Modifiers that make a count a part of another ("12 Somali pirates" of "23 pirates", "three other rifles").
 _PART_MODIFIERS = frozenset(("other", "more", "additional", "further", "remaining", "new", "last", "first", "next"))
 
@@ -117,7 +118,7 @@ def number_mentions(article: Article, found: list[Sentence], parses: SentencePar
             if context:
                 measure = "money" if _is_money(text, match.start(), match.end()) else "count"
                 mentions.append(Mention(article, "number", value, match.start(), match.end(), sentence, context,
-                                        measure=measure, role=parses.role(match.start(), match.end())))
+                                        measure=measure, role=parses.role(sentence, match.start(), match.end())))
     in_lead = [m for m in mentions if m.sentence.lead]
     if len(in_lead) == 1:
         in_lead[0].single_in_lead = True
@@ -139,15 +140,12 @@ def _cited(text: str, start: int, end: int) -> bool:
 class SentenceParses:
     """Dependency parses of an article's sentences, made only for the sentences that state a fact."""
 
-    def __init__(self, text: str, found: list[Sentence]) -> None:
-        self.text, self.found = text, found
+    def __init__(self, text: str) -> None:
+        self.text = text
         self.docs: dict[int, Doc] = {}
 
-    def role(self, start: int, end: int) -> Role | None:
-        """The Role of the phrase ``text[start:end]`` (a number or a time expression)."""
-        sentence = sentence_at(self.found, start)
-        if sentence is None:
-            return None
+    def role(self, sentence: Sentence, start: int, end: int) -> Role | None:
+        """The Role of the phrase ``text[start:end]`` (a number or a time expression) of ``sentence``."""
         doc = self.docs.get(sentence.start)
         if doc is None:
             doc = self.docs[sentence.start] = syntax(self.text[sentence.start : sentence.end])
@@ -211,7 +209,7 @@ def _thing_dated(token: Token) -> Token | None:
 
 def _people_alike(first: str, second: str) -> bool:
     """ "people" may count any people; "civilians" and "prisoners" are different people."""
-    return bool({first, second} & {"people", "person"}) and {first, second} <= _PERSON_NOUNS
+    return bool({first, second} & _GENERIC_PERSON_NOUNS) and {first, second} <= _PERSON_NOUNS
 
 
 def _number_value(match: re.Match[str]) -> str | None:
@@ -298,7 +296,7 @@ def date_mentions(article: Article, found: list[Sentence], parses: SentenceParse
         for measure, value in _whens(str(span.attrs.get("value") or "")):
             kind = "number" if measure == "duration" else "date"
             mentions.append(Mention(article, kind, value, span.start, span.end, sentence, context, measure=measure,
-                                    role=parses.role(span.start, span.end)))
+                                    role=parses.role(sentence, span.start, span.end)))
     return mentions
 
 
@@ -330,7 +328,7 @@ def fact_mentions(articles: list[Article]) -> list[Mention]:
     mentions = []
     for article in articles:
         found = sentences(article)
-        parses = SentenceParses(article.text, found)
+        parses = SentenceParses(article.text)
         mentions += number_mentions(article, found, parses) + date_mentions(article, found, parses)
     return mentions
 
@@ -411,8 +409,8 @@ def shared_context(a: Mention, b: Mention) -> tuple[int, bool]:
 def slots(mentions: list[Mention]) -> list[list[Mention]]:
     """Mentions linked to their mutual best partner in every other article, grouped into slots.
 
-    Two different counts are linked only when they share two context words or are both in their
-    article's lead (``_score``), which keeps "300 held" from chaining to "400 rallied".
+    Links are taken best first, and two groups join only when no article has a mention in both: a
+    slot holds one mention per article, which keeps "300 held" from chaining to "400 rallied".
     """
     by_article: dict[str, list[int]] = defaultdict(list)
     for i, m in enumerate(mentions):
