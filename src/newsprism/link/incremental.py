@@ -8,7 +8,6 @@ relink is the same code run over an empty state.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Callable
 
 from newsprism.link.events import (
@@ -20,7 +19,7 @@ from newsprism.link.events import (
     article_counts,
     feed,
 )
-from newsprism.link.state import StoreLinkState
+from newsprism.link.state import StoreLinkState, majority_id
 from newsprism.link.storylines import StorylineLinker, StorylineParams
 from newsprism.model import Article
 from newsprism.store import Store
@@ -65,9 +64,9 @@ def successors(before: dict[str, list[str]], after: dict[str, str]) -> dict[str,
     found = {}
     living = set(after.values())
     for old, members in before.items():
-        votes = Counter(after[a] for a in members if a in after)
-        if old not in living and votes:
-            found[old] = min(votes, key=lambda s: (-votes[s], s))
+        kept = [after[a] for a in members if a in after]
+        if old not in living and kept:
+            found[old] = majority_id(kept)
     return found
 
 

@@ -71,6 +71,12 @@ class LinkState:
         return []
 
 
+def majority_id(ids: Iterable[str]) -> str:
+    """The id given most often (ties: the smallest): where a vanished group's id should lead."""
+    votes = Counter(ids)
+    return min(votes, key=lambda s: (-votes[s], s))
+
+
 def follow_merges(merged_into: Mapping[str, str], group_id: str) -> str:
     """The living event or storyline an id stands for, following recorded merges (old ids stay resolvable)."""
     while group_id in merged_into:
@@ -248,19 +254,20 @@ class StoreLinkState(LinkState):
         store.save_link_values("assigned", _changed_values(self.event_of))
         store.save_link_values("recent", {k: codec.recent_to_dict(v) for k, v in _changed_items(self.recent)})
         store.evict_link_recent(keep_recent)
-        store.save_link_values("postings", {k: list(v) for k, v in _changed_items(self.postings)})
-        store.delete_link_values("postings", self.postings.removed)
+        self._write_back("postings", self.postings, list)
         events = dict(_changed_items(self.events))
         store.save_link_events({k: (codec.event_to_dict(v), k in self.active) for k, v in events.items()})
         store.delete_link_values("events", self.events.removed)
-        store.save_link_values("storylines", {k: v.__dict__ for k, v in _changed_items(self.storylines)})
-        store.delete_link_values("storylines", self.storylines.removed)
+        self._write_back("storylines", self.storylines, lambda storyline: storyline.__dict__)
         merges = {**_changed_values(self.merged_into), **_changed_values(self.storyline_merged_into)}
         store.save_link_values("merges", merges)
-        store.save_link_values("storyline_of", _changed_values(self.storyline_of))
-        store.delete_link_values("storyline_of", self.storyline_of.removed)
-        store.save_link_values("links", _changed_values(self.links))
-        store.delete_link_values("links", self.links.removed)
+        self._write_back("storyline_of", self.storyline_of)
+        self._write_back("links", self.links)
+
+    def _write_back(self, table: str, mapping: Lazy, encode: Callable[[Any], Any] | None = None) -> None:
+        """Save a mapping's changed entries to its table and delete its removed ones."""
+        self.store.save_link_values(table, {k: encode(v) if encode else v for k, v in _changed_items(mapping)})
+        self.store.delete_link_values(table, mapping.removed)
 
 
 def _changed_items(mapping: Lazy) -> Iterator[tuple[str, Any]]:

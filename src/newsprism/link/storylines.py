@@ -24,7 +24,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from newsprism.link.events import Cluster, EventLinker, LinkParams, arrival_order, days_apart, feed
-from newsprism.link.state import LinkState, Storyline, follow_merges
+from newsprism.link.state import LinkState, Storyline, follow_merges, majority_id
 from newsprism.model import Article, Event, Story
 
 
@@ -150,8 +150,8 @@ class StorylineLinker:
                     self.state.storyline_of[event_id] = chosen
                     self.moved[event_id] = None
         for old in sorted({s for s in before.values() if s} - kept):
-            votes = [self.storyline_of(e) for e, s in before.items() if s == old]
-            self.state.storyline_merged_into[old] = min(set(votes), key=lambda s: (-votes.count(s), s))
+            now = [self.storyline_of(e) for e, s in before.items() if s == old]
+            self.state.storyline_merged_into[old] = majority_id(s for s in now if s)
             del self.state.storylines[old]
         return {s for s in before.values() if s}
 
