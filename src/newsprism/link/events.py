@@ -32,7 +32,7 @@ import math
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Container, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from functools import lru_cache
@@ -325,6 +325,22 @@ def days_apart(story: Cluster, first: float | None, last: float | None) -> float
     return max(0.0, first - story.last_day, story.first_day - last)
 
 
+def time_decay(apart: float | None, grace_days: float, half_life_days: float, undated: float) -> float:
+    """1 within the grace period, halving per half-life beyond it; ``undated`` when either side has no date."""
+    if apart is None:
+        return undated
+    return 0.5 ** (max(0.0, apart - grace_days) / half_life_days)
+
+
+def unused_id(wanted: str, *taken: Container[str]) -> str:
+    """``wanted``, or with a counter when a group (living or merged away) already had that id."""
+    candidate, n = wanted, 1
+    while any(candidate in ids for ids in taken):
+        n += 1
+        candidate = f"{wanted}-{n}"
+    return candidate
+
+
 class EventLinker:
     """Assigns each article of a stream to an event, online, deterministically for the same input order.
 
@@ -461,11 +477,7 @@ class EventLinker:
 
     def time_factor(self, story: Cluster, first: float | None, last: float | None) -> float:
         """1 within the grace period or without dates; halves every half-life beyond it."""
-        apart = days_apart(story, first, last)
-        if apart is None:
-            return 1.0
-        beyond = max(0.0, apart - self.params.date_grace_days)
-        return 0.5 ** (beyond / self.params.half_life_days)
+        return time_decay(days_apart(story, first, last), self.params.date_grace_days, self.params.half_life_days, 1.0)
 
     def _best_story(self, vector: dict[str, float], day: float | None, script: str = "",
                     signature: dict[str, frozenset[str]] | None = None) -> Cluster | None:
@@ -598,7 +610,7 @@ class EventLinker:
                     story.centroid[term] -= weight
         story.centroid = {t: w for t, w in story.centroid.items() if w > 1e-9}
         story.add_vector({}, self.params.centroid_terms, self.params.salient_entities)
-        new = Cluster(id=self._fresh_id(f"event-{second[0]}"), seq=self._next_seq(),
+        new = Cluster(id=unused_id(f"event-{second[0]}", self._stories, self._merged_into), seq=self._next_seq(),
                       title=self._recent[second[0]].title)
         self._stories[new.id] = new
         self._mark_active(new, None)
@@ -867,14 +879,6 @@ class EventLinker:
             centre = _centre([self._recent[a] for a in known], range(len(known)), self)
             scores = [self.similarity(self._recent[a].vector, centre) for a in known]
             story.title = self._recent[known[scores.index(max(scores))]].title
-
-    def _fresh_id(self, wanted: str) -> str:
-        """``wanted``, or with a counter when a story (living or merged away) already had that id."""
-        candidate, n = wanted, 1
-        while candidate in self._stories or candidate in self._merged_into:
-            n += 1
-            candidate = f"{wanted}-{n}"
-        return candidate
 
     def merge_drifted(self) -> None:
         """Merge each recently changed story into an older one whose centroid has become close."""

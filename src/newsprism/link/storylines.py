@@ -23,7 +23,16 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from newsprism.link.events import Cluster, EventLinker, LinkParams, arrival_order, days_apart, feed
+from newsprism.link.events import (
+    Cluster,
+    EventLinker,
+    LinkParams,
+    arrival_order,
+    days_apart,
+    feed,
+    time_decay,
+    unused_id,
+)
 from newsprism.link.state import LinkState, Storyline, follow_merges, majority_id
 from newsprism.model import Article, Event, Story
 
@@ -207,16 +216,11 @@ class StorylineLinker:
         """1 within the grace period, halving per half-life beyond; 0 when either has no date: a storyline
         is a succession in time, and without dates nothing tells a continuation from a look-alike."""
         apart = days_apart(other, event.first_day, event.last_day)
-        if apart is None:
-            return 0.0
-        return 0.5 ** (max(0.0, apart - self.params.grace_days) / self.params.half_life_days)
+        return time_decay(apart, self.params.grace_days, self.params.half_life_days, 0.0)
 
     def _start(self, event: Cluster) -> str:
-        base = "story-" + event.id.removeprefix("event-")
-        storyline_id, n = base, 1
-        while storyline_id in self.state.storylines or storyline_id in self.state.storyline_merged_into:
-            n += 1
-            storyline_id = f"{base}-{n}"
+        wanted = "story-" + event.id.removeprefix("event-")
+        storyline_id = unused_id(wanted, self.state.storylines, self.state.storyline_merged_into)
         seq = self.events._next_seq()
         self.state.storylines[storyline_id] = Storyline(storyline_id, seq, event.title)
         return storyline_id
