@@ -24,6 +24,7 @@ from newsprism.model import ARTICLE_FIELDS, Article, Event, Layer, RawRecord, Sp
 
 _JSON_FIELDS = ("authors", "tags", "credits", "extraction")
 _MIGRATION_NAME = re.compile(r"^(\d{4})_\w+\.sql$")
+MAX_QUERY_PARAMETERS = 500  # keys per "IN (...)" query: SQLite caps the number of parameters of one query
 
 
 @dataclass(frozen=True)
@@ -153,17 +154,15 @@ class Store:
 
     def names_mapping(self, names: set[str]) -> dict[NameKey, NameKey]:
         """The store-wide (name, label) of those ``names`` that read differently in this store."""
-        mapping: dict[NameKey, NameKey] = {}
-        ordered = sorted(names)
-        for at in range(0, len(ordered), 500):  # SQLite caps the number of parameters of one query
-            chunk = ordered[at:at + 500]
-            rows = self.db.execute(
-                "SELECT name, label, canonical, canonical_label FROM entity_names"
-                f" WHERE canonical IS NOT NULL AND name IN ({', '.join('?' * len(chunk))})",
-                chunk,
-            )
-            mapping.update({(r["name"], r["label"]): (r["canonical"], r["canonical_label"]) for r in rows})
-        return mapping
+        rows = self._rows_in("SELECT name, label, canonical, canonical_label FROM entity_names"
+                             " WHERE canonical IS NOT NULL AND name IN ({marks})", sorted(names))
+        return {(r["name"], r["label"]): (r["canonical"], r["canonical_label"]) for r in rows}
+
+    def _rows_in(self, sql: str, keys: list[str]) -> Iterator[sqlite3.Row]:
+        """The rows of ``sql`` whose ``IN ({marks})`` takes ``keys``, MAX_QUERY_PARAMETERS keys per query."""
+        for at in range(0, len(keys), MAX_QUERY_PARAMETERS):
+            chunk = keys[at:at + MAX_QUERY_PARAMETERS]
+            yield from self.db.execute(sql.format(marks=", ".join("?" * len(chunk))), chunk)
 
     def add_failure(self, source: str, reason: str) -> None:
         self.db.execute("INSERT OR IGNORE INTO failures(source, reason) VALUES (?, ?)", (source, reason))
@@ -183,13 +182,8 @@ class Store:
     def link_values(self, table: str, keys: list[str]) -> dict[str, Any]:
         """The stored values of ``keys`` in one of the linkers' state tables (JSON decoded)."""
         name, key, value, is_json = _LINK_TABLES[table]
-        found: dict[str, Any] = {}
-        for at in range(0, len(keys), 500):  # SQLite caps the number of parameters of one query
-            chunk = keys[at:at + 500]
-            rows = self.db.execute(
-                f"SELECT {key}, {value} FROM {name} WHERE {key} IN ({', '.join('?' * len(chunk))})", chunk)
-            found.update({k: json.loads(v) if is_json else v for k, v in rows})
-        return found
+        rows = self._rows_in(f"SELECT {key}, {value} FROM {name} WHERE {key} IN ({{marks}})", keys)
+        return {k: json.loads(v) if is_json else v for k, v in rows}
 
     def save_link_values(self, table: str, values: dict[str, Any]) -> None:
         name, key, value, is_json = _LINK_TABLES[table]
@@ -310,11 +304,8 @@ class Store:
 
     def articles_by_id(self, ids: list[str]) -> list[Article]:
         """Articles without their layers, in the order of ``ids`` (unknown ids skipped)."""
-        found: dict[str, Article] = {}
-        for at in range(0, len(ids), 500):
-            chunk = ids[at:at + 500]
-            rows = self.db.execute(f"SELECT * FROM articles WHERE id IN ({', '.join('?' * len(chunk))})", chunk)
-            found.update((row["id"], article_from_row(row)) for row in rows)
+        rows = self._rows_in("SELECT * FROM articles WHERE id IN ({marks})", ids)
+        found = {row["id"]: article_from_row(row) for row in rows}
         return [found[i] for i in ids if i in found]
 
     def begin_write(self) -> None:
