@@ -361,6 +361,49 @@ def test_different_things_counted_never_share_a_slot() -> None:
     assert conflicts[0].slot == "passengers killed"
 
 
+BOUNDED = [  # (a figure, another outlet's figure of the same thing, whether they conflict)
+    ("more than 100 mph", "120 mph", False),
+    ("more than 20 mph", "17 mph", True),
+    ("about 600 mph", "609 mph", False),
+    ("almost 50 mph", "40 mph", True),
+    ("up to 90 mph", "80 mph", False),
+    ("90 mph or more", "80 mph", True),
+]
+
+
+@pytest.mark.parametrize(("first", "second", "in_conflict"), BOUNDED)
+def test_figures_that_only_bound_one_another_agree(first: str, second: str, in_conflict: bool) -> None:
+    """ "more than 100" and "120" can both be true: not a conflict; "more than 20" and "17" cannot."""
+    text = "Police chased the stolen van along the Harlen ring road at {} before it crashed, officers said."
+    story = [_article("Alpha", text.format(first)), _article("Beta", text.format(second))]
+    assert bool(compare_story(story).conflicts) == in_conflict
+
+
+def test_a_toll_the_article_recalls_from_an_earlier_year_is_not_this_storys() -> None:
+    first = "The quake on Verra island killed 10 people, the governor said. A quake in 2011 killed 900 people there."
+    second = "The quake on Verra island killed 10 people and injured 40, officials said."
+    third = "The 2011 quake on Verra island killed 870 people, and this one killed 10 people, officials said."
+    story = [_article(name, text, timex=[_span(text, "2011", "DATE", value="2011")] if "2011" in text else [])
+             for name, text in (("Alpha", first), ("Beta", second), ("Gamma", third))]
+    assert compare_story(story).conflicts == []
+
+
+def test_sums_in_different_currencies_and_numbers_inside_names_are_no_conflict() -> None:
+    first = "Thieves drove a four-by-four into the Orsay jewellers and took gems worth €103 million, police said."
+    second = "Thieves drove a 4x4 into the Orsay jewellers and took gems worth $136 million, police said."
+    third = "Thieves drove two cars into the Orsay jewellers and took gems worth £88 million, police said."
+    story = [_article("Alpha", first), _article("Beta", second), _article("Gamma", third)]
+    assert compare_story(story).conflicts == []
+
+
+def test_a_score_is_not_a_count_and_a_part_of_a_season_is_not_the_season() -> None:
+    first = "The Harlen Hawks won 18 of their next 23 games and tied the final 13-13 at home, the club said."
+    second = "The Harlen Hawks won 40 games and tied the final 13 - 13 at home, the club said."
+    third = "The Harlen Hawks won 40 games and were tied at 13 in the final at home, the club said."
+    story = [_article("Alpha", first), _article("Beta", second), _article("Gamma", third)]
+    assert compare_story(story).conflicts == []
+
+
 def test_a_cited_figure_in_short_quotes_is_not_the_outlets_own() -> None:
     own = "About 300 people marched through Velka on Saturday against the new toll road, organisers said."
     citing = "About 300 people marched through Velka on Saturday; state television spoke of “30 people” only."

@@ -24,7 +24,7 @@ from newsprism.annotate.nlp import syntax
 from newsprism.compare.result import Conflict, Evidence, FactValue, evidence
 from newsprism.compare.text import Sentence, overlap, sentence_at, sentences, word_key
 from newsprism.link.events import term_key
-from newsprism.model import Article
+from newsprism.model import Article, Span
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -32,6 +32,9 @@ if TYPE_CHECKING:
 MIN_SHARED_KEYS = 3  # aligned sentences share at least this many content keys ...
 MIN_OVERLAP = 0.3  # ... and this share of the shorter sentence's keys
 CONTEXT_WORDS = 2  # content words on each side of a value, inside its clause, that say what it is
+# Two outlets' figures for one quantity are of one order: twenty times apart, they count different things
+# (one game's catches and a season's), while crowd sizes disputed tenfold ("40" / "400") stay one slot.
+MIN_CLOSENESS = 0.05
 SAME_VALUE_BONUS = 1.5  # a partner giving the same value is preferred: the fact is then not in conflict
 # Two dates whose sentences share most content words ("his meeting with Lavrov, scheduled for Thursday" /
 # "accepted Lavrov's offer to have an engagement on February 23") date one happening even when the
@@ -42,11 +45,16 @@ _UNITS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight"
           "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty")
 _TENS = ("thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety")
 _WORDS_PER_NUMBER = {word: i for i, word in enumerate(_UNITS)} | {word: 10 * i for i, word in enumerate(_TENS, 3)}
+_UNIT_SUFFIX = r"(?:ft|m|km|mi|kg|lbs?|mph|cm|mm)\b"  # "2,000ft", "60m": a number with its unit attached
+# "AK-47", "pick-six": a number that ends a name; "four-time", "4x4", "four-by-four": one that is part of a word.
+_NOT_A_COUNT_BEFORE = r"(?<![A-Za-z] - )(?<![A-Za-z]-)"
+_NOT_A_COUNT_AFTER = r"(?!\s?-\s?(?:time|by)\b|\s?[×x]\s?\d)"
 _NUMBER = re.compile(
-    r"(?<![\w.,:/-])(\d{1,3}-\d{1,3}(?![\w.,:/-])|\d{1,3}(?:, ?\d{3})+(?![\d.])|\d{1,7}(?:\.\d{1,3})?)"
-    r"(?![\w.,:/]\d|\w|-[^\W\d])"
-    r"|\b(" + "|".join(sorted(_WORDS_PER_NUMBER, key=len, reverse=True)) + r")"
-    r"(?:-(one|two|three|four|five|six|seven|eight|nine))?\b",
+    _NOT_A_COUNT_BEFORE + r"(?<![\w.,:/×-])"
+    r"(\d{1,3} ?- ?\d{1,3}(?![\w.,:/-])|\d{1,3}(?:, ?\d{3})+(?![\d.])|\d{1,7}(?:\.\d{1,3})?)"
+    r"(?![\w.,:/×]\d|(?!" + _UNIT_SUFFIX + r")\w|-[^\W\d])" + _NOT_A_COUNT_AFTER +
+    r"|" + _NOT_A_COUNT_BEFORE + r"\b(" + "|".join(sorted(_WORDS_PER_NUMBER, key=len, reverse=True)) + r")"
+    r"(?:-(one|two|three|four|five|six|seven|eight|nine))?\b" + _NOT_A_COUNT_AFTER,
     re.IGNORECASE,
 )
 _TOKEN = re.compile(r"[^\W\d_][\w'’-]{0,40}|\d+")
@@ -57,9 +65,10 @@ _CLAUSE_BREAK = re.compile(r"[,;:()\u2013\u2014]|\b(?:and|but|while|when|as|whic
 # "said on Tuesday": the day a statement was made, not the date of the event it reports.
 _REPORTED_ON = re.compile(
     r"\b(?:said|says|confirmed|announced|told|added|stated|reported|declared|posted|published|updated)\s+"
-    r"(?:on\s+|late\s+|early\s+)?$",
+    r"(?:on\s+|late\s+|early\s+)?$|\b(?:posted|published|updated) in [^.]{1,60}? on\s+$",
     re.IGNORECASE,
 )
+_YEAR_RANGE = re.compile(r"\d{4}\s?[-–/]\s?\d{2,4}\b")
 # Nouns for people counted (lemma, plural): "400 people" and "40 activists" may count the same crowd;
 # "people" is the generic one, so "11 civilians" and "100 prisoners" are not taken for one count.
 _GENERIC_PERSON_WORDS = (("people", "people"), ("person", "persons"))
@@ -82,7 +91,7 @@ class Role:
     counted: str | None  # lemma of the noun the number modifies: "people", "rifle", "metre"
     action: str | None  # lemma of the nearest verb above it: "kill", "injure", "seize"
     agent: str | None  # a named subject of that verb: "DiLeo has spent 19 seasons" is not "Cheeks spent four"
-    qualifiers: frozenset[str]  # nationality adjectives and part modifiers between the number and its noun
+    qualifiers: frozenset[str]  # nationality adjectives, part modifiers ("other", "first"), a partitive ("18 of 23")
     label: str = ""  # the fact in a reader's words: "people killed", "date of the meeting"
 
 
@@ -96,16 +105,23 @@ class Mention:
     sentence: Sentence
     context: frozenset[str]
     single_in_lead: bool = False  # the only count in its article's lead
-    measure: str = "count"  # "money" for a sum ("$ 100 million", "100 million euros"): never one slot with a count
+    measure: str = "count"  # a currency ("USD" for "$ 100 million") or a unit ("metre"): never one slot with a count
     role: Role | None = None  # what the number counts and what was done, from the parse
+    running_total: bool = False  # "a total of 14 rifles in five operations", "31 so far": not one happening's count
+    bound: str = "="  # how the value is meant: "=", "~" (about), ">", ">=" (at least), "<" (almost), "<=" (up to)
 
 
-def number_mentions(article: Article, found: list[Sentence], parses: SentenceParses) -> list[Mention]:
-    """Counts written in digits or words, outside time expressions, with their neighbouring content words."""
+def number_mentions(article: Article, found: list[Sentence], parses: SentenceParses,
+                    story_year: int | None = None) -> list[Mention]:
+    """Counts written in digits or words, outside time expressions, with their neighbouring content words,
+    except in sentences that recall an earlier event (``_recalls_past``)."""
     text = article.text
-    dates = [(s.start, s.end) for s in article.layers["timex"].spans] if "timex" in article.layers else []
+    timexes = article.layers["timex"].spans if "timex" in article.layers else []
+    dates = [(s.start, s.end) for s in timexes]
     mentions = []
     for sentence in found:
+        if _recalls_past([s for s in timexes if sentence.start <= s.start < sentence.end], story_year):
+            continue
         for match in _NUMBER.finditer(text, sentence.start, sentence.end):
             if any(s <= match.start() < e for s, e in dates):
                 continue
@@ -116,15 +132,39 @@ def number_mentions(article: Article, found: list[Sentence], parses: SentencePar
             near = [k for k in clause_context(text, sentence, *match.span()) if k not in sentence.names]
             context = frozenset(near + ["@persons" for k in near if k in _PERSONS])
             if context:
-                measure = "money" if _is_money(text, match.start(), match.end()) else "count"
+                measure = _currency(text, match.start(), match.end()) or _unit_after(text, match.end()) or "count"
                 mentions.append(Mention(article, "number", value, match.start(), match.end(), sentence, context,
-                                        measure=measure, role=parses.role(sentence, match.start(), match.end())))
+                                        measure=measure, role=parses.role(sentence, match.start(), match.end()),
+                                        bound=_bound(text, sentence.start, match.start(), match.end()),
+                                        running_total=bool(_RUNNING_TOTAL.search(text, sentence.start, sentence.end))))
     in_lead = [m for m in mentions if m.sentence.lead]
     if len(in_lead) == 1:
         in_lead[0].single_in_lead = True
     return mentions
 
 
+_BOUNDS = (
+    (">=", r"at least|no fewer than|not less than|a minimum of"),
+    (">", r"more than|over|above|upwards of|in excess of|exceeding|greater than"),
+    ("<", r"nearly|almost|close to|just under|fewer than|less than|under|below|short of"),
+    ("<=", r"up to|as many as|at most|no more than|a maximum of"),
+    ("~", r"about|around|some|roughly|approximately|approx\.|an estimated|estimated|circa|~"),
+)
+_BOUND_BEFORE = [(bound, re.compile(rf"\b(?:{words})\s*$", re.IGNORECASE)) for bound, words in _BOUNDS]
+_BOUND_AFTER = ((">=", re.compile(r"\s?(?:-\s?plus\b|\+|\s(?:or|and) (?:more|over|above)\b)")),
+                ("~", re.compile(r"\s(?:or so|odd)\b")))
+
+
+def _bound(text: str, sentence_start: int, start: int, end: int) -> str:
+    """How the words around a number bound it: "at least 15", "300 or more" (">="), "more than 20" (">"),
+    "about 400" ("~")."""
+    before = text[max(sentence_start, start - 25) : start]
+    found = next((bound for bound, pattern in _BOUND_BEFORE if pattern.search(before)), None)
+    return found or next((bound for bound, pattern in _BOUND_AFTER if pattern.match(text, end)), "=")
+
+
+_RUNNING_TOTAL = re.compile(r"\b(?:a total of|in total|in all|altogether|combined|so far|thus far|to date)\b",
+                            re.IGNORECASE)
 _SHORT_QUOTE = re.compile(r"[\"“«„]([^\"“”«»„.!?]{0,60})[\"”»“]")
 
 
@@ -159,16 +199,42 @@ def _role(token: Token) -> Role:
         noun = noun.head  # "seven AK-47 rifles": the number hangs on "AK-47", the thing counted is "rifles"
     if noun is not None and noun.pos_ != "NOUN":
         noun = None
+    named_after: set[str] = set()
+    if noun is None:
+        noun, named_after = _words_after(token)
     verb = next((a for a in token.ancestors if a.pos_ == "VERB"), None)
     qualifiers = frozenset(
         child.lower_ for child in (noun.children if noun is not None else ())
-        if child.dep_ in ("amod", "compound") and token.i < child.i < noun.i
-        and (child.text[:1].isupper() or child.lower_ in _PART_MODIFIERS)
-    )
+        if child.dep_ in ("amod", "compound")
+        and (child.lower_ in _PART_MODIFIERS or (child.text[:1].isupper() and token.i < child.i < noun.i))
+    ) | named_after | {"of" for child in token.children if child.dep_ == "prep" and child.lower_ == "of"}
     agent = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass") and c.pos_ == "PROPN"), None) \
         if verb is not None else None
-    return Role(noun.lemma_.lower() if noun is not None else None, verb.lemma_.lower() if verb else None,
+    return Role(_counted(noun) if noun is not None else None, verb.lemma_.lower() if verb else None,
                 agent.lower_ if agent is not None else None, qualifiers, _label(token, noun, verb))
+
+
+def _words_after(token: Token) -> tuple[Token | None, set[str]]:
+    """The noun and the names right after a number that the parse did not hang on it: "capturing 26 Somani
+    brigands" counts Somani brigands even when the tagger takes "brigands" for a verb."""
+    names = set()
+    for following in token.doc[token.i + 1 : token.i + 5]:
+        if following.pos_ == "NOUN":
+            return following, names
+        if following.pos_ not in ("PROPN", "ADJ", "NUM") and following.text != "-":
+            break
+        if following.text[:1].isupper() and following.is_alpha:
+            names.add(following.lower_)
+    return None, names
+
+
+def _counted(noun: Token) -> str:
+    """What is counted: "rifle"; "yard touchdown" and "yard line", "year deal", when the counted noun itself
+    describes another ("a 7-yard touchdown" counts no yards run, "a 10-year deal" is a deal)."""
+    lemma = re.sub(r"(met|lit)re$", r"\1er", noun.lemma_.lower())  # "metre" is "meter"
+    if noun.dep_ in ("compound", "amod", "npadvmod", "nmod") and noun.head.pos_ == "NOUN" and noun.head.i > noun.i:
+        return f"{lemma} {noun.head.lemma_.lower()}"
+    return lemma
 
 
 def _label(token: Token, noun: Token | None, verb: Token | None) -> str:
@@ -238,15 +304,46 @@ def _magnitude(value: str) -> float | None:
         return None
 
 
-_CURRENCY_BEFORE = re.compile(r"(?:[$€£¥]|\b(?:US|USD|EUR|GBP|Rs)\.?)\s?$")
-_MONEY_AFTER = re.compile(r"^\s?(?:million|billion|trillion|bn|m)?\s?(?:dollars|euros|pounds|rubles|roubles|yuan|"
+_CURRENCY_BEFORE = re.compile(r"(?:([$€£¥])|\b(US|USD|EUR|GBP|Rs)\.?)\s?$")
+_MONEY_AFTER = re.compile(r"^\s?(?:million|billion|trillion|bn|m)?\s?(dollars|euros|pounds|rubles|roubles|yuan|"
                           r"rupees|hryvnias?)\b|^\s?(?:million|billion|trillion)\b(?=\s+(?:in|of|worth)\b)",
                           re.IGNORECASE)
+_CURRENCIES = {"$": "USD", "us": "USD", "usd": "USD", "dollars": "USD", "€": "EUR", "eur": "EUR", "euros": "EUR",
+               "£": "GBP", "gbp": "GBP", "pounds": "GBP", "¥": "JPY", "yuan": "CNY", "rs": "INR", "rupees": "INR",
+               "rubles": "RUB", "roubles": "RUB", "hryvnia": "UAH", "hryvnias": "UAH"}
 
 
-def _is_money(text: str, start: int, end: int) -> bool:
-    """A sum of money: a currency sign or code before the number, or a currency word after it."""
-    return bool(_CURRENCY_BEFORE.search(text[max(0, start - 5):start]) or _MONEY_AFTER.match(text[end:end + 30]))
+def _currency(text: str, start: int, end: int) -> str | None:
+    """The currency of a sum ("USD", "EUR"; "money" when only "million in" says it is one), None for a count.
+    Sums in different currencies are never one slot: "€103 million" and "$136M" may be the same loot."""
+    before = _CURRENCY_BEFORE.search(text[max(0, start - 5):start])
+    after = _MONEY_AFTER.match(text[end:end + 30])
+    sign = (before.group(1) or before.group(2)) if before else after.group(1) if after else None
+    if sign is None:
+        return "money" if after else None
+    return _CURRENCIES.get(sign.lower(), "money")
+
+
+_UNITS_AFTER = re.compile(
+    r"\s?-?\s?(?:square\s?-?\s?|cubic\s?-?\s?)?(metres?|meters?|m|kilometres?|kilometers?|km/h|km|feet|foot|ft|miles?|mi|"
+    r"mph|km/h|kph|kilograms?|kg|tonnes?|tons?|pounds?|lbs?|acres?|hectares?|ha)\b",
+    re.IGNORECASE,
+)
+_UNIT_NAMES = {"m": "metre", "meter": "metre", "km": "kilometre", "kilometer": "kilometre", "ft": "foot",
+               "feet": "foot", "mi": "mile", "kph": "km/h", "kg": "kilogram", "ton": "tonne", "lb": "pound",
+               "ha": "hectare"}
+
+
+def _unit_after(text: str, end: int) -> str | None:
+    """The unit of a measurement ("150 metres", "2,000ft", "15,800-square-metre"): figures in different
+    units are not compared (converting them would hide how each outlet put it)."""
+    match = _UNITS_AFTER.match(text, end)
+    if match is None:
+        return None
+    unit = match.group(1).lower()
+    unit = _UNIT_NAMES.get(unit.removesuffix("s"), unit.removesuffix("s")) if unit != "mph" else unit
+    power = next((word + " " for word in ("square", "cubic") if word in match.group(0).lower()), "")
+    return power + unit.replace("meter", "metre")
 
 
 _STREET_AFTER = re.compile(
@@ -257,7 +354,7 @@ _STREET_AFTER = re.compile(
 
 def _names_a_thing(text: str, sentence_start: int, start: int, end: int) -> bool:
     """ "Plant No. 2", "40 East 5th Street": a number that names a thing or an address counts nothing."""
-    return bool(re.search(r"\b(?:No|no|Nr|#)\.?\s*$", text[max(sentence_start, start - 5) : start])
+    return bool(re.search(r"(?:\b(?:No|no|Nr|number)\.?|#)\s*$", text[max(sentence_start, start - 8) : start])
                 or _STREET_AFTER.match(text, end, end + 40))
 
 
@@ -289,8 +386,9 @@ def date_mentions(article: Article, found: list[Sentence], parses: SentenceParse
     mentions = []
     for span in article.layers["timex"].spans:
         sentence = sentence_at(found, span.start)
-        said_on = _REPORTED_ON.search(article.text, max(0, span.start - 40), span.start)
-        if sentence is None or said_on:
+        said_on = _REPORTED_ON.search(article.text, max(0, span.start - 80), span.start)
+        season = _YEAR_RANGE.match(article.text, span.start)  # "the 2008-09 season" is no one year
+        if sentence is None or said_on or season:
             continue
         context = frozenset(clause_context(article.text, sentence, span.start, span.end))
         for measure, value in _whens(str(span.attrs.get("value") or "")):
@@ -326,11 +424,32 @@ def _whens(value: str) -> list[tuple[str, str]]:
 
 def fact_mentions(articles: list[Article]) -> list[Mention]:
     mentions = []
+    year = story_year(articles)
     for article in articles:
         found = sentences(article)
         parses = SentenceParses(article.text)
-        mentions += number_mentions(article, found, parses) + date_mentions(article, found, parses)
+        mentions += number_mentions(article, found, parses, year) + date_mentions(article, found, parses)
     return mentions
+
+
+def story_year(articles: list[Article]) -> int | None:
+    """The year the story happens in, after most articles' own dates; None when they have none."""
+    years = [int(a.published[:4]) for a in articles if (a.published or "")[:4].isdigit()]
+    return max(sorted(set(years)), key=years.count) if years else None
+
+
+def _recalls_past(timexes: list[Span], year: int | None) -> bool:
+    """A sentence dated before the story's year ("the 2003 quake killed more than 31,000") recalls an earlier
+    event: its counts are not this story's facts. Without the story's year, a bare year ("In 2006-07, ...")
+    dates a sentence away from the news, which says "on Sunday", not "in 2008"."""
+    if year is None:
+        return any(re.fullmatch(r"\d{4}", str(s.attrs.get("value"))) for s in timexes)
+    return any((_year_of(s) or year) < year for s in timexes)
+
+
+def _year_of(span: Span) -> int | None:
+    match = re.match(r"(\d{4})(?:$|-)", str(span.attrs.get("value") or ""))
+    return int(match.group(1)) if match else None
 
 
 def _score(a: Mention, b: Mention) -> float:
@@ -338,11 +457,13 @@ def _score(a: Mention, b: Mention) -> float:
 
     Both need a shared context word in aligned sentences (or two shared words, or one and the
     same value: "11 civilians" is one fact wherever the story says it). Two different
-    counts need a shared word that is not just "people" ("injured 17" / "injured at least 15"),
+    counts need a shared word that is not just "people" ("injured 17" / "injured 15"),
     or must be the one count in each article's lead ("400 people rallied" / "40 activists gathered").
     """
-    if a.kind != b.kind or a.measure != b.measure:
-        return 0.0
+    if a.kind != b.kind or a.measure != b.measure or _unit(a) != _unit(b) or a.running_total != b.running_total:
+        return 0.0  # a running total is another quantity than one happening's count, even when they are equal
+    if (_magnitude(a.value) is None) != (_magnitude(b.value) is None):
+        return 0.0  # a score or record ("13-13") is not a count ("13")
     sentence_score = overlap(a.sentence.keys, b.sentence.keys)
     leads = a.sentence.lead and b.sentence.lead
     aligned = leads or (len(a.sentence.keys & b.sentence.keys) >= MIN_SHARED_KEYS and sentence_score >= MIN_OVERLAP)
@@ -354,15 +475,17 @@ def _score(a: Mention, b: Mention) -> float:
         return 0.0
     if a.kind == "date":
         # Clock times and planned days are few per story: aligned sentences with a shared word suffice.
-        alike = aligned and (a.measure == "time" or (_planned(a) and _planned(b)) or _count_alike(a, b))
-        return words + sentence_score + same if same or alike else 0.0
+        return words + sentence_score + same if same or (aligned and _one_fact(a, b)) else 0.0
     if not same and not words and not (a.single_in_lead and b.single_in_lead and _same_people(a, b)):
         return 0.0
-    if not same and not (aligned and _count_alike(a, b)):
+    if not same and not (aligned and _one_fact(a, b)):
         return 0.0
-    sizes = sorted(size for size in (_magnitude(a.value), _magnitude(b.value)) if size is not None)
-    closeness = sizes[0] / sizes[1] if len(sizes) == 2 and sizes[1] else 0.5
-    return max(words, 1) + sentence_score + closeness + same
+    return max(words, 1) + sentence_score + _closeness(a, b) + same
+
+
+def _unit(m: Mention) -> str:
+    """The unit of a duration ("3 hours" -> "hour"): "1 week" and "10 minutes" are not one length."""
+    return m.value.split(" ")[-1].rstrip("s") if m.measure == "duration" else ""
 
 
 def _dates_one_happening(a: Mention, b: Mention, sentence_score: float) -> bool:
@@ -394,6 +517,30 @@ def _count_alike(a: Mention, b: Mention) -> bool:
     return bool(first.action) and first.action == second.action
 
 
+def _values_one_fact(first: list[Mention], second: list[Mention]) -> bool:
+    """Every value of ``first`` and every other value of ``second`` have two mentions that are of one fact."""
+    values = {(a.value, b.value) for a in first for b in second if a.value != b.value}
+    supported = {(a.value, b.value) for a in first for b in second if a.value != b.value and _one_fact(a, b)}
+    return values <= supported
+
+
+def _one_fact(a: Mention, b: Mention) -> bool:
+    """Two mentions can be of one slot: the same value, or different values that the parse shows to be of
+    one fact (``_count_alike``) and, for counts, of one order. Clock times and planned days are few per
+    story: they need nothing more than aligned sentences."""
+    if a.value == b.value:
+        return True
+    if a.kind == "date":
+        return a.measure == "time" or (_planned(a) and _planned(b)) or _count_alike(a, b)
+    return _closeness(a, b) >= MIN_CLOSENESS and _count_alike(a, b)
+
+
+def _closeness(a: Mention, b: Mention) -> float:
+    """The smaller count over the larger; 0.5 when one is a score or record."""
+    sizes = sorted(size for size in (_magnitude(a.value), _magnitude(b.value)) if size is not None)
+    return sizes[0] / sizes[1] if len(sizes) == 2 and sizes[1] else 0.5
+
+
 def _same_people(a: Mention, b: Mention) -> bool:
     """Both count the same kind of people, or one just counts "people"."""
     first, second = a.context & _PERSONS, b.context & _PERSONS
@@ -409,8 +556,11 @@ def shared_context(a: Mention, b: Mention) -> tuple[int, bool]:
 def slots(mentions: list[Mention]) -> list[list[Mention]]:
     """Mentions linked to their mutual best partner in every other article, grouped into slots.
 
-    Links are taken best first, and two groups join only when no article has a mention in both: a
-    slot holds one mention per article, which keeps "300 held" from chaining to "400 rallied".
+    Links are taken best first, and two groups join only when no article has a mention in both (a
+    slot holds one mention per article, which keeps "300 held" from chaining to "400 rallied") and
+    every two different values across them are shown to be of one fact by some two of their mentions:
+    a chain of likely partners ("Luck threw for 205 yards" - "threw for 300 yards" - "gained 507
+    yards") is no slot.
     """
     by_article: dict[str, list[int]] = defaultdict(list)
     for i, m in enumerate(mentions):
@@ -432,7 +582,9 @@ def slots(mentions: list[Mention]) -> list[list[Mention]]:
     articles_of: dict[int, set[str]] = {i: {m.article.id} for i, m in enumerate(mentions)}
     for _, i, j in mutual:
         a, b = slot_of[i], slot_of[j]
-        if a != b and not articles_of[a] & articles_of[b]:
+        if a != b and not articles_of[a] & articles_of[b] and _values_one_fact(
+            [mentions[k] for k in members[a]], [mentions[k] for k in members[b]]
+        ):
             for k in members[b]:
                 slot_of[k] = a
             members[a] += members.pop(b)
@@ -450,10 +602,40 @@ def conflicts(articles: list[Article]) -> tuple[list[Conflict], list[list[Mentio
         for m in sorted(group, key=lambda m: (m.article.id, m.start)):
             values[m.value].append(_evidence(m))
         outlets_per_value = [{e.outlet for e in ev} for ev in values.values()]
-        if len(values) > 1 and len(set().union(*outlets_per_value)) > 1:
+        if len(values) > 1 and len(set().union(*outlets_per_value)) > 1 and not _compatible(group):
             given = [FactValue(v, ev) for v, ev in sorted(values.items())]
             result.append(Conflict(group[0].kind, slot_name(group), given))
     return sorted(result, key=lambda c: (c.kind, c.slot)), found
+
+
+APPROXIMATELY = 0.1  # "about 600 metres" agrees with 609: a figure given as approximate is good to 10 %
+
+
+def _interval(m: Mention) -> tuple[float, float, bool, bool] | None:
+    """The values a count allows: (low, high, low end open, high end open); None for a date or a score."""
+    size = _magnitude(m.value) if m.kind == "number" else None
+    if size is None:
+        return None
+    return {
+        ">=": (size, float("inf"), False, False),
+        ">": (size, float("inf"), True, False),
+        "<": (size * (1 - APPROXIMATELY), size, False, True),
+        "<=": (0.0, size, False, False),
+        "~": (size * (1 - APPROXIMATELY), size * (1 + APPROXIMATELY), False, False),
+    }.get(m.bound, (size, size, False, False))
+
+
+def _compatible(group: list[Mention]) -> bool:
+    """All the slot's values can be true at once: "more than 100 mph" and "120 mph", "about 600" and 609,
+    "at least 15" and 17. Outlets that only bound a figure differently do not contradict each other."""
+    intervals = [_interval(m) for m in group]
+    if any(i is None for i in intervals):
+        return len({m.value for m in group}) == 1
+    low = max(i[0] for i in intervals if i)
+    high = min(i[1] for i in intervals if i)
+    if low != high:
+        return low < high
+    return not any((i[0] == low and i[2]) or (i[1] == high and i[3]) for i in intervals if i)
 
 
 def _evidence(m: Mention) -> Evidence:
@@ -491,8 +673,8 @@ def slot_name(group: list[Mention]) -> str:
     measure = group[0].measure
     if measure in _DATE_WORDS and label.startswith("date"):
         label = _DATE_WORDS[measure] + label[len("date"):]  # "time of the raid", "year founded"
-    elif measure not in ("count", "day") and measure not in _DATE_WORDS:
-        label = f"{label} ({measure})"  # "offered (money)"
+    elif measure == "money" or measure.isupper():
+        label = f"{label} ({measure})"  # "offered (USD)"
     return f"{', '.join(names)}: {label}" if names else label
 
 
