@@ -404,6 +404,16 @@ def test_a_score_is_not_a_count_and_a_part_of_a_season_is_not_the_season() -> No
     assert compare_story(story).conflicts == []
 
 
+def test_ages_and_homes_of_a_named_person_conflict_wherever_they_are_said() -> None:
+    first = "Climber Tomas Varga, 34, of Kessel died after a fall on the Harn glacier on Sunday, police said."
+    second = "Rescuers said the 35-year-old climber Tomas Varga fell on the Harn glacier. Varga, 35, of Lenz was alone."
+    third = "A 40-year-old Harn resident found the body of Tomas Varga, who lived in Upper Kessel, on Monday."
+    story = [_article("Alpha", first), _article("Beta", second), _article("Gamma", third)]
+    found = {c.slot: sorted(v.value for v in c.values) for c in compare_story(story).conflicts}
+    assert found == {"Tomas Varga: age": ["34", "35"], "Tomas Varga: home": ["Kessel", "Lenz", "Upper Kessel"]}
+    assert compare_story(story[:1] + story[2:]).conflicts == []  # "Kessel" is "Upper Kessel" said shorter
+
+
 def test_a_cited_figure_in_short_quotes_is_not_the_outlets_own() -> None:
     own = "About 300 people marched through Velka on Saturday against the new toll road, organisers said."
     citing = "About 300 people marched through Velka on Saturday; state television spoke of “30 people” only."

@@ -428,8 +428,48 @@ def fact_mentions(articles: list[Article]) -> list[Mention]:
     for article in articles:
         found = sentences(article)
         parses = SentenceParses(article.text)
-        mentions += number_mentions(article, found, parses, year) + date_mentions(article, found, parses)
+        about_people = person_mentions(article, found)
+        others = number_mentions(article, found, parses, year) + date_mentions(article, found, parses)
+        mentions += about_people + [m for m in others if not any(p.start <= m.start < p.end for p in about_people)]
     return mentions
+
+
+_NAME = r"(?:[A-Z]\.\s?)*[A-Z][A-Za-z'’]*[a-z](?:[-\s](?:[A-Z]\.\s?)*[A-Z][A-Za-z'’]*[a-z]){0,3}"
+_PLACE = r"[A-Z][A-Za-z'’]*[a-z](?:\s[A-Z][A-Za-z'’]*[a-z]){0,3}"
+# (measure, pattern, whether a one-word name is enough): what outlets say of a named person.
+_PERSON_FACTS = (
+    ("age", re.compile(rf"(?P<name>{_NAME}),\s(?:aged\s)?(?P<value>\d{{1,3}})"
+                       rf"(?=\s?[,.;)]|\s(?:of|from|and|who|was|is)\b)"), True),
+    ("age", re.compile(rf"(?P<value>\d{{1,3}})\s?-\s?year\s?-\s?old\s(?:[a-z]+\s|[A-Z][a-z]+(?:man|woman)\s){{0,3}}"
+                       rf"(?P<name>{_NAME})"), False),
+    ("home", re.compile(rf"(?P<name>{_NAME}),\s\d{{1,3}},\s(?:of|from)\s(?P<value>{_PLACE})"), True),
+    ("home", re.compile(rf"(?P<name>{_NAME}),\swho\s(?:lived|lives)\s(?:[a-z]+\s){{0,5}}?in\s"
+                        rf"(?P<value>{_PLACE})"), True),
+)
+
+
+def person_mentions(article: Article, found: list[Sentence]) -> list[Mention]:
+    """The age and the home of a named person ("Robert Buckley, 32,", "31-year-old Robert Buckley",
+    "Raj Chohan, 59, of College Point", "Chohan, who lived in South Ozone Park"), each the fact of its
+    person: two outlets giving one person two ages or homes disagree wherever they say it."""
+    mentions = []
+    for measure, pattern, one_word_enough in _PERSON_FACTS:
+        for match in pattern.finditer(article.text):
+            sentence = sentence_at(found, match.start())
+            name, value = match.group("name").split(), match.group("value")
+            named = name[0] not in _NOT_NAMES and (len(name) > 1 or one_word_enough)
+            if sentence is None or not named or (measure == "age" and not 0 < int(value) < 120):
+                continue  # "a 38-year-old Troy resident" names no one
+            role = Role(measure, None, name[-1], frozenset(), f"{' '.join(name)}: {measure}")
+            kind = "number" if measure == "age" else "place"
+            mentions.append(Mention(article, kind, value, *match.span(), sentence, frozenset(), measure=measure,
+                                    role=role))
+    return mentions
+
+
+_PERSON_MEASURES = frozenset(measure for measure, _, _ in _PERSON_FACTS)
+_NOT_NAMES = frozenset(("The", "A", "An", "In", "On", "At", "By", "Police", "Officials", "Monday", "Tuesday",
+                        "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"))
 
 
 def story_year(articles: list[Article]) -> int | None:
@@ -462,6 +502,9 @@ def _score(a: Mention, b: Mention) -> float:
     """
     if a.kind != b.kind or a.measure != b.measure or _unit(a) != _unit(b) or a.running_total != b.running_total:
         return 0.0  # a running total is another quantity than one happening's count, even when they are equal
+    if a.measure in _PERSON_MEASURES:
+        same_person = a.role is not None and b.role is not None and a.role.agent == b.role.agent
+        return 1.0 + overlap(a.sentence.keys, b.sentence.keys) + (a.value == b.value) if same_person else 0.0
     if (_magnitude(a.value) is None) != (_magnitude(b.value) is None):
         return 0.0  # a score or record ("13-13") is not a count ("13")
     sentence_score = overlap(a.sentence.keys, b.sentence.keys)
@@ -628,6 +671,9 @@ def _interval(m: Mention) -> tuple[float, float, bool, bool] | None:
 def _compatible(group: list[Mention]) -> bool:
     """All the slot's values can be true at once: "more than 100 mph" and "120 mph", "about 600" and 609,
     "at least 15" and 17. Outlets that only bound a figure differently do not contradict each other."""
+    if group[0].kind == "place":
+        places = {tuple(m.value.split()) for m in group}
+        return all(_within(a, b) or _within(b, a) for a in places for b in places)
     intervals = [_interval(m) for m in group]
     if any(i is None for i in intervals):
         return len({m.value for m in group}) == 1
@@ -636,6 +682,11 @@ def _compatible(group: list[Mention]) -> bool:
     if low != high:
         return low < high
     return not any((i[0] == low and i[2]) or (i[1] == high and i[3]) for i in intervals if i)
+
+
+def _within(place: tuple[str, ...], other: tuple[str, ...]) -> bool:
+    """ "Bruce Township" is "Macomb County's Bruce Township" said shorter."""
+    return other[len(other) - len(place):] == place
 
 
 def _evidence(m: Mention) -> Evidence:
@@ -668,6 +719,8 @@ def slot_name(group: list[Mention]) -> str:
     labels = [m.role.label for m in group if m.role is not None and m.role.label]
     if not labels:
         return _context_words(group)
+    if group[0].measure in _PERSON_MEASURES:  # the label names the person: "Robert Buckley: age"
+        return _person_label(labels)
     names = _shared_names(group)
     label = max(sorted(set(labels)), key=labels.count)
     measure = group[0].measure
@@ -676,6 +729,14 @@ def slot_name(group: list[Mention]) -> str:
     elif measure == "money" or measure.isupper():
         label = f"{label} ({measure})"  # "offered (USD)"
     return f"{', '.join(names)}: {label}" if names else label
+
+
+def _person_label(labels: list[str]) -> str:
+    """The form of the person's name that most labels end with, of two words or more when there is one:
+    "Tomas Varga: age" over "Climber Tomas Varga: age" (a role word taken into the name) and "Varga: age"."""
+    full = [label for label in labels if len(label.split()) > 2] or labels
+    return max(sorted(set(full)), key=lambda label: (sum(other.endswith(" " + label) or other == label
+                                                         for other in labels), -len(label)))
 
 
 _DATE_WORDS = {"time": "time", "weekday": "day", "year": "year", "duration": "duration"}
