@@ -379,12 +379,15 @@ def test_figures_that_only_bound_one_another_agree(first: str, second: str, in_c
     assert bool(compare_story(story).conflicts) == in_conflict
 
 
-def test_a_toll_the_article_recalls_from_an_earlier_year_is_not_this_storys() -> None:
-    first = "The quake on Verra island killed 10 people, the governor said. A quake in 2011 killed 900 people there."
+def test_a_toll_the_article_recalls_from_an_earlier_time_is_not_this_storys() -> None:
+    first = "The quake on Verra island killed 10 people, the governor said. A quake in 2011 killed 30 people there."
     second = "The quake on Verra island killed 10 people and injured 40, officials said."
-    third = "The 2011 quake on Verra island killed 870 people, and this one killed 10 people, officials said."
-    story = [_article(name, text, timex=[_span(text, "2011", "DATE", value="2011")] if "2011" in text else [])
-             for name, text in (("Alpha", first), ("Beta", second), ("Gamma", third))]
+    third = "The 2011 quake on Verra island killed 37 people, officials said."
+    fourth = "In February, a quake on Verra island killed 40 people, officials said."
+    recalled = {"2011": "2011", "February": "XXXX-02"}  # a year, a month before the story's (May 2026)
+    story = [_article(name, text, timex=[_span(text, part, "DATE", value=value) for part, value in recalled.items()
+                                         if part in text])
+             for name, text in (("Alpha", first), ("Beta", second), ("Gamma", third), ("Delta", fourth))]
     assert compare_story(story).conflicts == []
 
 

@@ -1,16 +1,20 @@
-"""Facts in conflict: the same slot (a count, a date) given different values by different outlets.
+"""Facts in conflict: the same slot (a count, a date, a person's age or home) given different values by
+different outlets.
 
 A fact mention is a number with the content words of its clause ("killed three workers", "17
-injured") or a time expression of the timex layer that states a day, a clock time, a year or a
-duration ("said on Tuesday", the day of a statement, is left out). Two mentions in different
-articles fill the same slot when their sentences align (shared content words and entities, or both
-are the articles' leads) and their neighbouring words agree (``_score``); two different values
-also need the dependency parse of their sentences to show the same thing counted or the same
-action (``Role``). Each mention keeps only its best partner per article and only mutual best
-partners are linked, a partner with the same value first, and a slot holds one mention per
-article: "three killed" never pairs with "17 injured" while "17 injured" is there. A slot with two
-values across outlets is a conflict. Sentence alignment and a parse of the sentences that state a
-fact: cheap, offline, and it only claims a conflict where the wording shows the same fact.
+injured"), a time expression of the timex layer that states a day, a clock time, a year or a
+duration ("said on Tuesday", the day of a statement, is left out), or the age or home a named person
+is given ("Raj Chohan, 59, of College Point"). Counts in sentences that recall an earlier year or
+month are left out. Two mentions in different articles fill the same slot when their sentences
+align (shared content words and entities, or both are the articles' leads) and their neighbouring
+words agree (``_score``); two different values also need the dependency parse of their sentences to
+show the same thing counted or the same action (``Role``), the same measure (unit, currency, a
+running total or not) and one order of size. Each mention keeps only its best partner per article
+and only mutual best partners are linked, a partner with the same value first; a slot holds one
+mention per article, and two slots join only when each pair of their values is shown alike by two
+of their mentions. A slot is a conflict when its values cannot all be true: bounds ("at least 15",
+"about 600") are intervals. Sentence alignment and a parse of the sentences that state a fact:
+cheap, offline, and it only claims a conflict where the wording shows the same fact.
 """
 
 from __future__ import annotations
@@ -48,10 +52,10 @@ _WORDS_PER_NUMBER = {word: i for i, word in enumerate(_UNITS)} | {word: 10 * i f
 _UNIT_SUFFIX = r"(?:ft|m|km|mi|kg|lbs?|mph|cm|mm)\b"  # "2,000ft", "60m": a number with its unit attached
 # "AK-47", "pick-six": a number that ends a name; "four-time", "4x4", "four-by-four": one that is part of a word.
 _NOT_A_COUNT_BEFORE = r"(?<![A-Za-z] - )(?<![A-Za-z]-)"
-_NOT_A_COUNT_AFTER = r"(?!\s?-\s?(?:time|by)\b|\s?[×x]\s?\d)"
+_NOT_A_COUNT_AFTER = r"(?!\s?-\s?(?:time|by)\b|\s?[×x]\s?\d|\s:\s\d\d)"  # and a tokenized clock "6 : 00"
 _NUMBER = re.compile(
     _NOT_A_COUNT_BEFORE + r"(?<![\w.,:/×-])"
-    r"(\d{1,3} ?- ?\d{1,3}(?![\w.,:/-])|\d{1,3}(?:, ?\d{3})+(?![\d.])|\d{1,7}(?:\.\d{1,3})?)"
+    r"(\d{1,3} ?- ?\d{1,3}(?![\w,:/-]|\.\d)|\d{1,3}(?:, ?\d{3})+(?![\d.])|\d{1,7}(?:\.\d{1,3})?)"
     r"(?![\w.,:/×]\d|(?!" + _UNIT_SUFFIX + r")\w|-[^\W\d])" + _NOT_A_COUNT_AFTER +
     r"|" + _NOT_A_COUNT_BEFORE + r"\b(" + "|".join(sorted(_WORDS_PER_NUMBER, key=len, reverse=True)) + r")"
     r"(?:-(one|two|three|four|five|six|seven|eight|nine))?\b" + _NOT_A_COUNT_AFTER,
@@ -112,7 +116,7 @@ class Mention:
 
 
 def number_mentions(article: Article, found: list[Sentence], parses: SentenceParses,
-                    story_year: int | None = None) -> list[Mention]:
+                    month: str | None = None) -> list[Mention]:
     """Counts written in digits or words, outside time expressions, with their neighbouring content words,
     except in sentences that recall an earlier event (``_recalls_past``)."""
     text = article.text
@@ -120,7 +124,7 @@ def number_mentions(article: Article, found: list[Sentence], parses: SentencePar
     dates = [(s.start, s.end) for s in timexes]
     mentions = []
     for sentence in found:
-        if _recalls_past([s for s in timexes if sentence.start <= s.start < sentence.end], story_year):
+        if _recalls_past([s for s in timexes if sentence.start <= s.start < sentence.end], month):
             continue
         for match in _NUMBER.finditer(text, sentence.start, sentence.end):
             if any(s <= match.start() < e for s, e in dates):
@@ -424,12 +428,12 @@ def _whens(value: str) -> list[tuple[str, str]]:
 
 def fact_mentions(articles: list[Article]) -> list[Mention]:
     mentions = []
-    year = story_year(articles)
+    month = story_month(articles)
     for article in articles:
         found = sentences(article)
         parses = SentenceParses(article.text)
         about_people = person_mentions(article, found)
-        others = number_mentions(article, found, parses, year) + date_mentions(article, found, parses)
+        others = number_mentions(article, found, parses, month) + date_mentions(article, found, parses)
         mentions += about_people + [m for m in others if not any(p.start <= m.start < p.end for p in about_people)]
     return mentions
 
@@ -472,24 +476,27 @@ _NOT_NAMES = frozenset(("The", "A", "An", "In", "On", "At", "By", "Police", "Off
                         "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"))
 
 
-def story_year(articles: list[Article]) -> int | None:
-    """The year the story happens in, after most articles' own dates; None when they have none."""
-    years = [int(a.published[:4]) for a in articles if (a.published or "")[:4].isdigit()]
-    return max(sorted(set(years)), key=years.count) if years else None
+def story_month(articles: list[Article]) -> str | None:
+    """The month the story happens in ("2026-03"), after most articles' own dates; None when they have none."""
+    months = [a.published[:7] for a in articles if re.match(r"\d{4}-\d\d", a.published or "")]
+    return max(sorted(set(months)), key=months.count) if months else None
 
 
-def _recalls_past(timexes: list[Span], year: int | None) -> bool:
-    """A sentence dated before the story's year ("the 2003 quake killed more than 31,000") recalls an earlier
-    event: its counts are not this story's facts. Without the story's year, a bare year ("In 2006-07, ...")
-    dates a sentence away from the news, which says "on Sunday", not "in 2008"."""
-    if year is None:
-        return any(re.fullmatch(r"\d{4}", str(s.attrs.get("value"))) for s in timexes)
-    return any((_year_of(s) or year) < year for s in timexes)
-
-
-def _year_of(span: Span) -> int | None:
-    match = re.match(r"(\d{4})(?:$|-)", str(span.attrs.get("value") or ""))
-    return int(match.group(1)) if match else None
+def _recalls_past(timexes: list[Span], month: str | None) -> bool:
+    """A sentence dated to a year or a month before the story's ("the 2003 quake killed more than 31,000",
+    "In February, a gunman killed five people") recalls an earlier event: its counts are not this story's
+    facts. Without the story's date, a bare year or month dates a sentence away from the news, which says
+    "on Sunday", not "in 2008"."""
+    for span in timexes:
+        value = str(span.attrs.get("value"))
+        if month is None:
+            if re.fullmatch(r"\d{4}|(?:\d{4}|XXXX)-\d\d", value):
+                return True
+        elif re.fullmatch(r"\d{4}(?:-\d\d)?", value) and value < month[: len(value)]:
+            return True
+        elif re.fullmatch(r"XXXX-\d\d", value) and value[5:] != month[5:]:
+            return True  # "in November" in a story of March
+    return False
 
 
 def _score(a: Mention, b: Mention) -> float:
