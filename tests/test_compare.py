@@ -417,6 +417,22 @@ def test_ages_and_homes_of_a_named_person_conflict_wherever_they_are_said() -> N
     assert compare_story(story[:1] + story[2:]).conflicts == []  # "Kessel" is "Upper Kessel" said shorter
 
 
+def test_a_toll_that_only_grew_over_the_day_is_shown_as_rising_with_its_times() -> None:
+    text = "A landslide that hit the village of Orla on Tuesday killed {} people, the regional governor said."
+    times = ("2026-05-12T06:40:00+00:00", "2026-05-12T11:05:00+00:00", "2026-05-12T17:30:00+00:00")
+    rising = [_article(name, text.format(n), at) for name, n, at in zip("ABC", (4, 9, 12), times, strict=True)]
+    conflict = compare_story(rising).conflicts[0]
+    assert conflict.rising and [(v.value, v.first_published) for v in conflict.values] == [
+        ("12", "2026-05-12T17:30:00+00:00"), ("4", "2026-05-12T06:40:00+00:00"), ("9", "2026-05-12T11:05:00+00:00")]
+    for fmt in ("md", "html"):
+        page = story_report(rising, fmt)
+        assert "rising over time" in page and "first published 2026-05-12T06:40:00+00:00" in page
+    disputed = [_article(name, text.format(n), at) for name, n, at in zip("ABC", (4, 12, 9), times, strict=True)]
+    assert not compare_story(disputed).conflicts[0].rising  # a lower figure after a higher one: a dispute
+    undated = [_article(name, text.format(n), at[:10]) for name, n, at in zip("ABC", (4, 9, 12), times, strict=True)]
+    assert not compare_story(undated).conflicts[0].rising  # one day, no times: nothing shows an order
+
+
 def test_a_cited_figure_in_short_quotes_is_not_the_outlets_own() -> None:
     own = "About 300 people marched through Velka on Saturday against the new toll road, organisers said."
     citing = "About 300 people marched through Velka on Saturday; state television spoke of “30 people” only."

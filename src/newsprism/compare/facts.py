@@ -22,10 +22,12 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import datetime
+from itertools import pairwise
 from typing import TYPE_CHECKING
 
 from newsprism.annotate.nlp import syntax
-from newsprism.compare.result import Conflict, Evidence, FactValue, evidence
+from newsprism.compare.result import Conflict, Evidence, FactValue, evidence, published_at
 from newsprism.compare.text import Sentence, overlap, sentence_at, sentences, word_key
 from newsprism.link.events import term_key
 from newsprism.model import Article, Span
@@ -653,9 +655,35 @@ def conflicts(articles: list[Article]) -> tuple[list[Conflict], list[list[Mentio
             values[m.value].append(_evidence(m))
         outlets_per_value = [{e.outlet for e in ev} for ev in values.values()]
         if len(values) > 1 and len(set().union(*outlets_per_value)) > 1 and not _compatible(group):
-            given = [FactValue(v, ev) for v, ev in sorted(values.items())]
-            result.append(Conflict(group[0].kind, slot_name(group), given))
+            times = _first_published(group)
+            given = [FactValue(v, ev, times[v].isoformat() if v in times else None) for v, ev in sorted(values.items())]
+            result.append(Conflict(group[0].kind, slot_name(group), given, _rising(group)))
     return sorted(result, key=lambda c: (c.kind, c.slot)), found
+
+
+def _first_published(group: list[Mention]) -> dict[str, datetime]:
+    """Each value's earliest publication time among the dated reports that give it."""
+    times: dict[str, datetime] = {}
+    for m in group:
+        moment = published_at(m.article)
+        if moment is not None and (m.value not in times or moment < times[m.value]):
+            times[m.value] = moment
+    return times
+
+
+def _rising(group: list[Mention]) -> bool:
+    """A count that only grew: every report of a higher figure came out after every report of a lower one
+    (dated to the minute), as a toll rises over the day. Outlets that differ at one time are a dispute."""
+    if group[0].kind != "number" or group[0].measure != "count":
+        return False
+    spans: dict[float, list[datetime]] = defaultdict(list)
+    for m in group:
+        size, moment = _magnitude(m.value), published_at(m.article)
+        if size is None or moment is None or "T" not in (m.article.published or ""):
+            return False
+        spans[size].append(moment)
+    sizes = sorted(spans)
+    return all(max(spans[low]) < min(spans[high]) for low, high in pairwise(sizes))
 
 
 APPROXIMATELY = 0.1  # "about 600 metres" agrees with 609: a figure given as approximate is good to 10 %

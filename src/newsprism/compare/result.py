@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass, field, replace
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from newsprism.model import Article
@@ -33,6 +34,19 @@ def evidence(article: Article, start: int, end: int) -> Evidence:
 
 def outlet_of(article: Article) -> str:
     return article.outlet or article.domain or "(unknown outlet)"
+
+
+def published_at(article: Article) -> datetime | None:
+    """The publication instant in UTC; a date without a time counts as the end of that day,
+    so an outlet that gives only a date is never called first on that day by accident."""
+    value = (article.published or "").strip()
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        if "T" not in value:
+            moment += timedelta(days=1, microseconds=-1)
+    except (ValueError, OverflowError):
+        return None
+    return moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def unify_outlets(articles: list[Article]) -> tuple[list[Article], list[str]]:
@@ -88,19 +102,24 @@ class Timeline:
 
 @dataclass
 class FactValue:
-    """One value of a fact and the passages that give it."""
+    """One value of a fact and the passages that give it; ``first_published``: the earliest publication
+    time of the reports giving it, when they are dated."""
 
     value: str
     evidence: list[Evidence]
+    first_published: str | None = None
 
 
 @dataclass
 class Conflict:
-    """Outlets giving the same fact (``kind``: date or number, ``slot``: its context) different values."""
+    """Outlets giving the same fact (``kind``: date, number or place; ``slot``: what it is) different
+    values. ``rising``: a count that only grew over time, each higher figure given only by reports
+    published after every report of a lower one (an early toll, not a dispute)."""
 
     kind: str
     slot: str
     values: list[FactValue]
+    rising: bool = False
 
 
 def values_by_outlet(conflict: Conflict) -> dict[str, list[str]]:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from newsprism.annotate.techniques import summarise
@@ -27,6 +26,7 @@ from newsprism.compare.result import (
     Timeline,
     evidence,
     outlet_of,
+    published_at,
     unify_outlets,
 )
 from newsprism.link.copies import align, find_copies, sources_of
@@ -80,19 +80,6 @@ def compare_story(articles: list[Article]) -> Comparison:
 
 def report_of(article: Article) -> Report:
     return Report(article.id, outlet_of(article), article.title, article.url, article.published)
-
-
-def published_at(article: Article) -> datetime | None:
-    """The publication instant in UTC; a date without a time counts as the end of that day,
-    so an outlet that gives only a date is never called first on that day by accident."""
-    value = (article.published or "").strip()
-    try:
-        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
-        if "T" not in value:
-            moment += timedelta(days=1, microseconds=-1)
-    except (ValueError, OverflowError):
-        return None
-    return moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def timeline(articles: list[Article]) -> Timeline:

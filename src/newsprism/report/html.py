@@ -94,10 +94,13 @@ def _conflicts(c: Comparison) -> list[str]:
     items = []
     for conflict in c.conflicts:
         values = "".join(
-            f'<li><span class="value">{esc(v.value)}</span>: ' + "; ".join(cite(e) for e in v.evidence) + "</li>"
+            f'<li><span class="value">{esc(v.value)}</span>'
+            + (f" <small>first published {esc(v.first_published)}</small>" if v.first_published else "")
+            + ": " + "; ".join(cite(e) for e in v.evidence) + "</li>"
             for v in conflict.values
         )
-        items.append(f"{esc(conflict.kind)} <i>{esc(conflict.slot)}</i><ul>{values}</ul>")
+        rising = ' <span class="flag">rising over time</span>' if conflict.rising else ""
+        items.append(f"{esc(conflict.kind)} <i>{esc(conflict.slot)}</i>{rising}<ul>{values}</ul>")
     return ["<h2>Facts in conflict</h2>", _conflict_table(c), _ul(items)]
 
 

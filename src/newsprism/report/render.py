@@ -19,6 +19,7 @@ FORMATS = ("json", "md", "html")
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]()!|~])")
 _MD_ENTITIES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
 MAX_SNIPPET = 300
+RISING = " (rising over time: each higher figure came out after every lower one)"
 
 
 def story_report(articles: list[Article], fmt: str) -> str:
@@ -59,6 +60,10 @@ def cite(ev: Evidence) -> str:
     return f"“{md(ev.text)}” ({md(ev.outlet)}, {ev.article_id} {ev.start}–{ev.end})"
 
 
+def _first(published: str | None) -> str:
+    return f" (first published {md(published)})" if published else ""
+
+
 def _bullets(lines: Iterable[str]) -> list[str]:
     return [f"- {line}" for line in lines]
 
@@ -85,8 +90,9 @@ def comparison_markdown(c: Comparison) -> str:
             out.append(f"| {conflict.kind} {md(conflict.slot)} | {cells} |")
         out.append("")
     for conflict in c.conflicts:
-        out.append(f"- {conflict.kind} *{md(conflict.slot)}*:")
-        out += [f"  - **{md(v.value)}**: " + "; ".join(cite(e) for e in v.evidence) for v in conflict.values]
+        out.append(f"- {conflict.kind} *{md(conflict.slot)}*{RISING if conflict.rising else ''}:")
+        out += [f"  - **{md(v.value)}**{_first(v.first_published)}: " + "; ".join(cite(e) for e in v.evidence)
+                for v in conflict.values]
     out += ["", "## Quotes", ""]
     for group in c.quotes:
         flag = " — **attributed to different speakers**" if group.misattributed else ""
