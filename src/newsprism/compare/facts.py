@@ -52,9 +52,10 @@ _UNITS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight"
 _TENS = ("thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety")
 _WORDS_PER_NUMBER = {word: i for i, word in enumerate(_UNITS)} | {word: 10 * i for i, word in enumerate(_TENS, 3)}
 _UNIT_SUFFIX = r"(?:ft|m|km|mi|kg|lbs?|mph|cm|mm)\b"  # "2,000ft", "60m": a number with its unit attached
-# "AK-47", "pick-six": a number that ends a name; "four-time", "4x4", "four-by-four": one that is part of a word.
+# "AK-47", "pick-six": a number that ends a name; "four-time", "12-gauge", "4x4", "four-by-four", a clock time
+# tokenized "6 : 00": one that is part of a word.
 _NOT_A_COUNT_BEFORE = r"(?<![A-Za-z] - )(?<![A-Za-z]-)"
-_NOT_A_COUNT_AFTER = r"(?!\s?-\s?(?:time|by)\b|\s?[×x]\s?\d|\s:\s\d\d)"  # and a tokenized clock "6 : 00"
+_NOT_A_COUNT_AFTER = r"(?!\s?-\s?(?:time|by|gauge|caliber|calibre)\b|\s?[×x]\s?\d|\s:\s\d\d)"
 _NUMBER = re.compile(
     _NOT_A_COUNT_BEFORE + r"(?<![\w.,:/×-])"
     r"(\d{1,3} ?- ?\d{1,3}(?![\w,:/-]|\.\d)|\d{1,3}(?:, ?\d{3})+(?![\d.])|\d{1,7}(?:\.\d{1,3})?)"
