@@ -42,6 +42,7 @@ def test_rss_item_becomes_article_with_its_metadata() -> None:
         "text": "The stone bridge on the old mill road reopened to traffic on Tuesday after a six-week closure."
         "\n\nCouncil workers repointed the arches and widened the footpath on the eastern side.",
         "extraction": {"method": "fields", "confidence": 1.0},
+        "failures": [],
     }
     assert choir.published == "2022-03-10T16:45:00-05:00"
     assert choir.description is None and choir.authors == []

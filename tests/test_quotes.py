@@ -115,6 +115,20 @@ def test_unbalanced_marks_do_not_crash() -> None:
             assert text[quote["start"]:quote["end"]] == quote["text"]
 
 
+def test_a_symbol_parsed_as_a_lone_punct_head_is_its_own_speaker_span() -> None:
+    """Regression: on a real shopping-list page the quotes layer raised "ValueError: min() arg is an
+    empty sequence" when the speaker head the parse gave was a symbol hanging as "punct" with nothing
+    under it; the speaker span is now that token."""
+    from spacy.tokens import Doc
+
+    from newsprism.annotate.quotes import _speaker_extent
+
+    words = ["★", "said", "the", "price", "fell"]
+    doc = Doc(parse("").vocab, words=words, heads=[1, 1, 3, 4, 1], deps=["punct", "ROOT", "det", "nsubj", "ccomp"],
+              pos=["NOUN", "VERB", "DET", "NOUN", "VERB"])
+    assert _speaker_extent(doc[0], []) == (0, 1)
+
+
 def test_hostile_quote_characters_stay_fast() -> None:
     """The layer's own work stays near-linear; the shared parse (cached) is timed apart."""
     text = '“"«‘„' * 1000 + '" said he ' * 500 + "“" + "a " * 5000

@@ -219,7 +219,7 @@ def _worker_encoder_threads(_: int) -> int:
 
 def test_pool_workers_share_the_cores() -> None:
     with worker_pool(2) as pool:
-        assert pool.map(_worker_encoder_threads, range(2)) == [max(1, available_cores() // 2)] * 2
+        assert list(pool.map(_worker_encoder_threads, range(2))) == [max(1, available_cores() // 2)] * 2
 
 
 def test_inference_runs_without_torch() -> None:

@@ -111,6 +111,14 @@ def test_without_dct_values_keep_placeholders() -> None:
     ]
 
 
+@pytest.mark.parametrize("dct", ["9999-12-31", "0001-01-01"])
+def test_a_placeholder_page_date_is_no_anchor(dct: str) -> None:
+    """Regression: pages dated 9999-12-31 (a CMS placeholder) made "tomorrow" and "next week" overflow the
+    calendar (OverflowError: date value out of range) and cost the whole article at ingest."""
+    values = [t.value for t in find_timexes("He leaves tomorrow and returns next week.", dct)]
+    assert values == [t.value for t in find_timexes("He leaves tomorrow and returns next week.", None)]
+
+
 def test_offsets_index_the_text() -> None:
     text = "Le port, in \u00e9t\u00e9: the ferry left on Monday and returns in two weeks."
     found = find_timexes(text, DCT)

@@ -16,7 +16,7 @@ from newsprism import __version__, pipeline
 from newsprism.errors import InputError, StoreError
 from newsprism.extract.dates import to_iso
 from newsprism.ingest import count_inputs
-from newsprism.model import Article
+from newsprism.model import Article, Failure
 from newsprism.store import Store
 
 T = TypeVar("T")
@@ -83,7 +83,7 @@ def ingest(paths: tuple[Path, ...], db: Path, jobs: int, progress: bool | None) 
         outcomes = pipeline.extract_paths(paths, jobs, bar.update, annotate=True)
         report = pipeline.ingest(_reporting_errors(outcomes), store)
     click.echo(f"ingested into {db}: {json.dumps(report.to_dict())}", err=True)
-    sys.exit(1 if report.failures else 0)
+    sys.exit(1 if report.failed else 0)
 
 
 @main.command()
@@ -103,8 +103,11 @@ def annotate(paths: tuple[Path, ...], layers: str | None, dct: str | None, jobs:
         if isinstance(result, InputError):
             failed += 1
             report_error(result)
-        else:
-            print_json(result)
+            continue
+        print_json(result)
+        for error in pipeline.failure_errors(result["source"], map(Failure.from_dict, result.get("failures", []))):
+            failed += 1
+            report_error(error)
     sys.exit(1 if failed else 0)
 
 
@@ -122,8 +125,11 @@ def analyze(db: Path, layers: str | None, jobs: int, progress: bool | None) -> N
     with Store(db) as store:
         total = store.counts()["articles"]
         with tqdm(total=total, desc="analyze", unit=" articles", disable=_no_bar(progress), file=sys.stderr) as bar:
-            count, stories = pipeline.analyze(store, names, bar.update, jobs)
-    click.echo(f"analyzed {db}: {json.dumps({'articles': count, 'stories': stories})}", err=True)
+            report = pipeline.analyze(store, names, bar.update, jobs)
+    for failure in report.failed_layers:
+        report_error(failure)
+    click.echo(f"analyzed {db}: {json.dumps(report.to_dict())}", err=True)
+    sys.exit(1 if report.failed_layers else 0)
 
 
 @main.command()
@@ -137,10 +143,10 @@ def reextract(db: Path, jobs: int, progress: bool | None) -> None:
         total = store.counts()["raw_inputs"]
         with tqdm(total=total, desc="reextract", unit=" records", disable=_no_bar(progress), file=sys.stderr) as bar:
             report = pipeline.reextract(store, bar.update, jobs)
-    for failure in report.failures:
+    for failure in report.failures + report.failed_layers:
         report_error(failure)
     click.echo(f"re-extracted {db}: {json.dumps(report.to_dict())}", err=True)
-    sys.exit(1 if report.failures else 0)
+    sys.exit(1 if report.failed else 0)
 
 
 @main.command()
@@ -240,7 +246,7 @@ def demo(corpus: Path | None, out: Path, jobs: int) -> None:
     if folder is None:
         raise click.UsageError(f"{corpus or 'corpus/'}: sample corpus not found (pass --corpus DIR)")
     summary = run_demo(folder, out, jobs)
-    for failure in summary.report.failures:
+    for failure in summary.report.failures + summary.report.failed_layers:
         report_error(failure)
     click.echo(f"newsprism demo: {sum(summary.outlets.values())} articles from {len(summary.outlets)} outlets")
     for outlet, count in summary.outlets.most_common():
@@ -255,7 +261,7 @@ def demo(corpus: Path | None, out: Path, jobs: int) -> None:
         click.echo(f"report:   {summary.report_path}  (any story: newsprism report STORY --db {summary.db_path})")
     click.echo(f"store:    {summary.db_path}  (try: newsprism search --db {summary.db_path} WORDS)")
     click.echo(f"articles: {summary.jsonl_path}")
-    sys.exit(1 if summary.report.failures else 0)
+    sys.exit(1 if summary.report.failed else 0)
 
 
 @main.command()
@@ -514,10 +520,12 @@ def _extracted(
 
 
 def _reporting_errors(outcomes: Iterable[T]) -> Iterator[T]:
+    """The outcomes, each failed input and each layer that failed on an article reported as it passes."""
     for outcome in outcomes:
         result = outcome[1]  # type: ignore[index]
-        if isinstance(result, InputError):
-            report_error(result)
+        errors = [result] if isinstance(result, InputError) else pipeline.failure_errors(result.source, result.failures)
+        for error in errors:
+            report_error(error)
         yield outcome
 
 

@@ -8,6 +8,7 @@ number of layers added by later stages.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -58,6 +59,29 @@ class Layer:
         return cls(data["name"], data["component"], data["version"], spans)
 
 
+@dataclass(frozen=True)
+class Failure:
+    """A stage or layer that failed on one article. The article keeps everything else; the failure is
+    data (stored, shown, retried), not a lost article (interfaces.md: failures)."""
+
+    stage: str  # "annotate", "link", "compare", ...
+    layer: str  # the layer that failed ("quotes"), or "" for a stage without layers
+    reason: str  # one line: "ValueError: min() arg is an empty sequence"
+
+    @classmethod
+    def from_dict(cls, data: dict[str, str]) -> Failure:
+        return cls(data["stage"], data["layer"], data["reason"])
+
+    @classmethod
+    def of(cls, stage: str, layer: str, error: BaseException) -> Failure:
+        """The failure an exception makes: its type and the first line of its message, kept short."""
+        message = str(error).strip().splitlines()[0] if str(error).strip() else ""
+        reason = f"{type(error).__name__}: {message}" if message else type(error).__name__
+        return cls(stage, layer, reason[:MAX_REASON])
+
+
+MAX_REASON = 300  # characters of a failure's reason: one line on a terminal, not a page of a hostile input
+
 # Article fields in interfaces.md order; the JSON contract depends on these names.
 ARTICLE_FIELDS = (
     "id",
@@ -105,6 +129,7 @@ class Article:
     credits: list[str] = field(default_factory=list)
     extraction: dict[str, Any] = field(default_factory=dict)
     layers: dict[str, Layer] = field(default_factory=dict)
+    failures: list[Failure] = field(default_factory=list)
     id: str = ""
 
     def __post_init__(self) -> None:
@@ -113,6 +138,7 @@ class Article:
 
     def to_dict(self, with_layers: bool = False) -> dict[str, Any]:
         data = {name: getattr(self, name) for name in ARTICLE_FIELDS}
+        data["failures"] = [asdict(failure) for failure in self.failures]
         if with_layers:
             data["layers"] = {name: layer.to_dict() for name, layer in self.layers.items()}
         return data
@@ -121,7 +147,13 @@ class Article:
     def from_dict(cls, data: dict[str, Any]) -> Article:
         kwargs = {k: data[k] for k in ARTICLE_FIELDS if k in data}
         layers = {n: Layer.from_dict(v) for n, v in (data.get("layers") or {}).items()}
-        return cls(**kwargs, layers=layers)
+        failures = [Failure.from_dict(f) for f in data.get("failures") or []]
+        return cls(**kwargs, layers=layers, failures=failures)
+
+    def record(self, failures: list[Failure], retried: Iterable[tuple[str, str]] = ()) -> None:
+        """Keep ``failures``; a (stage, layer) in ``retried`` that ran again drops its older failure."""
+        again = set(retried) | {(f.stage, f.layer) for f in failures}
+        self.failures = [f for f in self.failures if (f.stage, f.layer) not in again] + failures
 
 
 @dataclass

@@ -7,24 +7,25 @@ process or in a pool of worker processes (``jobs``).
 from __future__ import annotations
 
 import multiprocessing
-import multiprocessing.pool
 import os
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from functools import partial
 from itertools import chain, islice
 from pathlib import Path
 from typing import Any
 
-from newsprism.annotate.registry import annotate_article, annotate_text
+from newsprism.annotate.registry import annotate_article, annotate_isolated, available_layers
 from newsprism.errors import InputError
 from newsprism.extract import extract
 from newsprism.extract.text import detect_language
 from newsprism.ingest import DEFAULT_LIMITS, Limits, iter_input_files, read_input
 from newsprism.ingest.paths import InputFile, check_input_file
 from newsprism.link.incremental import link_new, relink
-from newsprism.model import Article, RawRecord, content_id
+from newsprism.model import Article, Failure, RawRecord, content_id
 from newsprism.store import Store
 
 Outcome = tuple[RawRecord | None, Article | InputError]
@@ -67,17 +68,27 @@ def extract_paths(
 
 
 def in_workers(work: Callable[[Any], Any], items: Iterator[Any], unit: type, jobs: int,
-               ) -> Iterator[tuple[Any, Any]]:
+               on_crash: Callable[[Any], Any] | None = None) -> Iterator[tuple[Any, Any]]:
     """Each of ``items`` with ``work``'s result if it is a ``unit`` (else None: errors and markers pass
     by), in order. The work runs in ``jobs`` worker processes (0: ``auto_jobs``; 1: in this one), a
-    small batch at a time, so memory stays bounded however many items there are."""
+    small batch at a time, so memory stays bounded however many items there are. An item whose work
+    kills its worker process (a crash in native code, the kernel's OOM killer) gets ``on_crash(item)``
+    as its result and the other items go on in fresh workers."""
     if jobs == 0:
         jobs, items = auto_jobs(items, unit)
-    with _mapping(jobs) as mapped:
+    with _mapping(jobs, on_crash or _crash_error) as mapped:
         for batch in _batches(items, size=max(jobs, 1) * 8):
             results = iter(mapped(work, [item for item in batch if isinstance(item, unit)]))
             for item in batch:
                 yield item, next(results) if isinstance(item, unit) else None
+
+
+WORKER_DIED = "worker process died on this input (killed or crashed)"
+
+
+def _crash_error(item: Any) -> InputError:
+    """The result for an input (a record or a file) whose work killed its worker."""
+    return InputError(getattr(item, "source", str(item)), WORKER_DIED)
 
 
 def available_cores() -> int:
@@ -103,25 +114,56 @@ def auto_jobs(stream: Iterator[object], unit: type) -> tuple[int, Iterator[objec
 
 
 @contextmanager
-def _mapping(jobs: int) -> Iterator[Callable[[Callable[[Any], Any], list[Any]], list[Any]]]:
+def _mapping(jobs: int, on_crash: Callable[[Any], Any],
+             ) -> Iterator[Callable[[Callable[[Any], Any], list[Any]], list[Any]]]:
     """``map`` over a list, in ``jobs`` worker processes when more than one, results in order."""
     if jobs <= 1:
         yield lambda work, items: list(map(work, items))
         return
-    pool = worker_pool(jobs)
+    workers = _Workers(jobs, on_crash)
     try:
-        yield pool.map
+        yield workers.map
     finally:
-        pool.terminate()
+        workers.close()
 
 
-def worker_pool(jobs: int) -> multiprocessing.pool.Pool:
+class _Workers:
+    """Worker processes that outlive a worker's death. A batch whose worker died runs again item by item
+    in fresh workers, so only the item that kills a worker fails (``on_crash``), never the run."""
+
+    def __init__(self, jobs: int, on_crash: Callable[[Any], Any]) -> None:
+        self.jobs, self.on_crash = jobs, on_crash
+        self.pool = worker_pool(jobs)
+
+    def map(self, work: Callable[[Any], Any], items: list[Any]) -> list[Any]:
+        try:
+            return list(self.pool.map(work, items))
+        except BrokenProcessPool:
+            self._restart()
+            return [self._one(work, item) for item in items]
+
+    def _one(self, work: Callable[[Any], Any], item: Any) -> Any:
+        try:
+            return self.pool.submit(work, item).result()
+        except BrokenProcessPool:
+            self._restart()
+            return self.on_crash(item)
+
+    def _restart(self) -> None:
+        self.pool.shutdown(wait=True, cancel_futures=True)
+        self.pool = worker_pool(self.jobs)
+
+    def close(self) -> None:
+        self.pool.shutdown(wait=True, cancel_futures=True)
+
+
+def worker_pool(jobs: int) -> ProcessPoolExecutor:
     """``jobs`` fresh worker processes that share the cores: each one's encoder gets its share of
     threads, so that together they do not ask for more threads than there are cores."""
     from newsprism.annotate.techniques import set_threads  # the layer modules load when first used
 
-    return multiprocessing.get_context("spawn").Pool(jobs, initializer=set_threads,
-                                                     initargs=(available_cores() // jobs,))
+    return ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn"), initializer=set_threads,
+                               initargs=(available_cores() // jobs,))
 
 
 def _record_stream(paths: Iterable[str | Path]) -> Iterator[object]:
@@ -159,12 +201,18 @@ def annotate_file(item: InputFile, layers: list[str], dct: str | None,
         return error
     except (OSError, UnicodeDecodeError) as error:
         return InputError(item.source, f"cannot read as UTF-8 text ({error})")
-    return {
-        "source": item.source,
-        "id": content_id(None, None, text),
-        "language": detect_language(text),
-        **annotate_text(text, layers, dct),
-    }
+    done, failed = annotate_isolated(text, layers, dct)
+    result: dict[str, Any] = {"source": item.source, "id": content_id(None, None, text),
+                              "language": detect_language(text), **done}
+    if failed:  # only then: every other key of a file's object is a layer (interfaces.md)
+        result["failures"] = [asdict(failure) for failure in failed]
+    return result
+
+
+def failure_errors(source: str, failures: Iterable[Failure]) -> list[InputError]:
+    """A stage's or layer's failure on one article as the one-line error of its input:
+    ``PATH: LAYER: reason`` (interfaces.md: failures are data)."""
+    return [InputError(source, f"{f.layer or f.stage}: {f.reason}") for f in failures]
 
 
 @dataclass
@@ -172,8 +220,9 @@ class IngestReport:
     records: int = 0
     new: int = 0
     unchanged: int = 0
-    failures: list[InputError] = field(default_factory=list)
+    failures: list[InputError] = field(default_factory=list)  # inputs that gave no article
     stories: int = 0
+    failed_layers: list[InputError] = field(default_factory=list)  # layers that failed on a kept article
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -182,7 +231,12 @@ class IngestReport:
             "unchanged": self.unchanged,
             "failed": len(self.failures),
             "stories": self.stories,
+            "failed_layers": len(self.failed_layers),
         }
+
+    @property
+    def failed(self) -> bool:
+        return bool(self.failures or self.failed_layers)
 
 
 def ingest(outcomes: Iterable[Outcome], store: Store) -> IngestReport:
@@ -196,7 +250,9 @@ def ingest(outcomes: Iterable[Outcome], store: Store) -> IngestReport:
         if isinstance(result, InputError):
             report.failures.append(result)
             store.add_failure(result.source, result.reason)
-        elif store.add_article(result, raw_id):
+            continue
+        report.failed_layers += failure_errors(result.source, result.failures)
+        if store.add_article(result, raw_id):
             report.new += 1
         else:
             report.unchanged += 1
@@ -214,28 +270,53 @@ def relink_store(store: Store) -> int:
     return store.counts()["stories"]
 
 
+@dataclass
+class AnalyzeReport:
+    articles: int = 0
+    stories: int = 0
+    failed_layers: list[InputError] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, object]:
+        return {"articles": self.articles, "stories": self.stories, "failed_layers": len(self.failed_layers)}
+
+
 def analyze(
     store: Store, layers: list[str] | None = None, on_article: Callable[[], object] | None = None, jobs: int = 1
-) -> tuple[int, int]:
+) -> AnalyzeReport:
     """Annotate every stored article again (after a model or rule update), then agree names and link
-    stories; returns the numbers of articles annotated and of stories. ``jobs``: as for ``in_workers``."""
-    count = 0
-    for _, article in in_workers(partial(annotate_article, layers=layers), store.articles(), Article, jobs):
-        for layer in article.layers.values():
-            store.put_layer(article.id, layer)
-        count += 1
+    stories. A layer that failed before runs again (its failure is gone when it runs); one that fails
+    now keeps its stored version and is recorded. ``jobs``: as for ``in_workers``."""
+    report = AnalyzeReport()
+    names = layers if layers is not None else available_layers()
+    work = partial(annotate_article, layers=names)
+    for _, article in in_workers(work, store.articles(), Article, jobs, on_crash=_annotation_crashed):
+        failed = [f for f in article.failures if f.stage == "annotate" and f.layer in (*names, "")]
+        store.clear_failures(article.id, "annotate", [*names, ""])
+        for name in set(names) & set(article.layers) - {f.layer for f in failed}:
+            store.put_layer(article.id, article.layers[name])
+        store.add_failures(article.id, failed)
+        report.failed_layers += failure_errors(article.source, failed)
+        report.articles += 1
         if on_article:
             on_article()
     store.refresh_names()
     store.commit()
     link_new(store)
-    return count, store.counts()["stories"]
+    report.stories = store.counts()["stories"]
+    return report
+
+
+def _annotation_crashed(article: Article) -> Article:
+    """An article whose annotation killed its worker: kept as it was, with the failure recorded."""
+    article.record([Failure("annotate", "", WORKER_DIED)])
+    return article
 
 
 def reextract(store: Store, on_record: Callable[[], object] | None = None, jobs: int = 1) -> IngestReport:
     """Run the current extractor again over every stored raw input. ``jobs``: as for ``in_workers``."""
     report = IngestReport()
-    for (raw_id, _), result in in_workers(_extract_stored, store.raw_records(), tuple, jobs):
+    for (raw_id, _), result in in_workers(_extract_stored, store.raw_records(), tuple, jobs,
+                                          on_crash=_stored_record_crashed):
         report.records += 1
         if on_record:
             on_record()
@@ -243,6 +324,7 @@ def reextract(store: Store, on_record: Callable[[], object] | None = None, jobs:
             report.failures.append(result)
             store.add_failure(result.source, result.reason)
             continue
+        report.failed_layers += failure_errors(result.source, result.failures)
         if store.article(result.id, store_names=False) is not None:
             report.unchanged += 1
             continue
@@ -256,6 +338,10 @@ def reextract(store: Store, on_record: Callable[[], object] | None = None, jobs:
         link_new(store)
     report.stories = store.counts()["stories"]
     return report
+
+
+def _stored_record_crashed(item: tuple[str, RawRecord]) -> InputError:
+    return _crash_error(item[1])
 
 
 def _extract_stored(item: tuple[str, RawRecord]) -> Article | InputError:

@@ -236,6 +236,8 @@ def _speaker_extent(head: Token, regions: list[tuple[int, int]]) -> tuple[int, i
     if head.right_edge.i - head.left_edge.i > MAX_CLAUSE_TOKENS:
         return head.idx, head.idx + len(head)
     tokens = [t for t in head.subtree if t.dep_ not in ("relcl", "punct") or head.left_edge.i < t.i < head.i]
+    if not tokens:  # a misparse makes the head a lone "punct" (a symbol tagged as a noun): the head alone
+        return head.idx, head.idx + len(head)
     start = min(t.idx for t in tokens)
     end = max(t.idx + len(t) for t in tokens)
     if any(s < end and start < e for s, e in regions) or end - start > 120:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from importlib import import_module
 from typing import Any
 
-from newsprism.model import Article, Layer, Span
+from newsprism.model import Article, Failure, Layer, Span
 
 SpanDict = dict[str, Any]
 Component = Callable[[str, str | None], list[SpanDict]]
@@ -55,17 +55,36 @@ def available_layers() -> list[str]:
 
 
 def annotate_text(text: str, layers: Iterable[str], dct: str | None = None) -> dict[str, list[SpanDict]]:
+    """The layers of one text; a layer that fails raises (benchmarks and tests want to know)."""
     available_layers()
     return {name: _REGISTRY[name].run(text, dct) for name in layers}
 
 
+def annotate_isolated(text: str, layers: Iterable[str], dct: str | None = None,
+                      ) -> tuple[dict[str, list[SpanDict]], list[Failure]]:
+    """The layers of one text that ran, and a Failure for each one that raised: one layer's failure on
+    one hostile text never costs the other layers, the article or the run."""
+    available_layers()
+    done: dict[str, list[SpanDict]] = {}
+    failed = []
+    for name in layers:
+        try:
+            done[name] = _REGISTRY[name].run(text, dct)
+        except Exception as error:  # the edge of a layer: record it, go on with the others
+            failed.append(Failure.of("annotate", name, error))
+    return done, failed
+
+
 def annotate_article(article: Article, layers: Iterable[str] | None = None) -> Article:
-    """Add the layers to the article, anchored at its publication day."""
+    """Add the layers to the article, anchored at its publication day; a layer that fails is recorded in
+    ``article.failures`` (and a layer that ran again drops its older failure)."""
     names = list(layers) if layers is not None else available_layers()
     dct = (article.published or "")[:10] or None
-    for name, spans in annotate_text(article.text, names, dct).items():
+    done, failed = annotate_isolated(article.text, names, dct)
+    for name, spans in done.items():
         registered = _REGISTRY[name]
         article.layers[name] = Layer(name, f"newsprism.{name}", registered.version, [_span(s) for s in spans])
+    article.record(failed, retried=[("annotate", name) for name in names])
     return article
 
 

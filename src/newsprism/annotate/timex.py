@@ -613,11 +613,16 @@ RULES: list[tuple[re.Pattern[str], Resolver]] = [
 ]
 
 
+DCT_YEARS = range(1000, 9001)  # a page dated 0001-01-01 or 9999-12-31 carries a placeholder, not a date
+
+
 def _parse_dct(dct: str | None) -> date | None:
+    """The anchor day; None for none, a malformed one, or a placeholder year (relative expressions
+    resolved against year 9999 would overflow the calendar)."""
     if not dct:
         return None
     match = re.match(r"(\d{4})-(\d\d)-(\d\d)", dct.strip())
-    if not match:
+    if not match or int(match[1]) not in DCT_YEARS:
         return None
     try:
         return date(int(match[1]), int(match[2]), int(match[3]))

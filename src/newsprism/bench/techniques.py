@@ -138,8 +138,8 @@ def run(data_dir: Path = DEFAULT_DATA_DIR, part: str = "validation", limit: int 
     texts = [a.text for a in articles]
     if jobs > 1:
         with worker_pool(jobs) as pool:
-            pool.map(_warm_up, range(jobs), chunksize=1)
-            found_list, seconds = _timed(lambda: pool.map(find_techniques, texts, chunksize=1))
+            list(pool.map(_warm_up, range(jobs), chunksize=1))
+            found_list, seconds = _timed(lambda: list(pool.map(find_techniques, texts, chunksize=1)))
             memory = peak_rss_mb() + children_peak_rss_mb()
     else:
         _warm_up()

@@ -93,6 +93,12 @@ class StoryRef(BaseModel):
     title: str | None
 
 
+class FailureOut(BaseModel):
+    stage: str
+    layer: str = Field(description="The layer that failed, or empty for a stage without layers.")
+    reason: str
+
+
 class ArticleOut(BaseModel):
     id: str
     source: str
@@ -114,6 +120,7 @@ class ArticleOut(BaseModel):
     text: str
     extraction: dict[str, Any]
     layers: dict[str, LayerOut] = Field(description="Standoff layers: span offsets index `text` (end exclusive).")
+    failures: list[FailureOut] = Field(description="Stages or layers that failed on this article; the rest is kept.")
     stories: list[StoryRef]
     event: str | None = Field(description="The id of the article's event (null until the article is linked).")
 

@@ -20,7 +20,7 @@ from typing import Any
 from newsprism.annotate.names import NameKey, apply_names, article_names, names_to_look_up, store_names
 from newsprism.errors import StoreError
 from newsprism.extract.text import normalise
-from newsprism.model import ARTICLE_FIELDS, Article, Event, Layer, RawRecord, Span, Story
+from newsprism.model import ARTICLE_FIELDS, Article, Event, Failure, Layer, RawRecord, Span, Story
 
 _JSON_FIELDS = ("authors", "tags", "credits", "extraction")
 _MIGRATION_NAME = re.compile(r"^(\d{4})_\w+\.sql$")
@@ -105,17 +105,23 @@ class Store:
         )
         for layer in article.layers.values():
             self.put_layer(article.id, layer)
+        self.add_failures(article.id, article.failures)
         return True
 
     def _update_layers(self, article: Article) -> None:
-        """Store the layers of a known article that are missing or were made by another component version."""
+        """Store the layers of a known article that are missing or were made by another component version,
+        and the failures of this run (a layer that failed keeps its stored version)."""
         rows = self.db.execute("SELECT name, version FROM layers WHERE article_id = ?", (article.id,)).fetchall()
         stored = {row["name"]: row["version"] for row in rows}
         for layer in article.layers.values():
             if stored.get(layer.name) != layer.version:
                 self.put_layer(article.id, layer)
+        self.add_failures(article.id, article.failures)
 
     def put_layer(self, article_id: str, layer: Layer) -> None:
+        """Store a layer that ran; an earlier failure of it on this article is gone."""
+        self.db.execute("DELETE FROM article_failures WHERE article_id = ? AND stage = 'annotate' AND layer = ?",
+                        (article_id, layer.name))
         if layer.name == "entities":
             self._count_names(article_id, -1)
         spans = json.dumps([s.__dict__ for s in layer.spans], ensure_ascii=False)
@@ -165,7 +171,25 @@ class Store:
             yield from self.db.execute(sql.format(marks=", ".join("?" * len(chunk))), chunk)
 
     def add_failure(self, source: str, reason: str) -> None:
+        """An input that gave no article at all."""
         self.db.execute("INSERT OR IGNORE INTO failures(source, reason) VALUES (?, ?)", (source, reason))
+
+    def add_failures(self, article_id: str, failures: Iterable[Failure]) -> None:
+        """Failures of stages or layers on a stored article (the latest reason per stage and layer)."""
+        self.db.executemany(
+            "INSERT OR REPLACE INTO article_failures(article_id, stage, layer, reason) VALUES (?, ?, ?, ?)",
+            [(article_id, f.stage, f.layer, f.reason) for f in failures],
+        )
+
+    def clear_failures(self, article_id: str, stage: str, layers: Iterable[str]) -> None:
+        """Forget the failures of ``layers`` of ``stage`` on an article that ran them again."""
+        self.db.executemany("DELETE FROM article_failures WHERE article_id = ? AND stage = ? AND layer = ?",
+                            [(article_id, stage, layer) for layer in layers])
+
+    def failed_articles(self) -> list[tuple[str, Failure]]:
+        """(article id, failure) for every failure recorded on a stored article, oldest first."""
+        rows = self.db.execute("SELECT article_id, stage, layer, reason FROM article_failures ORDER BY at, article_id")
+        return [(row[0], Failure(row[1], row[2], row[3])) for row in rows]
 
     def replace_articles_of_raw(self, raw_id: str, articles: list[Article]) -> None:
         """Swap the articles made from one raw input for a new extraction of it."""
@@ -341,6 +365,11 @@ class Store:
             article.layers[layer_row["name"]] = Layer.from_dict(
                 {**dict(layer_row), "spans": json.loads(layer_row["spans"])}
             )
+        failures = self.db.execute(
+            "SELECT stage, layer, reason FROM article_failures WHERE article_id = ? ORDER BY stage, layer",
+            (article_id,),
+        )
+        article.failures = [Failure(*row) for row in failures]
         if store_names:
             apply_names(article, self.names_mapping(names_to_look_up(article)))
         return article
@@ -365,7 +394,7 @@ class Store:
         return [article for article in map(self.article, [row[0] for row in rows]) if article]
 
     def counts(self) -> dict[str, int]:
-        tables = ("raw_inputs", "articles", "layers", "stories", "failures")
+        tables = ("raw_inputs", "articles", "layers", "stories", "failures", "article_failures")
         return {t: self.db.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in tables}
 
     def search(
@@ -432,7 +461,8 @@ def raw_id_of(record: RawRecord) -> str:
 
 
 def article_row(article: Article) -> dict[str, Any]:
-    data = article.to_dict()
+    """The article's columns; its layers and failures have tables of their own."""
+    data = {name: getattr(article, name) for name in ARTICLE_FIELDS}
     for name in _JSON_FIELDS:
         data[name] = json.dumps(data[name], ensure_ascii=False)
     return data
