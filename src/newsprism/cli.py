@@ -17,7 +17,7 @@ from newsprism.errors import InputError, StoreError
 from newsprism.extract.dates import to_iso
 from newsprism.ingest import count_inputs
 from newsprism.model import Article, Failure
-from newsprism.store import Store
+from newsprism.store import STORE_WRITE_ERRORS, Store, store_write_problem
 
 T = TypeVar("T")
 DEFAULT_DB = "newsprism.sqlite"
@@ -46,12 +46,21 @@ class StoreProblem(click.ClickException):
     exit_code = 2
 
 
+class StoreWriteProblem(click.ClickException):
+    """A store that stopped taking writes mid-command (locked by another writer, disk full): one line,
+    exit 1. What the command had not committed is rolled back; the store stays as it was."""
+
+    exit_code = 1
+
+
 class NewsprismGroup(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except StoreError as error:
             raise StoreProblem(str(error)) from error
+        except STORE_WRITE_ERRORS as error:
+            raise StoreWriteProblem(store_write_problem(error)) from error
 
 
 @click.group(cls=NewsprismGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -77,11 +86,13 @@ def extract(paths: tuple[Path, ...], jobs: int, progress: bool | None) -> None:
 @db_option
 @jobs_option
 @progress_option
-def ingest(paths: tuple[Path, ...], db: Path, jobs: int, progress: bool | None) -> None:
+@click.option("--batch", type=click.IntRange(1), default=pipeline.INGEST_BATCH, show_default=True,
+              help="Records per write transaction; an interrupted ingest keeps every finished batch.")
+def ingest(paths: tuple[Path, ...], db: Path, jobs: int, progress: bool | None, batch: int) -> None:
     """Extract the articles in PATHS and add them to the store (idempotent)."""
     with Store(db) as store, _progress_bar(paths, progress, "ingest") as bar:
         outcomes = pipeline.extract_paths(paths, jobs, bar.update, annotate=True)
-        report = pipeline.ingest(_reporting_errors(outcomes), store)
+        report = pipeline.ingest(_reporting_errors(outcomes), store, batch)
     click.echo(f"ingested into {db}: {json.dumps(report.to_dict())}", err=True)
     sys.exit(1 if report.failed else 0)
 
@@ -467,6 +478,28 @@ def bench_annotate(corpus: Path | None, data: Path | None, limit: int) -> None:
         raise click.UsageError("no sample corpus found (pass --corpus DIR)")
     data = data or annotate_bench.DEFAULT_EXTRACTION_DIR
     click.echo(annotate_bench.format_table(annotate_bench.run(corpus, data, limit)))
+
+
+@bench.command("robust")
+@click.option("--data", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Data folder  [default: ../shared/data beside the checkout]")
+@click.option("--limit", type=click.IntRange(1), default=None, help="Only the first N texts of each corpus.")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Also write JSON here.")
+@bench_jobs_option
+@progress_option
+def bench_robust(data: Path | None, limit: int | None, out: Path | None, jobs: int, progress: bool | None) -> None:
+    """Extraction and every layer over every real text: failures by step, median and slowest article."""
+    from newsprism.bench import SHARED_DATA, robust
+
+    data = data or SHARED_DATA
+    found = robust._limited(robust.items(data), limit)
+    if not found:
+        raise click.UsageError(f"{data}: no texts (pass --data DIR, the folder holding extraction/, stories/, ...)")
+    with tqdm(total=len(found), desc="robust", unit=" texts", disable=_no_bar(progress), file=sys.stderr) as bar:
+        results = robust.run(data, jobs, limit, bar.update)
+    if out:
+        write_text(json.dumps(results, indent=1), out)
+    click.echo(robust.format_table(results))
 
 
 @bench.command("serve")

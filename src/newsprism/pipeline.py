@@ -239,23 +239,29 @@ class IngestReport:
         return bool(self.failures or self.failed_layers)
 
 
-def ingest(outcomes: Iterable[Outcome], store: Store) -> IngestReport:
-    """Store raw inputs and their articles, agree names across the store, then link the articles
-    that are in no event yet (the new ones, and any an earlier ingest stopped before linking)
-    into the events and storylines already stored; failures are recorded, never dropped."""
+INGEST_BATCH = 200  # records per write transaction: a killed ingest keeps every batch it finished
+
+
+def ingest(outcomes: Iterable[Outcome], store: Store, batch: int = INGEST_BATCH) -> IngestReport:
+    """Store raw inputs and their articles, ``batch`` records per transaction (an article is always
+    stored whole, with its layers, or not at all), agree names across the store, then link the articles
+    that are in no event yet (the new ones, and any an earlier ingest stopped before linking) into the
+    events and storylines already stored; failures are recorded, never dropped."""
     report = IngestReport()
-    for record, result in outcomes:
+    for count, (record, result) in enumerate(outcomes, 1):
         raw_id = store.add_raw(record) if record is not None else None
         report.records += record is not None
         if isinstance(result, InputError):
             report.failures.append(result)
             store.add_failure(result.source, result.reason)
-            continue
-        report.failed_layers += failure_errors(result.source, result.failures)
-        if store.add_article(result, raw_id):
-            report.new += 1
         else:
-            report.unchanged += 1
+            report.failed_layers += failure_errors(result.source, result.failures)
+            if store.add_article(result, raw_id):
+                report.new += 1
+            else:
+                report.unchanged += 1
+        if count % batch == 0:
+            store.commit()
     store.refresh_names()
     store.commit()
     link_new(store)

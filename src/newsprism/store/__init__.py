@@ -1,5 +1,5 @@
 """Storage back ends; SQLite is the default and, for now, the only one."""
 
-from newsprism.store.sqlite import SearchHit, Store
+from newsprism.store.sqlite import STORE_WRITE_ERRORS, SearchHit, Store, store_write_problem
 
-__all__ = ["SearchHit", "Store"]
+__all__ = ["STORE_WRITE_ERRORS", "SearchHit", "Store", "store_write_problem"]

@@ -451,6 +451,19 @@ _LINK_TABLES = {
 }
 
 
+STORE_WRITE_ERRORS = (sqlite3.OperationalError,)  # a store that stopped taking writes mid-command
+
+
+def store_write_problem(error: Exception) -> str:
+    """The one line a user needs for a store that refused a write (the transaction is rolled back)."""
+    message = str(error)
+    if "locked" in message or "busy" in message:
+        return f"the store is locked by another writer ({message}): run again when it has finished"
+    if "full" in message or "I/O" in message:
+        return f"cannot write the store ({message}): is the disk full or the file over its size limit?"
+    return f"the store refused a write ({message})"
+
+
 def _compact_json(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
