@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: install demo demo-check test lint chromium bench bench-extract bench-timex bench-quotes bench-annotate bench-serve bench-techniques bench-link train-dump train-techniques clean
+.PHONY: install demo demo-check test lint chromium fuzz bench bench-extract bench-timex bench-quotes bench-annotate bench-serve bench-techniques bench-link bench-robust train-dump train-techniques clean
 
 install: $(STAMP)
 
@@ -37,10 +37,16 @@ chromium:
 	  || echo "newsprism: chromium could not be installed; the browser tests will skip" >&2
 
 lint: install
-	$(BIN)/ruff check src tests
+	$(BIN)/ruff check src tests fuzz
+
+# Coverage-guided fuzzing of every reader and layer (atheris), FUZZ_SECONDS per target; not part of `make test`.
+FUZZ_SECONDS ?= 60
+fuzz: install
+	$(BIN)/python -m pip install --quiet -e '.[fuzz]'
+	$(BIN)/python fuzz/run.py --seconds $(FUZZ_SECONDS)
 
 # Figures for the README; needs ../shared/data (see docs/benchmarks.md).
-bench: bench-extract bench-timex bench-quotes bench-annotate bench-techniques bench-link
+bench: bench-extract bench-timex bench-quotes bench-annotate bench-techniques bench-link bench-robust
 
 bench-extract: install
 	mkdir -p bench-out
@@ -61,6 +67,10 @@ bench-serve: install
 bench-techniques: install
 	$(BIN)/newsprism bench techniques
 	$(BIN)/newsprism bench techniques --jobs 2
+
+bench-robust: install
+	mkdir -p bench-out
+	$(BIN)/newsprism bench robust --jobs 2 --out bench-out/robust.json
 
 bench-link: install
 	$(BIN)/newsprism bench link --tune --sizes 10000,50000,100000 --incremental 10000,100000

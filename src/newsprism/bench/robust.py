@@ -31,6 +31,7 @@ from newsprism.model import Failure, RawRecord
 from newsprism.pipeline import WORKER_DIED, in_workers
 
 SLOW_FACTOR = 20  # the goal: no article slower than this many times its layer's median
+MIN_RATE_CHARS = 500  # time per character is read only on texts this long (fixed costs swamp shorter ones)
 WARM_UP_TEXT = "Warm-up: the council of Harrow said on Monday that it met the minister, who said it was fine."
 
 
@@ -172,23 +173,32 @@ def _failure_key(step: str) -> str:
 
 
 def _step_figures(found: list[tuple[float, int, str]], failures: int) -> dict[str, Any]:
+    """Time per text, and per 1,000 characters: a text slow for its size (a pathological input) stands
+    out in the second, a long text only in the first."""
     median = statistics.median(seconds for seconds, _, _ in found)
     slowest, chars, path = max(found)
+    rates = [(seconds * 1000 / max(size, 1), size, where) for seconds, size, where in found if size >= MIN_RATE_CHARS]
+    median_rate = statistics.median(rate for rate, _, _ in rates) if rates else 0.0
+    worst_rate, _, worst_path = max(rates) if rates else (0.0, 0, "")
     return {"runs": len(found), "failures": failures, "median_ms": round(1000 * median, 2),
             "total_s": round(sum(seconds for seconds, _, _ in found), 1), "slowest_ms": round(1000 * slowest, 1),
             "slowest_chars": chars, "slowest": path, "slowest_x_median": round(slowest / median, 1) if median else 0,
-            "over_goal": sum(seconds > SLOW_FACTOR * median for seconds, _, _ in found)}
+            "over_goal": sum(seconds > SLOW_FACTOR * median for seconds, _, _ in found),
+            "median_ms_per_kchar": round(1000 * median_rate, 3), "worst_ms_per_kchar": round(1000 * worst_rate, 3),
+            "worst_rate": worst_path, "worst_rate_x_median": round(worst_rate / median_rate, 1) if median_rate else 0}
 
 
 def format_table(results: dict[str, Any]) -> str:
     lines = ["texts: " + ", ".join(f"{corpus} {n}" for corpus, n in results["texts"].items()), "",
              "| step | runs | failures | median ms | total s | slowest ms | its size | slowest / median "
-             f"| over {results['slow_factor']}x median | slowest text |",
-             "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
+             f"| over {results['slow_factor']}x median | slowest text | median ms per 1k chars "
+             "| worst per 1k chars / median | worst per 1k chars |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---|"]
     for step, fig in results["steps"].items():
         lines.append(f"| {step} | {fig['runs']} | {fig['failures']} | {fig['median_ms']} | {fig['total_s']} | "
                      f"{fig['slowest_ms']} | {fig['slowest_chars']} | {fig['slowest_x_median']} | "
-                     f"{fig['over_goal']} | {Path(fig['slowest']).name} |")
+                     f"{fig['over_goal']} | {Path(fig['slowest']).name} | {fig['median_ms_per_kchar']} | "
+                     f"{fig['worst_rate_x_median']} | {Path(fig['worst_rate']).name} |")
     lines += ["", f"failures: {results['failed']}"]
     for step, found in results["failures"].items():
         lines += [f"- {step}: {Path(f['path']).name}: {f['reason']}" for f in found]
