@@ -32,11 +32,13 @@ SCRATCH = Path(tempfile.mkdtemp(prefix="newsprism-fuzz-"))
 
 
 def _extract_all(records: Iterator[RawRecord | InputError]) -> None:
-    """Read every record a reader yields and extract it: what `ingest` does with a file."""
-    for record in records:
-        if isinstance(record, RawRecord):
-            with contextlib.suppress(InputError):  # a bad record is reported, not a crash
-                extract(record)
+    """Read every record a reader yields and extract it: what `ingest` does with a file. An InputError
+    (raised by a reader for the whole file, or by an extractor for one record) reports a bad input."""
+    with contextlib.suppress(InputError):
+        for record in records:
+            if isinstance(record, RawRecord):
+                with contextlib.suppress(InputError):
+                    extract(record)
 
 
 def reader(kind: str) -> Callable[[bytes], None]:

@@ -503,15 +503,25 @@ def bench_robust(data: Path | None, limit: int | None, out: Path | None, jobs: i
 
 
 @bench.command("serve")
-@click.option("--articles", type=click.IntRange(100, 1_000_000), default=10_000, show_default=True)
+@click.option("--articles", type=click.IntRange(100, 1_000_000), default=None,
+              help="Articles in the generated store  [default: 10,000; 2,000 with --load]")
 @click.option("--repeats", type=click.IntRange(1, 100), default=5, show_default=True)
 @click.option("--source-db", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
               help="Annotated store to copy (default: the sample corpus, ingested).")
-def bench_serve(articles: int, repeats: int, source_db: Path | None) -> None:
-    """Page load times of the web UI and API on a generated store."""
+@click.option("--load", is_flag=True, help="Concurrent clients while an ingest writes to the served store.")
+@click.option("--clients", type=click.IntRange(1, 64), default=8, show_default=True, help="With --load.")
+@click.option("--seconds", type=click.IntRange(1, 600), default=30, show_default=True, help="With --load.")
+def bench_serve(articles: int | None, repeats: int, source_db: Path | None, load: bool, clients: int,
+                seconds: int) -> None:
+    """Page load times of the web UI and API on a generated store; with --load, latency percentiles of
+    concurrent clients (loopback only) while an ingest writes to the same store, and the ingest's slowdown."""
     from newsprism.bench import serve as serve_bench
 
-    click.echo(serve_bench.format_table(serve_bench.run(articles, repeats, source_db)))
+    if load:
+        results = serve_bench.run_load(articles or 2_000, clients, seconds, source_db)
+        click.echo(serve_bench.format_load_table(results))
+        return
+    click.echo(serve_bench.format_table(serve_bench.run(articles or 10_000, repeats, source_db)))
 
 
 def print_json(data: dict[str, Any]) -> None:

@@ -116,7 +116,8 @@ def _warm_up() -> None:
     """Load the extractors' and every layer's models in this process before any step is timed."""
     global _warm
     if not _warm:
-        page = f"<html><head><title>Warm-up</title></head><body><p>{WARM_UP_TEXT}</p></body></html>".encode()
+        page = (f"<html><head><title>Warm-up</title></head><body><p>Publicado el 3 de marzo de 2026.</p>"
+                f"<p>{WARM_UP_TEXT}</p></body></html>").encode()  # a Spanish date loads every date locale
         extract_html(RawRecord(source="warm-up", kind="html", data=page))
         extract_dump(RawRecord(source="warm-up", kind="dump", data=render_dump(page).encode("utf-8")))
         for name in available_layers():

@@ -15,11 +15,19 @@ from __future__ import annotations
 
 import random
 import re
+import shutil
+import socket
 import statistics
+import subprocess
+import sys
 import tempfile
+import threading
 import time
+import urllib.error
 import urllib.parse
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -155,6 +163,132 @@ def run(articles: int = 10_000, repeats: int = 5, source_db: Path | None = None)
                        for name, path in pages.items()}
         return {"articles": articles, "source_articles": len(sources), "repeats": repeats, "store": built,
                 "pages": timings}
+
+
+LOAD_PAGES = ("story list (/)", "story page", "search page: words", "API search", "API stories",
+              "API article (all layers)")
+MAX_CLIENTS = 64
+MAX_LOAD_SECONDS = 600
+
+
+def run_load(articles: int = 2_000, clients: int = 8, seconds: int = 30, source_db: Path | None = None,
+             corpus: Path = REPO_CORPUS) -> dict[str, Any]:
+    """``clients`` threads fetch the story list, story pages, search and the API from a `newsprism serve`
+    process on loopback for ``seconds`` while a `newsprism ingest` process adds ``corpus`` to the same
+    store; the ingest is timed against the same ingest into an unserved copy of the store."""
+    clients, seconds = min(clients, MAX_CLIENTS), min(seconds, MAX_LOAD_SECONDS)
+    with tempfile.TemporaryDirectory(prefix="newsprism-bench-load-") as folder:
+        workdir = Path(folder)
+        store_path = workdir / "served.sqlite"
+        build_store(store_path, source_articles(source_db, workdir), articles)
+        pages = {name: path for name, path in sample_pages(store_path).items() if name in LOAD_PAGES}
+        shutil.copy(store_path, workdir / "alone.sqlite")
+        alone = _TimedIngest(workdir / "alone.sqlite", corpus).wait_seconds()
+        with _server(store_path) as base_url:
+            ingest = _TimedIngest(store_path, corpus)
+            samples = _load(base_url, list(pages.items()), clients, seconds)
+            under_load = ingest.wait_seconds()
+    return {"articles": articles, "clients": clients, "seconds": seconds, "requests": len(samples),
+            "errors": sum(1 for _, status, _ in samples if status != 200),
+            "error_kinds": sorted({str(status) for _, status, _ in samples if status != 200}),
+            "latency_ms": _percentiles([ms for _, _, ms in samples]),
+            "pages": {name: _percentiles([ms for page, _, ms in samples if page == name]) for name in pages},
+            "ingest_alone_s": round(alone, 1), "ingest_under_load_s": round(under_load, 1),
+            "ingest_slowdown": round(under_load / alone, 2) if alone else None}
+
+
+class _TimedIngest:
+    """A `newsprism ingest` process and its wall time."""
+
+    def __init__(self, db: Path, corpus: Path) -> None:
+        self.started = time.monotonic()
+        self.process = subprocess.Popen([_newsprism(), "ingest", "--db", str(db), "--jobs", "1", "--no-progress",
+                                         str(corpus)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+
+    def wait_seconds(self) -> float:
+        _, stderr = self.process.communicate(timeout=3600)
+        if self.process.returncode not in (0, 1):
+            raise RuntimeError(f"ingest failed: {stderr[-500:]}")
+        return time.monotonic() - self.started
+
+
+def _newsprism() -> str:
+    return str(Path(sys.executable).parent / "newsprism")
+
+
+@contextmanager
+def _server(db: Path) -> Iterator[str]:
+    """`newsprism serve` on a free loopback port, in its own process."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    process = subprocess.Popen([_newsprism(), "serve", "--db", str(db), "--port", str(port)],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base_url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                urllib.request.urlopen(base_url + "/api/stories?limit=1", timeout=5).read()
+                break
+            except OSError:
+                if time.monotonic() > deadline or process.poll() is not None:
+                    raise RuntimeError("the server did not start") from None
+                time.sleep(0.2)
+        yield base_url
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def _load(base_url: str, pages: list[tuple[str, str]], clients: int, seconds: int) -> list[tuple[str, object, float]]:
+    """(page, status or error name, milliseconds) of every request of ``clients`` threads for ``seconds``."""
+    deadline = time.monotonic() + seconds
+    samples: list[tuple[str, object, float]] = []
+
+    def client(offset: int) -> None:
+        n = offset
+        while time.monotonic() < deadline:
+            name, path = pages[n % len(pages)]
+            n += 1
+            started = time.perf_counter()
+            try:
+                with urllib.request.urlopen(base_url + path, timeout=60) as response:
+                    response.read()
+                    status: object = response.status
+            except urllib.error.HTTPError as error:
+                status = error.code
+            except OSError as error:
+                status = type(error).__name__
+            samples.append((name, status, (time.perf_counter() - started) * 1000))
+
+    threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return samples
+
+
+def _percentiles(values: list[float]) -> dict[str, float]:
+    if not values:
+        return {"n": 0}
+    cuts = statistics.quantiles(values, n=100, method="inclusive") if len(values) > 1 else values * 99
+    return {"n": len(values), "p50": round(cuts[49], 1), "p95": round(cuts[94], 1), "p99": round(cuts[98], 1),
+            "max": round(max(values), 1)}
+
+
+def format_load_table(results: dict[str, Any]) -> str:
+    lines = [f"{results['clients']} clients for {results['seconds']} s on a {results['articles']}-article store "
+             f"while an ingest writes to it: {results['requests']} requests, {results['errors']} errors "
+             f"{results['error_kinds'] or ''}".rstrip(),
+             f"ingest alone {results['ingest_alone_s']} s, under load {results['ingest_under_load_s']} s "
+             f"(x{results['ingest_slowdown']})", "",
+             "| page | requests | p50 ms | p95 ms | p99 ms | max ms |", "|---|---:|---:|---:|---:|---:|"]
+    for name, fig in {**results["pages"], "all": results["latency_ms"]}.items():
+        lines.append(f"| {name} | {fig['n']} | {fig.get('p50')} | {fig.get('p95')} | {fig.get('p99')} | "
+                     f"{fig.get('max')} |")
+    return "\n".join(lines)
 
 
 def format_table(results: dict[str, Any]) -> str:
