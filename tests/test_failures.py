@@ -10,12 +10,14 @@ from __future__ import annotations
 import json
 import os
 import signal
+import urllib.error
 import urllib.request
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
+from newsprism import pipeline
 from newsprism.annotate import registry
 from newsprism.cli import main
 from newsprism.errors import InputError
@@ -88,6 +90,42 @@ def test_annotate_prints_the_other_layers_and_one_error_line(tmp_path: Path, quo
     assert code == 1 and stderr.strip() == f"newsprism: error: {page}: quotes: {CRASH}"
     assert "quotes" not in doc and doc["entities"] and doc["failures"] == [
         {"stage": "annotate", "layer": "quotes", "reason": CRASH}]
+
+
+def test_a_linking_failure_keeps_the_articles_and_the_next_ingest_links_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(store: object) -> None:
+        raise RuntimeError("the linker fell over")
+
+    db = tmp_path / "store.sqlite"
+    monkeypatch.setattr(pipeline, "link_new", broken)
+    code, _, stderr = run("ingest", "--db", str(db), "--jobs", "1", str(PAGES))
+    errors = [line for line in stderr.splitlines() if line.startswith("newsprism: error:")]
+    assert code == 1 and errors == ["newsprism: error: (linking): linking failed: RuntimeError: the linker fell over"]
+    assert len(stored(db)) == 2 and '"failed_stages": 1' in stderr
+    monkeypatch.undo()
+    code, _, stderr = run("ingest", "--db", str(db), "--jobs", "1", str(PAGES))
+    assert code == 0 and '"unchanged": 2' in stderr and '"stories": 0' not in stderr
+
+
+def test_a_comparison_that_fails_costs_the_comparison_not_the_page(tmp_path: Path) -> None:
+    db = tmp_path / "store.sqlite"
+    assert run("ingest", "--db", str(db), "--jobs", "1", str(PAGES))[0] == 0
+    with Store(db) as store:
+        story = store.stories()[0].id
+
+    def broken(articles: list) -> dict:
+        raise ValueError("no comparison today")
+
+    with background_server(create_app(db, annotate=False, comparer=broken)) as base:
+        page = urllib.request.urlopen(f"{base}/stories/{story}").read().decode()
+        api = json.load(urllib.request.urlopen(f"{base}/api/stories/{story}"))
+        with pytest.raises(urllib.error.HTTPError) as only:
+            urllib.request.urlopen(f"{base}/api/stories/{story}/comparison")
+    assert 'id="comparison-failure"' in page and "ValueError: no comparison today" in page and "<article" in page
+    assert api["comparison"] is None and api["comparison_failure"] == "ValueError: no comparison today"
+    assert only.value.code == 500
 
 
 class Named:

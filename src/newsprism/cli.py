@@ -93,6 +93,8 @@ def ingest(paths: tuple[Path, ...], db: Path, jobs: int, progress: bool | None, 
     with Store(db) as store, _progress_bar(paths, progress, "ingest") as bar:
         outcomes = pipeline.extract_paths(paths, jobs, bar.update, annotate=True)
         report = pipeline.ingest(_reporting_errors(outcomes), store, batch)
+    for failure in report.failed_stages:
+        report_error(failure)
     click.echo(f"ingested into {db}: {json.dumps(report.to_dict())}", err=True)
     sys.exit(1 if report.failed else 0)
 
@@ -137,10 +139,10 @@ def analyze(db: Path, layers: str | None, jobs: int, progress: bool | None) -> N
         total = store.counts()["articles"]
         with tqdm(total=total, desc="analyze", unit=" articles", disable=_no_bar(progress), file=sys.stderr) as bar:
             report = pipeline.analyze(store, names, bar.update, jobs)
-    for failure in report.failed_layers:
+    for failure in report.errors:
         report_error(failure)
     click.echo(f"analyzed {db}: {json.dumps(report.to_dict())}", err=True)
-    sys.exit(1 if report.failed_layers else 0)
+    sys.exit(1 if report.errors else 0)
 
 
 @main.command()
@@ -154,7 +156,7 @@ def reextract(db: Path, jobs: int, progress: bool | None) -> None:
         total = store.counts()["raw_inputs"]
         with tqdm(total=total, desc="reextract", unit=" records", disable=_no_bar(progress), file=sys.stderr) as bar:
             report = pipeline.reextract(store, bar.update, jobs)
-    for failure in report.failures + report.failed_layers:
+    for failure in report.errors:
         report_error(failure)
     click.echo(f"re-extracted {db}: {json.dumps(report.to_dict())}", err=True)
     sys.exit(1 if report.failed else 0)
@@ -205,7 +207,12 @@ def report(story: str, db: Path, fmt: str, out: Path | None) -> None:
         articles = store.story_articles(living) or store.event_articles(living)
     if not articles:
         raise click.UsageError(f"no story or event {story!r} in {db} (ids: `newsprism link` or the web UI)")
-    write_text(story_report(articles, fmt), out)
+    try:
+        text = story_report(articles, fmt)
+    except Exception as error:  # the edge of the compare stage: one line, exit 1
+        raise click.ClickException(f"the comparison of {story} failed: {Failure.of('compare', '', error).reason}") \
+            from error
+    write_text(text, out)
 
 
 @main.command()
@@ -257,7 +264,7 @@ def demo(corpus: Path | None, out: Path, jobs: int) -> None:
     if folder is None:
         raise click.UsageError(f"{corpus or 'corpus/'}: sample corpus not found (pass --corpus DIR)")
     summary = run_demo(folder, out, jobs)
-    for failure in summary.report.failures + summary.report.failed_layers:
+    for failure in summary.report.errors:
         report_error(failure)
     click.echo(f"newsprism demo: {sum(summary.outlets.values())} articles from {len(summary.outlets)} outlets")
     for outlet, count in summary.outlets.most_common():

@@ -26,7 +26,7 @@ from newsprism.ingest import DEFAULT_LIMITS, Limits, iter_input_files, read_inpu
 from newsprism.ingest.paths import InputFile, check_input_file
 from newsprism.link.incremental import link_new, relink
 from newsprism.model import Article, Failure, RawRecord, content_id
-from newsprism.store import Store
+from newsprism.store import STORE_WRITE_ERRORS, Store
 
 Outcome = tuple[RawRecord | None, Article | InputError]
 
@@ -223,6 +223,7 @@ class IngestReport:
     failures: list[InputError] = field(default_factory=list)  # inputs that gave no article
     stories: int = 0
     failed_layers: list[InputError] = field(default_factory=list)  # layers that failed on a kept article
+    failed_stages: list[InputError] = field(default_factory=list)  # store-wide stages that failed (linking)
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -232,11 +233,16 @@ class IngestReport:
             "failed": len(self.failures),
             "stories": self.stories,
             "failed_layers": len(self.failed_layers),
+            "failed_stages": len(self.failed_stages),
         }
 
     @property
     def failed(self) -> bool:
-        return bool(self.failures or self.failed_layers)
+        return bool(self.failures or self.failed_layers or self.failed_stages)
+
+    @property
+    def errors(self) -> list[InputError]:
+        return self.failures + self.failed_layers + self.failed_stages
 
 
 INGEST_BATCH = 200  # records per write transaction: a killed ingest keeps every batch it finished
@@ -264,9 +270,28 @@ def ingest(outcomes: Iterable[Outcome], store: Store, batch: int = INGEST_BATCH)
             store.commit()
     store.refresh_names()
     store.commit()
-    link_new(store)
+    report.failed_stages += linked(store)
     report.stories = store.counts()["stories"]
     return report
+
+
+LINKING = "(linking)"  # the source named by a linking failure: it belongs to no one input
+
+
+def linked(store: Store, link: Callable[[Store], object] | None = None) -> list[InputError]:
+    """Link the store's articles (``link_new`` unless told otherwise); a linking failure is rolled back and
+    recorded (the articles stay stored, and the next ingest or analyze links them), never the end of the run."""
+    try:
+        (link or link_new)(store)
+        return []
+    except STORE_WRITE_ERRORS:
+        raise  # the store itself refused: that is the command's one-line error
+    except Exception as error:  # the edge of the link stage
+        store.rollback()
+        failure = InputError(LINKING, f"linking failed: {Failure.of('link', '', error).reason}")
+        store.add_failure(failure.source, failure.reason)
+        store.commit()
+        return [failure]
 
 
 def relink_store(store: Store) -> int:
@@ -281,9 +306,15 @@ class AnalyzeReport:
     articles: int = 0
     stories: int = 0
     failed_layers: list[InputError] = field(default_factory=list)
+    failed_stages: list[InputError] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, object]:
-        return {"articles": self.articles, "stories": self.stories, "failed_layers": len(self.failed_layers)}
+        return {"articles": self.articles, "stories": self.stories, "failed_layers": len(self.failed_layers),
+                "failed_stages": len(self.failed_stages)}
+
+    @property
+    def errors(self) -> list[InputError]:
+        return self.failed_layers + self.failed_stages
 
 
 def analyze(
@@ -307,7 +338,7 @@ def analyze(
             on_article()
     store.refresh_names()
     store.commit()
-    link_new(store)
+    report.failed_stages += linked(store)
     report.stories = store.counts()["stories"]
     return report
 
@@ -338,10 +369,8 @@ def reextract(store: Store, on_record: Callable[[], object] | None = None, jobs:
         report.new += 1
     store.refresh_names()
     store.commit()
-    if report.new:  # replaced articles are gone from the events that held them: link afresh
-        relink(store)
-    else:
-        link_new(store)
+    # replaced articles are gone from the events that held them: link afresh
+    report.failed_stages += linked(store, relink if report.new else link_new)
     report.stories = store.counts()["stories"]
     return report
 

@@ -8,6 +8,7 @@ content ids; errors are ``{"error": {"status", "message", "details"}}`` with a 4
 from __future__ import annotations
 
 import hmac
+import logging
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,11 +23,13 @@ from starlette.background import BackgroundTask
 
 from newsprism import pipeline
 from newsprism.errors import InputError
-from newsprism.model import Article
+from newsprism.model import Article, Failure
 from newsprism.serve import queries
 from newsprism.serve.app import Merged, ServeConfig
 from newsprism.serve.exports import CSV_TABLES, write_csv, write_jsonl
 from newsprism.store import Store
+
+logger = logging.getLogger(__name__)
 
 router = APIRouter(prefix="/api", tags=["api"])
 bearer = HTTPBearer(auto_error=False, description="The server's upload token ($NEWSPRISM_TOKEN of `newsprism serve`).")
@@ -152,6 +155,7 @@ class StoryOut(BaseModel):
     coverage: dict[str, int]
     events: list[EventSummary] = Field(description="The story's events, oldest first, undated last.")
     comparison: dict[str, Any] | None = Field(description="The comparison (newsprism.comparison/1) when available.")
+    comparison_failure: str | None = Field(None, description="Why the comparison failed, when it did (then null).")
 
 
 class EventOut(BaseModel):
@@ -163,6 +167,7 @@ class EventOut(BaseModel):
     articles: list[ArticleSummary]
     coverage: dict[str, int] = Field(description="Articles of the event per outlet.")
     comparison: dict[str, Any] | None = Field(description="The comparison (newsprism.comparison/1) when available.")
+    comparison_failure: str | None = Field(None, description="Why the comparison failed, when it did (then null).")
 
 
 class Outlet(BaseModel):
@@ -317,21 +322,32 @@ def member_articles(store: Store, found: dict[str, Any]) -> list[Article]:
     return [a for a in (store.article(s["id"]) for s in found["articles"]) if a is not None]
 
 
-def compared(config: ServeConfig, articles: list[Article]) -> dict[str, Any] | None:
-    """The comparison of the articles (None without a comparer, without articles, or when it gives nothing)."""
-    return config.comparer(articles) if config.comparer and articles else None
+def compared(config: ServeConfig, articles: list[Article]) -> tuple[dict[str, Any] | None, str | None]:
+    """The comparison of the articles (None without a comparer, without articles, or when it gives nothing),
+    and why it failed when it raised: a comparison that fails costs the comparison, never the page."""
+    if not (config.comparer and articles):
+        return None, None
+    try:
+        return config.comparer(articles), None
+    except Exception as error:  # the edge of the compare stage: the page shows the articles and the reason
+        failure = Failure.of("compare", "", error)
+        logger.error("comparison of %d articles failed: %s", len(articles), failure.reason)
+        return None, failure.reason
 
 
 def with_comparison(config: ServeConfig, found: dict[str, Any]) -> dict[str, Any]:
-    """The story or event found by ``queries`` with the comparison of its articles."""
-    return {**found, "comparison": compared(config, member_articles(config.store(), found))}
+    """The story or event found by ``queries`` with the comparison of its articles (and its failure, if any)."""
+    comparison, failure = compared(config, member_articles(config.store(), found))
+    return {**found, "comparison": comparison, "comparison_failure": failure}
 
 
 def only_comparison(config: ServeConfig, found: dict[str, Any], level: queries.Level) -> dict[str, Any]:
-    comparison = with_comparison(config, found)["comparison"]
-    if comparison is None:
+    found = with_comparison(config, found)
+    if found["comparison_failure"]:
+        raise HTTPException(500, f"the comparison of this {level} failed: {found['comparison_failure']}")
+    if found["comparison"] is None:
         raise HTTPException(404, f"no comparison available for this {level}")
-    return comparison
+    return found["comparison"]
 
 
 @router.get("/stories/{story_id}", response_model=StoryOut, responses={**errors(404), **MERGED})
@@ -341,7 +357,7 @@ def get_story(request: Request, story_id: str) -> dict[str, Any]:
     return with_comparison(config_of(request), found_story(request, story_id))
 
 
-@router.get("/stories/{story_id}/comparison", response_model=dict[str, Any], responses={**errors(404), **MERGED})
+@router.get("/stories/{story_id}/comparison", response_model=dict[str, Any], responses={**errors(404, 500), **MERGED})
 def get_comparison(request: Request, story_id: str) -> dict[str, Any]:
     """Only the comparison of a story (404 when the story is unknown or no comparison is available)."""
     return only_comparison(config_of(request), found_story(request, story_id), "story")
@@ -380,7 +396,7 @@ def get_event(request: Request, event_id: str) -> dict[str, Any]:
     return with_comparison(config_of(request), found_event(request, event_id))
 
 
-@router.get("/events/{event_id}/comparison", response_model=dict[str, Any], responses={**errors(404), **MERGED})
+@router.get("/events/{event_id}/comparison", response_model=dict[str, Any], responses={**errors(404, 500), **MERGED})
 def get_event_comparison(request: Request, event_id: str) -> dict[str, Any]:
     """Only the comparison of an event (404 when the event is unknown or no comparison is available)."""
     return only_comparison(config_of(request), found_event(request, event_id), "event")

@@ -90,7 +90,9 @@ def compared_page(request: Request, template: str, found: dict[str, Any], **cont
     """A story or event page: the comparison of its articles and the articles side by side."""
     config = config_of(request)
     articles = member_articles(config.store(), found)
-    return page(request, template, columns=article_columns(articles), comparison=compared(config, articles), **context)
+    comparison, failure = compared(config, articles)
+    return page(request, template, columns=article_columns(articles), comparison=comparison,
+                comparison_failure=failure, **context)
 
 
 def article_columns(articles: list[Article]) -> list[dict[str, Any]]:

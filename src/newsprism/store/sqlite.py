@@ -340,6 +340,10 @@ class Store:
     def commit(self) -> None:
         self.db.commit()
 
+    def rollback(self) -> None:
+        """Forget what was written since the last commit (a stage that failed midway)."""
+        self.db.rollback()
+
     # --- reading -----------------------------------------------------------------
 
     def raw_records(self) -> Iterator[tuple[str, RawRecord]]:
