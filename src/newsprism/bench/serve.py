@@ -198,18 +198,26 @@ def run_load(articles: int = 2_000, clients: int = 8, seconds: int = 30, source_
 
 
 class _TimedIngest:
-    """A `newsprism ingest` process and its wall time."""
+    """A `newsprism ingest` process and its wall time, taken when it ends (a thread waits for it)."""
 
     def __init__(self, db: Path, corpus: Path) -> None:
         self.started = time.monotonic()
         self.process = subprocess.Popen([_newsprism(), "ingest", "--db", str(db), "--jobs", "1", "--no-progress",
                                          str(corpus)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        self.result: tuple[str, float] = ("", 0.0)
+        self.waiter = threading.Thread(target=self._wait)
+        self.waiter.start()
+
+    def _wait(self) -> None:
+        _, stderr = self.process.communicate(timeout=3600)
+        self.result = (stderr, time.monotonic() - self.started)
 
     def wait_seconds(self) -> float:
-        _, stderr = self.process.communicate(timeout=3600)
+        self.waiter.join()
+        stderr, seconds = self.result
         if self.process.returncode not in (0, 1):
             raise RuntimeError(f"ingest failed: {stderr[-500:]}")
-        return time.monotonic() - self.started
+        return seconds
 
 
 def _newsprism() -> str:
