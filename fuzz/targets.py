@@ -19,7 +19,7 @@ from pathlib import Path
 import atheris
 
 with atheris.instrument_imports(include=["newsprism"]):
-    from newsprism.annotate.registry import _REGISTRY, available_layers
+    from newsprism.annotate.registry import annotate_text, available_layers
     from newsprism.errors import InputError
     from newsprism.extract import extract
     from newsprism.ingest import DEFAULT_LIMITS, READERS, InputFile, read_input
@@ -71,7 +71,7 @@ def layer(name: str) -> Callable[[bytes], None]:
     def one_input(data: bytes) -> None:
         provider = atheris.FuzzedDataProvider(data)
         dct = "2026-03-0" + str(provider.ConsumeIntInRange(1, 9)) if provider.ConsumeBool() else None
-        _REGISTRY[name].run(provider.ConsumeUnicodeNoSurrogates(len(data)), dct)
+        annotate_text(provider.ConsumeUnicodeNoSurrogates(len(data)), [name], dct)
     return one_input
 
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from newsprism.annotate.registry import _REGISTRY, available_layers
+from newsprism.annotate.registry import annotate_text, available_layers
 from newsprism.bench import SHARED_DATA
 from newsprism.bench.link import read_doc_at
 from newsprism.bench.render_dump import render_dump
@@ -75,7 +75,7 @@ def run_one(item: Item) -> Outcome:
     text, dct = _text_of(item, outcome)
     if text is not None:
         for name in available_layers():
-            _step(outcome, name, len(text), lambda name=name: _REGISTRY[name].run(text, dct))
+            _step(outcome, name, len(text), lambda name=name: annotate_text(text, [name], dct))
     return outcome
 
 
@@ -120,8 +120,7 @@ def _warm_up() -> None:
                 f"<p>{WARM_UP_TEXT}</p></body></html>").encode()  # a Spanish date loads every date locale
         extract_html(RawRecord(source="warm-up", kind="html", data=page))
         extract_dump(RawRecord(source="warm-up", kind="dump", data=render_dump(page).encode("utf-8")))
-        for name in available_layers():
-            _REGISTRY[name].run(WARM_UP_TEXT, None)
+        annotate_text(WARM_UP_TEXT, available_layers())
         _warm = True
 
 
