@@ -33,7 +33,7 @@ def test_every_text_runs_every_step_and_nothing_fails(tmp_path: Path) -> None:
     layers = set(results["steps"]) - {"extract html", "extract dump"}
     assert {"extract html", "extract dump"} <= set(results["steps"]) and layers >= {"entities", "quotes", "timex"}
     assert all(results["steps"][name]["runs"] == 4 for name in layers)
-    assert all(fig["median_ms"] > 0 and fig["slowest_ms"] >= fig["median_ms"] for fig in results["steps"].values())
+    assert all(fig["slowest_ms"] >= fig["median_ms"] >= 0 and fig["total_s"] >= 0 for fig in results["steps"].values())
 
 
 def test_failures_and_slow_articles_are_counted_by_step() -> None:

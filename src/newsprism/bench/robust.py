@@ -181,7 +181,7 @@ def _step_figures(found: list[tuple[float, int, str]], failures: int) -> dict[st
     median_rate = statistics.median(rate for rate, _, _ in rates) if rates else 0.0
     worst_rate, _, worst_path = max(rates) if rates else (0.0, 0, "")
     return {"runs": len(found), "failures": failures, "median_ms": round(1000 * median, 2),
-            "total_s": round(sum(seconds for seconds, _, _ in found), 1), "slowest_ms": round(1000 * slowest, 1),
+            "total_s": round(sum(seconds for seconds, _, _ in found), 1), "slowest_ms": round(1000 * slowest, 2),
             "slowest_chars": chars, "slowest": path, "slowest_x_median": round(slowest / median, 1) if median else 0,
             "over_goal": sum(seconds > SLOW_FACTOR * median for seconds, _, _ in found),
             "median_ms_per_kchar": round(1000 * median_rate, 3), "worst_ms_per_kchar": round(1000 * worst_rate, 3),
