@@ -360,3 +360,23 @@ def test_a_highlight_names_its_technique_cue_and_score() -> None:
     marked = [seg for seg in technique_segments(text, spans) if seg.technique]
     assert [seg.title for seg in marked] == ["Doubt · cue: so-called · score 0.12", "Loaded_Language · score 0.90"]
     assert [seg.text for seg in marked] == ["so-called council", "wicked"]
+
+
+def test_a_story_comparison_is_computed_once_until_the_store_changes(tmp_path: Path) -> None:
+    db = tmp_path / "store.sqlite"
+    ids = build_store(db)
+    calls: list[int] = []
+
+    def counting(articles: list) -> dict[str, Any]:
+        calls.append(len(articles))
+        return {"articles": len(articles)}
+
+    with background_server(create_app(db, comparer=counting)) as base:
+        url = f"{base}/api/stories/{ids['story']}/comparison"
+        first, second = (json.load(urllib.request.urlopen(url)) for _ in range(2))
+        assert first == second == {"articles": 3} and calls == [3]
+        with Store(db) as store:  # an analyze stores a layer again: the store's version changes
+            article = store.article(ids["calm"], store_names=False)
+            store.put_layer(article.id, next(iter(article.layers.values())))
+            store.commit()
+        assert json.load(urllib.request.urlopen(url)) == {"articles": 3} and calls == [3, 3]

@@ -327,8 +327,10 @@ def compared(config: ServeConfig, articles: list[Article]) -> tuple[dict[str, An
     and why it failed when it raised: a comparison that fails costs the comparison, never the page."""
     if not (config.comparer and articles):
         return None, None
-    try:
-        return config.comparer(articles), None
+    comparer = config.comparer
+    key = ("comparison", tuple(article.id for article in articles))
+    try:  # kept until the store changes: a story page under load would recompute it on every request
+        return config.cache.get(config.store().db, key, lambda: comparer(articles)), None
     except Exception as error:  # the edge of the compare stage: the page shows the articles and the reason
         failure = Failure.of("compare", "", error)
         logger.error("comparison of %d articles failed: %s", len(articles), failure.reason)

@@ -1,4 +1,5 @@
-"""Store-wide aggregates (story summaries, outlets, speakers, technique counts) kept between requests.
+"""Store-wide aggregates (story summaries, outlets, speakers, technique counts) and story comparisons kept
+between requests.
 
 They scan every article's layers, which takes a second on 10k articles, while the store changes only
 on ingest. Each value is kept under the store's version: row counts and the highest row ids of the
@@ -24,13 +25,17 @@ def store_version(db: sqlite3.Connection) -> tuple[Any, ...]:
     return tuple(db.execute(VERSION_SQL).fetchone())
 
 
+MAX_VALUES = 256  # values kept per store version (story comparisons are among them): the oldest go first
+
+
 class AggregateCache:
     """Values computed from the store, reused while the store's version stays the same; thread-safe."""
 
-    def __init__(self) -> None:
+    def __init__(self, max_values: int = MAX_VALUES) -> None:
         self._lock = threading.Lock()
         self._version: tuple[Any, ...] | None = None
         self._values: dict[Any, Any] = {}
+        self.max_values = max_values
 
     def get(self, db: sqlite3.Connection, key: Any, compute: Callable[[], T]) -> T:
         version = store_version(db)
@@ -43,4 +48,6 @@ class AggregateCache:
         with self._lock:
             if version == self._version:
                 self._values[key] = value
+                while len(self._values) > self.max_values:
+                    del self._values[next(iter(self._values))]
         return value
