@@ -433,6 +433,17 @@ def test_a_toll_that_only_grew_over_the_day_is_shown_as_rising_with_its_times() 
     assert not compare_story(undated).conflicts[0].rising  # one day, no times: nothing shows an order
 
 
+def test_a_figure_among_many_of_the_same_thing_in_its_article_is_no_slot_for_another_value() -> None:
+    """A game report gives yards again and again: 250 yards elsewhere is not "the" 205 of this one. With one
+    yards figure in each article, the two figures do conflict."""
+    one = "Quarterback Ivo Brandt threw for 205 yards in the win over Harlen, the club said."
+    other = "Quarterback Ivo Brandt threw for 250 yards in the win over Harlen, the club said."
+    many = ("Quarterback Ivo Brandt threw for 205 yards in the win over Harlen, the club said. The team gained "
+            "507 yards, and Oskar Lind ran 86 yards for a touchdown.")
+    assert [c.slot for c in compare_story([_article("Alpha", one), _article("Beta", other)]).conflicts]
+    assert compare_story([_article("Alpha", many), _article("Beta", other)]).conflicts == []
+
+
 def test_a_cited_figure_in_short_quotes_is_not_the_outlets_own() -> None:
     own = "About 300 people marched through Velka on Saturday against the new toll road, organisers said."
     citing = "About 300 people marched through Velka on Saturday; state television spoke of “30 people” only."

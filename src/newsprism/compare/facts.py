@@ -41,6 +41,10 @@ CONTEXT_WORDS = 2  # content words on each side of a value, inside its clause, t
 # Two outlets' figures for one quantity are of one order: twenty times apart, they count different things
 # (one game's catches and a season's), while crowd sizes disputed tenfold ("40" / "400") stay one slot.
 MIN_CLOSENESS = 0.05
+# An article that counts one thing with this many values (a game report's "162 yards", "73 yards", "86
+# yards") does not say by the thing alone which of its figures another outlet's figure is: only the same
+# value links. People are exempt: tolls and crowds are what news counts, and told apart by their verbs.
+CROWDED = 3
 SAME_VALUE_BONUS = 1.5  # a partner giving the same value is preferred: the fact is then not in conflict
 # Two dates whose sentences share most content words ("his meeting with Lavrov, scheduled for Thursday" /
 # "accepted Lavrov's offer to have an engagement on February 23") date one happening even when the
@@ -112,6 +116,7 @@ class Mention:
     sentence: Sentence
     context: frozenset[str]
     single_in_lead: bool = False  # the only count in its article's lead
+    crowded: bool = False  # its article counts the same thing (not people) with CROWDED values or more
     measure: str = "count"  # a currency ("USD" for "$ 100 million") or a unit ("metre"): never one slot with a count
     role: Role | None = None  # what the number counts and what was done, from the parse
     running_total: bool = False  # "a total of 14 rifles in five operations", "31 so far": not one happening's count
@@ -147,6 +152,13 @@ def number_mentions(article: Article, found: list[Sentence], parses: SentencePar
     in_lead = [m for m in mentions if m.sentence.lead]
     if len(in_lead) == 1:
         in_lead[0].single_in_lead = True
+    values_of: dict[str, set[str]] = defaultdict(set)
+    for m in mentions:
+        if m.role is not None and m.role.counted:
+            values_of[m.role.counted].add(m.value)
+    for m in mentions:
+        counted = m.role.counted if m.role is not None else None
+        m.crowded = counted not in _PERSON_NOUNS and len(values_of.get(counted or "", ())) >= CROWDED
     return mentions
 
 
@@ -585,6 +597,8 @@ def _one_fact(a: Mention, b: Mention) -> bool:
         return True
     if a.kind == "date":
         return a.measure == "time" or (_planned(a) and _planned(b)) or _count_alike(a, b)
+    if a.crowded or b.crowded:
+        return False
     return _closeness(a, b) >= MIN_CLOSENESS and _count_alike(a, b)
 
 
