@@ -384,10 +384,12 @@ def test_a_toll_the_article_recalls_from_an_earlier_time_is_not_this_storys() ->
     second = "The quake on Verra island killed 10 people and injured 40, officials said."
     third = "The 2011 quake on Verra island killed 37 people, officials said."
     fourth = "In February, a quake on Verra island killed 40 people, officials said."
+    fifth = "The quake on Verra island in 2011 was stronger. It killed 35 people, officials said."
     recalled = {"2011": "2011", "February": "XXXX-02"}  # a year, a month before the story's (May 2026)
+    texts = {"Alpha": first, "Beta": second, "Gamma": third, "Delta": fourth, "Epsilon": fifth}
     story = [_article(name, text, timex=[_span(text, part, "DATE", value=value) for part, value in recalled.items()
                                          if part in text])
-             for name, text in (("Alpha", first), ("Beta", second), ("Gamma", third), ("Delta", fourth))]
+             for name, text in texts.items()]
     assert compare_story(story).conflicts == []
 
 

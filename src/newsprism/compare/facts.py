@@ -131,8 +131,12 @@ def number_mentions(article: Article, found: list[Sentence], parses: SentencePar
     timexes = article.layers["timex"].spans if "timex" in article.layers else []
     dates = [(s.start, s.end) for s in timexes]
     mentions = []
+    recalled = False
     for sentence in found:
-        if _recalls_past([s for s in timexes if sentence.start <= s.start < sentence.end], month):
+        # A sentence that goes on with a pronoun ("It killed 612 people") tells of what the one before did.
+        goes_on = recalled and _GOES_ON.match(text, sentence.start) is not None
+        recalled = goes_on or _recalls_past([s for s in timexes if sentence.start <= s.start < sentence.end], month)
+        if recalled:
             continue
         for match in _NUMBER.finditer(text, sentence.start, sentence.end):
             if any(s <= match.start() < e for s, e in dates):
@@ -182,6 +186,7 @@ def _bound(text: str, sentence_start: int, start: int, end: int) -> str:
     return found or next((bound for bound, pattern in _BOUND_AFTER if pattern.match(text, end)), "=")
 
 
+_GOES_ON = re.compile(r"\s*(?:It|They|That|This|These|Those)\b")
 _RUNNING_TOTAL = re.compile(r"\b(?:a total of|in total|in all|altogether|combined|so far|thus far|to date)\b",
                             re.IGNORECASE)
 _SHORT_QUOTE = re.compile(r"[\"“«„]([^\"“”«»„.!?]{0,60})[\"”»“]")
