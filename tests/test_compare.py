@@ -401,6 +401,15 @@ def test_sums_in_different_currencies_and_numbers_inside_names_are_no_conflict()
     assert compare_story(story).conflicts == []
 
 
+def test_passengers_and_crew_are_not_the_passengers_and_a_model_number_counts_nothing() -> None:
+    first = "The ferry Orla evacuated some 420 passengers and crew off Harrow Point, the coastguard said."
+    second = "The ferry Orla evacuated its 246 passengers off Harrow Point, the coastguard said."
+    third = "Police at Harrow Point seized 12 AK 47 guns and three machine guns from the ferry Orla, officers said."
+    fourth = "Police at Harrow Point seized three machine guns from the ferry Orla, officers said."
+    story = [_article("Alpha", first), _article("Beta", second), _article("Gamma", third), _article("Delta", fourth)]
+    assert compare_story(story).conflicts == []
+
+
 def test_a_score_is_not_a_count_and_a_part_of_a_season_is_not_the_season() -> None:
     first = "The Harlen Hawks won 18 of their next 23 games and tied the final 13-13 at home, the club said."
     second = "The Harlen Hawks won 40 games and tied the final 13 - 13 at home, the club said."

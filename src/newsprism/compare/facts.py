@@ -58,7 +58,7 @@ _WORDS_PER_NUMBER = {word: i for i, word in enumerate(_UNITS)} | {word: 10 * i f
 _UNIT_SUFFIX = r"(?:ft|m|km|mi|kg|lbs?|mph|cm|mm)\b"  # "2,000ft", "60m": a number with its unit attached
 # "AK-47", "pick-six": a number that ends a name; "four-time", "12-gauge", "4x4", "four-by-four", a clock time
 # tokenized "6 : 00": one that is part of a word.
-_NOT_A_COUNT_BEFORE = r"(?<![A-Za-z] - )(?<![A-Za-z]-)"
+_NOT_A_COUNT_BEFORE = r"(?<![A-Za-z] - )(?<![A-Za-z]-)(?<!(?-i:[A-Z][A-Z]) )"  # also "AK 47", in capitals
 _NOT_A_COUNT_AFTER = r"(?!\s?-\s?(?:time|by|gauge|caliber|calibre)\b|\s?[×x]\s?\d|\s:\s\d\d)"
 _NUMBER = re.compile(
     _NOT_A_COUNT_BEFORE + r"(?<![\w.,:/×-])"
@@ -102,7 +102,7 @@ class Role:
     counted: str | None  # lemma of the noun the number modifies: "people", "rifle", "metre"
     action: str | None  # lemma of the nearest verb above it: "kill", "injure", "seize"
     agent: str | None  # a named subject of that verb: "DiLeo has spent 19 seasons" is not "Cheeks spent four"
-    qualifiers: frozenset[str]  # nationality adjectives, part modifiers ("other", "first"), a partitive ("18 of 23")
+    qualifiers: frozenset[str]  # names and part words before the noun, "and crew", a partitive ("18 of 23")
     label: str = ""  # the fact in a reader's words: "people killed", "date of the meeting"
 
 
@@ -223,19 +223,34 @@ def _role(token: Token) -> Role:
         noun = noun.head  # "seven AK-47 rifles": the number hangs on "AK-47", the thing counted is "rifles"
     if noun is not None and noun.pos_ != "NOUN":
         noun = None
-    named_after: set[str] = set()
     if noun is None:
-        noun, named_after = _words_after(token)
+        noun, names = _words_after(token)
+    else:
+        names = {t.lower_ for t in token.doc[token.i + 1 : noun.i] if t.text[:1].isupper() and t.is_alpha}
     verb = next((a for a in token.ancestors if a.pos_ == "VERB"), None)
+    children = list(noun.children) if noun is not None else []
     qualifiers = frozenset(
-        child.lower_ for child in (noun.children if noun is not None else ())
-        if child.dep_ in ("amod", "compound")
-        and (child.lower_ in _PART_MODIFIERS or (child.text[:1].isupper() and token.i < child.i < noun.i))
-    ) | named_after | {"of" for child in token.children if child.dep_ == "prep" and child.lower_ == "of"}
+        {c.lower_ for c in children if c.dep_ in ("amod", "compound") and c.lower_ in _PART_MODIFIERS}
+        | names  # "12 Somali pirates", "12 AK 47 guns"
+        | (_joined(noun) if noun is not None else set())  # "420 passengers and crew"
+        | {"of" for child in token.children if child.dep_ == "prep" and child.lower_ == "of"}  # "18 of 23"
+    )
     agent = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass") and c.pos_ == "PROPN"), None) \
         if verb is not None else None
     return Role(_counted(noun) if noun is not None else None, verb.lemma_.lower() if verb else None,
                 agent.lower_ if agent is not None else None, qualifiers, _label(token, noun, verb))
+
+
+def _joined(noun: Token) -> set[str]:
+    """The other noun of "passengers and crew": counted together, they are not the passengers alone. Only
+    "X and Y" word by word; a list ("rifles, magazines and rounds") counts each thing apart, and in
+    "injuring five people and damaging buildings" the buildings are no people."""
+    doc = noun.doc
+    if noun.i + 2 >= len(doc) or doc[noun.i + 1].dep_ != "cc":
+        return set()
+    other = doc[noun.i + 2]
+    return {f"and {other.lemma_.lower()}"} if other.dep_ == "conj" and other.head.i == noun.i and other.pos_ == "NOUN" \
+        else set()
 
 
 def _words_after(token: Token) -> tuple[Token | None, set[str]]:
