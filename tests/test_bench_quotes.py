@@ -11,6 +11,7 @@ from newsprism.bench.quotes import (
     Predicted,
     annotation_files,
     group_by_cue,
+    name_level,
     overlaps,
     parse_ann,
 )
@@ -102,3 +103,14 @@ def test_quotes_sharing_a_cue_are_one_predicted_attribution() -> None:
     counts = Counts()
     counts.add(TEXT, *bench.view_golds(parse_ann(ANN), "all"), group_by_cue(quotes))
     assert (counts.overlap_p, counts.overlap_r, counts.exact_p) == (1, 1, 1)  # the hulls agree once marks are trimmed
+
+
+def test_name_level_speaker_is_scored_as_a_reader_would() -> None:
+    text = "Mr. Hillary Clinton's aide said it. He said so. The campaign said no."
+    name, pronoun, group = ((0, 21),), ((36, 38),), ((48, 60),)  # "Mr. Hillary Clinton's", "He", "The campaign"
+    assert name_level(text, name, Predicted((), (), (), "Hillary Rodham Clinton")) is True
+    assert name_level(text, name, Predicted((), (), (), "Bill Smith")) is False
+    assert name_level(text, pronoun, Predicted((), (), pronoun, "")) is True
+    assert name_level(text, pronoun, Predicted((), (), (), "Bill Smith")) is False
+    assert name_level(text, group, Predicted((), (), group, "")) is None
+    assert name_level(text, (), Predicted((), (), ())) is None

@@ -147,6 +147,7 @@ class Predicted:
     content: Spans
     cue: Spans
     speaker: Spans
+    speaker_name: str = ""  # the person the layer resolved the speaker to
 
 
 def _span(item: dict | None) -> Spans:
@@ -161,9 +162,11 @@ def group_by_cue(quotes: list[dict]) -> list[Predicted]:
     for quote in quotes:
         cue = _span(quote.get("cue"))
         (grouped.setdefault(cue, []) if cue else alone).append(quote)
-    found = [Predicted(tuple(sorted((q["start"], q["end"]) for q in group)), cue, _span(group[0].get("speaker")))
+    found = [Predicted(tuple(sorted((q["start"], q["end"]) for q in group)), cue, _span(group[0].get("speaker")),
+                       group[0].get("speaker_name") or "")
              for cue, group in grouped.items()]
-    found += [Predicted(((q["start"], q["end"]),), (), _span(q.get("speaker"))) for q in alone]
+    found += [Predicted(((q["start"], q["end"]),), (), _span(q.get("speaker")), q.get("speaker_name") or "")
+              for q in alone]
     return found
 
 
@@ -217,6 +220,8 @@ class Counts:
     overlap_p: int = 0
     overlap_r: int = 0
     speaker_ok: int = 0
+    name_ok: int = 0  # matched golds whose source is a name or a pronoun, resolved as a reader would
+    name_gold: int = 0
     tokens: dict[str, list[int]] = field(default_factory=lambda: {r: [0, 0, 0, 0] for r in ("cue", "source")})
     docs: int = 0
     seconds: float = 0.0
@@ -236,6 +241,10 @@ class Counts:
                 self.overlap_r += 1
                 best = max(matches, key=lambda p: _shared(p.content, g.content))
                 self.speaker_ok += _shared(best.speaker, g.source) > 0 or not (best.speaker or g.source)
+                scored = name_level(text, g.source, best)
+                if scored is not None:
+                    self.name_gold += 1
+                    self.name_ok += scored
         for role, mine in (("cue", [p.cue for p in predicted]), ("source", [p.speaker for p in predicted])):
             pred = _tokens(text, mine)
             view = _tokens(text, [getattr(g, role) for g in view_gold])
@@ -253,8 +262,29 @@ class Counts:
         for role, (hit_p, predicted, hit_r, gold) in self.tokens.items():
             figures.update(_prf(f"{role}_tok", hit_p, predicted, hit_r, gold))
         figures["speaker_acc"] = _ratio(self.speaker_ok, self.overlap_r)
+        figures["speaker_name_acc"] = _ratio(self.name_ok, self.name_gold)
+        figures["name_sources"] = self.name_gold
         figures["docs_per_s"] = _ratio(self.docs, self.seconds)
         return figures
+
+
+PRONOUNS = frozenset({"he", "she", "they", "him", "her", "them", "i", "we", "you", "it", "his", "their"})
+
+
+def name_level(text: str, source: Spans, predicted: Predicted) -> bool | None:
+    """Whether a reader gets the right speaker: for a gold source that is a name ("Mr. Trump", "Hillary
+    Clinton"), the resolved speaker name carries its last word; for a pronoun, the predicted speaker span
+    overlaps it (a resolution is then not checkable against the gold). None for other sources ("the
+    campaign", "officials") and for none."""
+    words = re.findall(r"[\w'’.-]+", " ".join(text[s:e] for s, e in source))
+    if not words:
+        return None
+    if len(words) == 1 and words[0].lower() in PRONOUNS:
+        return _shared(predicted.speaker, source) > 0
+    last = re.sub(r"['’]s$", "", words[-1]).strip(".")
+    if not last[:1].isupper():
+        return None
+    return last.lower() in re.findall(r"[\w'’-]+", predicted.speaker_name.lower())
 
 
 def _ratio(num: float, den: float) -> float:
@@ -295,7 +325,7 @@ def run(data_dir: Path = DEFAULT_DATA_DIR, split: str = "dev", limit: int | None
 
 def format_table(results: dict) -> str:
     columns = ["docs", "gold", "predicted", "exact_f1", "overlap_p", "overlap_r", "overlap_f1", "cue_tok_f1",
-               "source_tok_f1", "speaker_acc", "docs_per_s"]
+               "source_tok_f1", "speaker_acc", "speaker_name_acc", "name_sources", "docs_per_s"]
     scope = f", first {results['limit']} articles" if results.get("limit") else ""
     lines = [f"split: {results['split']}{scope} (PolNeAR development figures)",
              "view          " + " ".join(f"{c:>13}" for c in columns)]
@@ -310,5 +340,8 @@ def format_table(results: dict) -> str:
         "speech-recall: recall on speech, precision against all attributions (PolNeAR also marks beliefs and "
         "evaluations; a prediction matching any of them is no false positive).",
         "speaker_acc: of matched golds, predicted speaker overlaps the gold Source span, or both absent.",
+        "speaker_name_acc: of matched golds whose Source is a name (last word capitalised) or a pronoun "
+        "(name_sources of them), the resolved speaker_name holds the name's last word, or for a pronoun the "
+        "predicted speaker span overlaps it.",
     ]
     return "\n".join(lines)
