@@ -114,3 +114,13 @@ def test_name_level_speaker_is_scored_as_a_reader_would() -> None:
     assert name_level(text, pronoun, Predicted((), (), (), "Bill Smith")) is False
     assert name_level(text, group, Predicted((), (), group, "")) is None
     assert name_level(text, (), Predicted((), (), ())) is None
+
+
+def test_the_name_of_a_source_ends_before_its_description() -> None:
+    text = ("Rep. Gwen Hale (D-Wis.), head of the caucus, said it. A reporter for USA Today said it. "
+            "Mr. Grassley and Mr. Leahy said it.")
+    rep, reporter, pair = ((0, 43),), ((54, 78),), ((88, 114),)
+    assert text[rep[0][0]:rep[0][1]].endswith("caucus") and text[pair[0][0]:pair[0][1]].endswith("Leahy")
+    assert name_level(text, rep, Predicted((), (), (), "Gwen Hale")) is True
+    assert name_level(text, reporter, Predicted((), (), (), "")) is None
+    assert name_level(text, pair, Predicted((), (), (), "Charles Grassley")) is None

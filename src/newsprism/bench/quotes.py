@@ -271,17 +271,22 @@ class Counts:
 PRONOUNS = frozenset({"he", "she", "they", "him", "her", "them", "i", "we", "you", "it", "his", "their"})
 
 
+_AFTER_NAME = re.compile(r",|\(|\s(?:of|at|for|from|who|with|in|on)\s")  # what follows a name in a source
+
+
 def name_level(text: str, source: Spans, predicted: Predicted) -> bool | None:
-    """Whether a reader gets the right speaker: for a gold source that is a name ("Mr. Trump", "Hillary
-    Clinton"), the resolved speaker name carries its last word; for a pronoun, the predicted speaker span
-    overlaps it (a resolution is then not checkable against the gold). None for other sources ("the
-    campaign", "officials") and for none."""
-    words = re.findall(r"[\w'’.-]+", " ".join(text[s:e] for s, e in source))
-    if not words:
+    """Whether a reader gets the right speaker: for a gold source that is a name ("Mr. Trump", "Rep. G.K.
+    Butterfield (D-N.C.), head of ..."), the resolved speaker name carries the name's last word; for a
+    pronoun, the predicted speaker span overlaps it (a resolution is then not checkable against the gold).
+    None for other sources ("the campaign", "a reporter for USA Today"), two speakers, and none."""
+    source_text = " ".join(text[s:e] for s, e in source).strip()
+    if not source_text or " and " in source_text:
         return None
-    if len(words) == 1 and words[0].lower() in PRONOUNS:
+    if source_text.lower() in PRONOUNS:
         return _shared(predicted.speaker, source) > 0
-    last = re.sub(r"['’]s$", "", words[-1]).strip(".")
+    name = _AFTER_NAME.split(source_text, maxsplit=1)[0]
+    words = re.findall(r"[\w'’.-]+", name)
+    last = re.sub(r"['’]s$", "", words[-1]).strip(".") if words else ""
     if not last[:1].isupper():
         return None
     return last.lower() in re.findall(r"[\w'’-]+", predicted.speaker_name.lower())
@@ -340,8 +345,8 @@ def format_table(results: dict) -> str:
         "speech-recall: recall on speech, precision against all attributions (PolNeAR also marks beliefs and "
         "evaluations; a prediction matching any of them is no false positive).",
         "speaker_acc: of matched golds, predicted speaker overlaps the gold Source span, or both absent.",
-        "speaker_name_acc: of matched golds whose Source is a name (last word capitalised) or a pronoun "
-        "(name_sources of them), the resolved speaker_name holds the name's last word, or for a pronoun the "
-        "predicted speaker span overlaps it.",
+        "speaker_name_acc: of matched golds whose Source is one name (the part before a comma, parenthesis or "
+        "'of/at/for...' ends in a capitalised word) or a pronoun (name_sources of them), the resolved "
+        "speaker_name holds the name's last word, or for a pronoun the predicted speaker span overlaps it.",
     ]
     return "\n".join(lines)
