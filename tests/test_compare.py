@@ -314,6 +314,10 @@ MINE_C = "Rescuers said the gas blast at the Dornvik copper mine killed 4 miners
 def test_invented_number_conflict_and_agreement() -> None:
     story = [_article("Alpha", MINE_A), _article("Beta", MINE_B), _article("Gamma", MINE_C)]
     comparison = compare_story(story)
+    agreed = {a.slot: ([v.value for v in a.values], a.outlets) for a in comparison.agreements}
+    assert agreed == {"injured": (["12"], ["Alpha", "Beta", "Gamma"])}  # shown, not hidden
+    for fmt in ("md", "html"):
+        assert "Facts the outlets agree on" in story_report(story, fmt)
     assert len(comparison.conflicts) == 1
     conflict = comparison.conflicts[0]
     assert {v.value for v in conflict.values} == {"4", "6"}
@@ -376,7 +380,9 @@ def test_figures_that_only_bound_one_another_agree(first: str, second: str, in_c
     """ "more than 100" and "120" can both be true: not a conflict; "more than 20" and "17" cannot."""
     text = "Police chased the stolen van along the Harlen ring road at {} before it crashed, officers said."
     story = [_article("Alpha", text.format(first)), _article("Beta", text.format(second))]
-    assert bool(compare_story(story).conflicts) == in_conflict
+    comparison = compare_story(story)
+    assert bool(comparison.conflicts) == in_conflict
+    assert [len(a.values) for a in comparison.agreements] == ([] if in_conflict else [2])  # both values, agreeing
 
 
 def test_a_toll_the_article_recalls_from_an_earlier_time_is_not_this_storys() -> None:

@@ -28,6 +28,7 @@ COMPARISON_KEYS = [
     "republications",
     "naming",
     "notes",
+    "agreements",
 ]
 
 

@@ -27,7 +27,7 @@ from itertools import pairwise
 from typing import TYPE_CHECKING
 
 from newsprism.annotate.nlp import syntax
-from newsprism.compare.result import Conflict, Evidence, FactValue, evidence, published_at
+from newsprism.compare.result import Agreement, Conflict, Evidence, FactValue, evidence, published_at
 from newsprism.compare.text import Sentence, overlap, sentence_at, sentences, word_key
 from newsprism.link.events import term_key
 from newsprism.model import Article, Span
@@ -681,19 +681,38 @@ def slots(mentions: list[Mention]) -> list[list[Mention]]:
 
 
 def conflicts(articles: list[Article]) -> tuple[list[Conflict], list[list[Mention]]]:
-    """The conflicting slots, and every slot (omissions are found from the slots too)."""
+    """The conflicting slots, and every slot (omissions and agreements are found from the slots too)."""
     found = slots(fact_mentions(articles))
     result = []
     for group in found:
-        values: dict[str, list[Evidence]] = defaultdict(list)
-        for m in sorted(group, key=lambda m: (m.article.id, m.start)):
-            values[m.value].append(_evidence(m))
-        outlets_per_value = [{e.outlet for e in ev} for ev in values.values()]
-        if len(values) > 1 and len(set().union(*outlets_per_value)) > 1 and not _compatible(group):
-            times = _first_published(group)
-            given = [FactValue(v, ev, times[v].isoformat() if v in times else None) for v, ev in sorted(values.items())]
+        given = _fact_values(group)
+        if len(given) > 1 and len(_outlets(given)) > 1 and not _compatible(group):
             result.append(Conflict(group[0].kind, slot_name(group), given, _rising(group)))
     return sorted(result, key=lambda c: (c.kind, c.slot)), found
+
+
+def agreements(found: list[list[Mention]]) -> list[Agreement]:
+    """The slots that two outlets or more fill alike, the most widely carried first."""
+    result = []
+    for group in found:
+        given = _fact_values(group)
+        outlets = _outlets(given)
+        if len(outlets) > 1 and (len(given) == 1 or _compatible(group)):
+            result.append(Agreement(group[0].kind, slot_name(group), given, outlets))
+    return sorted(result, key=lambda a: (-len(a.outlets), a.kind, a.slot))
+
+
+def _fact_values(group: list[Mention]) -> list[FactValue]:
+    """The slot's values, each with its evidence and when it was first published."""
+    values: dict[str, list[Evidence]] = defaultdict(list)
+    for m in sorted(group, key=lambda m: (m.article.id, m.start)):
+        values[m.value].append(_evidence(m))
+    times = _first_published(group)
+    return [FactValue(v, ev, times[v].isoformat() if v in times else None) for v, ev in sorted(values.items())]
+
+
+def _outlets(values: list[FactValue]) -> list[str]:
+    return sorted({e.outlet for value in values for e in value.evidence})
 
 
 def _first_published(group: list[Mention]) -> dict[str, datetime]:

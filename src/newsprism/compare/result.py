@@ -122,6 +122,17 @@ class Conflict:
     rising: bool = False
 
 
+@dataclass
+class Agreement:
+    """A fact that several outlets give alike: one value, or values that can all be true ("at least 15"
+    and 17). Shown, not hidden: agreement across outlets is a finding too."""
+
+    kind: str
+    slot: str
+    values: list[FactValue]
+    outlets: list[str]
+
+
 def values_by_outlet(conflict: Conflict) -> dict[str, list[str]]:
     """The side-by-side view of a conflict: the values each outlet gives."""
     given: dict[str, list[str]] = {}
@@ -229,6 +240,7 @@ class Comparison:
     republications: list[Republication]
     naming: list[Naming]
     notes: list[str] = field(default_factory=list)
+    agreements: list[Agreement] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return {"schema": SCHEMA, **asdict(self)}

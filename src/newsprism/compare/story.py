@@ -12,7 +12,7 @@ from collections import Counter, defaultdict
 from typing import Any
 
 from newsprism.annotate.techniques import summarise
-from newsprism.compare.facts import Mention, conflicts, slot_name
+from newsprism.compare.facts import Mention, agreements, conflicts, slot_name
 from newsprism.compare.quotes import quote_groups, voices
 from newsprism.compare.result import (
     Comparison,
@@ -75,6 +75,7 @@ def compare_story(articles: list[Article]) -> Comparison:
         republications=republications(given),
         naming=naming(given),
         notes=notes,
+        agreements=agreements(slots),
     )
 
 

@@ -101,7 +101,11 @@ def _conflicts(c: Comparison) -> list[str]:
         )
         rising = ' <span class="flag">rising over time</span>' if conflict.rising else ""
         items.append(f"{esc(conflict.kind)} <i>{esc(conflict.slot)}</i>{rising}<ul>{values}</ul>")
-    return ["<h2>Facts in conflict</h2>", _conflict_table(c), _ul(items)]
+    agreed = [f"{esc(a.kind)} <i>{esc(a.slot)}</i>: " + " / ".join(f'<span class="value">{esc(v.value)}</span>'
+                                                             for v in a.values)
+              + f" ({len(a.outlets)} outlets: {esc(', '.join(a.outlets))})" for a in c.agreements]
+    return ["<h2>Facts in conflict</h2>", _conflict_table(c), _ul(items), "<h2>Facts the outlets agree on</h2>",
+            _ul(agreed)]
 
 
 def _conflict_table(c: Comparison) -> str:

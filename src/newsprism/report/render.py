@@ -93,6 +93,9 @@ def comparison_markdown(c: Comparison) -> str:
         out.append(f"- {conflict.kind} *{md(conflict.slot)}*{RISING if conflict.rising else ''}:")
         out += [f"  - **{md(v.value)}**{_first(v.first_published)}: " + "; ".join(cite(e) for e in v.evidence)
                 for v in conflict.values]
+    out += ["", "## Facts the outlets agree on", ""]
+    out += _bullets(f"{a.kind} *{md(a.slot)}*: " + " / ".join(f"**{md(v.value)}**" for v in a.values)
+                    + f" ({len(a.outlets)} outlets: {md(', '.join(a.outlets))})" for a in c.agreements)
     out += ["", "## Quotes", ""]
     for group in c.quotes:
         flag = " — **attributed to different speakers**" if group.misattributed else ""
