@@ -24,7 +24,7 @@ from newsprism.store import Store
 
 NEWSPRISM = str(Path(sys.executable).parent / "newsprism")
 CORPUS_HTML = Path(__file__).resolve().parents[1] / "corpus" / "html"
-KILL_TRIALS = 8
+KILL_TRIALS = 16
 
 
 def ingest(db: Path, inputs: Path, *options: str) -> subprocess.Popen[str]:
