@@ -499,7 +499,7 @@ def bench_robust(data: Path | None, limit: int | None, out: Path | None, jobs: i
     from newsprism.bench import SHARED_DATA, robust
 
     data = data or SHARED_DATA
-    found = robust._limited(robust.items(data), limit)
+    found = robust.chosen_items(data, limit)
     if not found:
         raise click.UsageError(f"{data}: no texts (pass --data DIR, the folder holding extraction/, stories/, ...)")
     with tqdm(total=len(found), desc="robust", unit=" texts", disable=_no_bar(progress), file=sys.stderr) as bar:

@@ -131,16 +131,17 @@ def _crashed(item: Item) -> Outcome:
 def run(data_dir: Path = SHARED_DATA, jobs: int = 1, limit: int | None = None,
         on_item: Callable[[], object] | None = None) -> dict[str, Any]:
     """Failures and timings of every step over every text (the first ``limit`` of each corpus)."""
-    chosen = _limited(items(data_dir), limit)
     outcomes = []
-    for _, outcome in in_workers(run_one, iter(chosen), Item, jobs, on_crash=_crashed):
+    for _, outcome in in_workers(run_one, iter(chosen_items(data_dir, limit)), Item, jobs, on_crash=_crashed):
         outcomes.append(outcome)
         if on_item:
             on_item()
     return summarise(outcomes)
 
 
-def _limited(found: list[Item], limit: int | None) -> list[Item]:
+def chosen_items(data_dir: Path, limit: int | None) -> list[Item]:
+    """The texts of ``data_dir``, the first ``limit`` of each corpus when a limit is given."""
+    found = items(data_dir)
     if limit is None:
         return found
     kept: dict[str, int] = defaultdict(int)
