@@ -96,7 +96,7 @@ def ingest(paths: tuple[Path, ...], db: Path, jobs: int, progress: bool | None, 
     for failure in report.failed_stages:
         report_error(failure)
     click.echo(f"ingested into {db}: {json.dumps(report.to_dict())}", err=True)
-    sys.exit(1 if report.failed else 0)
+    sys.exit(1 if report.errors else 0)
 
 
 @main.command()
@@ -159,7 +159,7 @@ def reextract(db: Path, jobs: int, progress: bool | None) -> None:
     for failure in report.errors:
         report_error(failure)
     click.echo(f"re-extracted {db}: {json.dumps(report.to_dict())}", err=True)
-    sys.exit(1 if report.failed else 0)
+    sys.exit(1 if report.errors else 0)
 
 
 @main.command()
@@ -279,7 +279,7 @@ def demo(corpus: Path | None, out: Path, jobs: int) -> None:
         click.echo(f"report:   {summary.report_path}  (any story: newsprism report STORY --db {summary.db_path})")
     click.echo(f"store:    {summary.db_path}  (try: newsprism search --db {summary.db_path} WORDS)")
     click.echo(f"articles: {summary.jsonl_path}")
-    sys.exit(1 if summary.report.failed else 0)
+    sys.exit(1 if summary.report.errors else 0)
 
 
 @main.command()

@@ -237,10 +237,6 @@ class IngestReport:
         }
 
     @property
-    def failed(self) -> bool:
-        return bool(self.failures or self.failed_layers or self.failed_stages)
-
-    @property
     def errors(self) -> list[InputError]:
         return self.failures + self.failed_layers + self.failed_stages
 

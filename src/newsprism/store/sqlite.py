@@ -186,11 +186,6 @@ class Store:
         self.db.executemany("DELETE FROM article_failures WHERE article_id = ? AND stage = ? AND layer = ?",
                             [(article_id, stage, layer) for layer in layers])
 
-    def failed_articles(self) -> list[tuple[str, Failure]]:
-        """(article id, failure) for every failure recorded on a stored article, oldest first."""
-        rows = self.db.execute("SELECT article_id, stage, layer, reason FROM article_failures ORDER BY at, article_id")
-        return [(row[0], Failure(row[1], row[2], row[3])) for row in rows]
-
     def replace_articles_of_raw(self, raw_id: str, articles: list[Article]) -> None:
         """Swap the articles made from one raw input for a new extraction of it."""
         rows = self.db.execute("SELECT rowid, id FROM articles WHERE raw_id = ?", (raw_id,)).fetchall()
