@@ -352,6 +352,32 @@ def test_invented_date_and_time_conflicts_from_the_timex_layer(
     assert [(c.kind, [v.value for v in c.values]) for c in conflicts] == [("date", expected)]
 
 
+CLOCKS = [  # (one outlet's clock time, another's, whether they conflict)
+    ("at about 7 p.m.", "at 7:05 p.m.", False),  # "about" allows CLOCK_SLACK minutes
+    ("at about 1 a.m.", "around 1:30 a.m.", True),
+    ("at 7 p.m.", "at 7:05 p.m.", True),
+]
+
+
+@pytest.mark.parametrize(("first", "second", "in_conflict"), CLOCKS)
+def test_clock_times_of_one_happening_told_with_other_verbs(first: str, second: str, in_conflict: bool) -> None:
+    """Clock times are few in a story: one shared word ties "driving his van at ..." to "stopped in his van
+    at ...", and an approximate time agrees with a close exact one."""
+    texts = {"Alpha": f"Police said Orlen was driving his grey van {first} on the Harlen ring road.",
+             "Beta": f"Orlen was stopped in his grey van {second}, a spokesman for the highway patrol said."}
+    story = [_article(name, text, timex=[_span(text, part, "TIME", value=f"2026-05-10T{_clock(part)}")])
+             for (name, text), part in zip(texts.items(), (first, second), strict=True)]
+    comparison = compare_story(story)
+    assert [c.kind for c in comparison.conflicts] == (["date"] if in_conflict else [])
+    clocks_agreed = [a for a in comparison.agreements if ":" in a.values[0].value]  # the day agrees as well
+    assert len(clocks_agreed) == (0 if in_conflict else 1)
+
+
+def _clock(said: str) -> str:
+    hour, minute, half = re.search(r"(\d+)(?::(\d\d))? ([ap])", said).groups()
+    return f"{int(hour) + (12 if half == 'p' else 0):02d}:{minute or '00'}"
+
+
 def test_different_things_counted_never_share_a_slot() -> None:
     """ "9 killed" never meets "14 wounded", nor a part ("12 Tessan sailors") the whole ("23 sailors");
     the different tolls of one thing do, named in a reader's words."""

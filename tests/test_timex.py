@@ -48,6 +48,9 @@ def spans(text: str, dct: str | None = DCT) -> list[tuple[str, str, str]]:
          [("Yesterday", "DATE", "2022-02-22"), ("today", "DATE", "2022-02-23"), ("tomorrow", "DATE", "2022-02-24")]),
         ("The siren sounded at 3 a.m. and again at 21:37 GMT.",
          [("3 a.m.", "TIME", "2022-02-23T03:00"), ("21:37 GMT", "TIME", "2022-02-23T21:37")]),
+        ("The mill bell rang at 6 p.m. local time.", [("6 p.m. local time", "TIME", "2022-02-23T18:00")]),
+        ("The van was stopped around 1 : 30 a. m. on the ring road.",  # a tokenised page: spaces everywhere
+         [("around 1 : 30 a. m.", "TIME", "2022-02-23T01:30")]),
         ("The ferry left this morning.", [("this morning", "TIME", "2022-02-23TMO")]),
         ("Tolls are now higher than in the past.", [("now", "DATE", "PRESENT_REF"), ("the past", "DATE", "PAST_REF")]),
         ("The lighthouse was recently painted.", [("recently", "DATE", "PAST_REF")]),

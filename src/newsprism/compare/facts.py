@@ -430,10 +430,12 @@ def date_mentions(article: Article, found: list[Sentence], parses: SentenceParse
         if sentence is None or said_on or season:
             continue
         context = frozenset(clause_context(article.text, sentence, span.start, span.end))
+        first_digit = re.search(r"\d", article.text[span.start : span.end])
+        bound = _bound(article.text, sentence.start, span.start + (first_digit.start() if first_digit else 0), span.end)
         for measure, value in _whens(str(span.attrs.get("value") or "")):
             kind = "number" if measure == "duration" else "date"
             mentions.append(Mention(article, kind, value, span.start, span.end, sentence, context, measure=measure,
-                                    role=parses.role(sentence, span.start, span.end)))
+                                    role=parses.role(sentence, span.start, span.end), bound=bound))
     return mentions
 
 
@@ -556,11 +558,12 @@ def _score(a: Mention, b: Mention) -> float:
     same = SAME_VALUE_BONUS if a.value == b.value else 0.0
     if a.kind == "date" and _dates_one_happening(a, b, sentence_score):
         return words + sentence_score + same
-    if not (words or counted) or not (aligned or words >= 2 or (same and words)):
+    clock = a.measure == "time"  # clock times are few per story: one shared context word suffices
+    if not (words or counted) or not (aligned or words >= 2 or ((same or clock) and words)):
         return 0.0
     if a.kind == "date":
         # Clock times and planned days are few per story: aligned sentences with a shared word suffice.
-        return words + sentence_score + same if same or (aligned and _one_fact(a, b)) else 0.0
+        return words + sentence_score + same if same or ((aligned or clock) and _one_fact(a, b)) else 0.0
     if not same and not words and not (a.single_in_lead and b.single_in_lead and _same_people(a, b)):
         return 0.0
     if not same and not (aligned and _one_fact(a, b)):
@@ -743,8 +746,16 @@ def _rising(group: list[Mention]) -> bool:
 APPROXIMATELY = 0.1  # "about 600 metres" agrees with 609: a figure given as approximate is good to 10 %
 
 
+CLOCK_SLACK = 10  # minutes: "at about 7 p.m." agrees with 7:01 p.m., "about 1 a.m." differs from "around 1:30"
+
+
 def _interval(m: Mention) -> tuple[float, float, bool, bool] | None:
-    """The values a count allows: (low, high, low end open, high end open); None for a date or a score."""
+    """The values a count or a clock time (in minutes) allows: (low, high, low end open, high end open);
+    None for a day, a year or a score."""
+    if m.measure == "time":
+        hours, minutes = m.value.split(":")
+        at, slack = int(hours) * 60 + int(minutes), CLOCK_SLACK if m.bound == "~" else 0
+        return at - slack, at + slack, False, False
     size = _magnitude(m.value) if m.kind == "number" else None
     if size is None:
         return None
