@@ -118,6 +118,17 @@ def test_person_tagged_as_place_or_org_is_repaired(text: str, surname: str, wron
     assert {(e["label"], e["canonical"]) for e in entities} == {("PERSON", full)}
 
 
+@pytest.mark.parametrize(
+    ("text", "name", "label"),
+    [("The drills are cover for Kiev's refusal to honour the ceasefire.", "Kiev", "GPE"),  # an alternate name
+     ("Mr. Obama spoke to reporters. Obama later left.", "Obama", "PERSON"),  # a city in Japan, and titled
+     ("Austin Reed spoke first. Later, Reed and Austin met the press.", "Austin", "PERSON")],  # a full name's
+)
+def test_a_one_word_person_the_gazetteer_knows_as_a_place_is_a_place(text: str, name: str, label: str) -> None:
+    assert "PERSON" in {e.label_ for e in parse(text).ents if e.text == name}  # the small model's guess
+    assert {e["label"] for e in find_entities(text) if e["text"] == name} == {label}
+
+
 def test_place_context_overrides_a_person_label() -> None:
     text = "The talks will be held in the city of Vennholm. Delegates reach Vennholm on Friday."
     assert labels_of(text).get("Vennholm") == {"GPE"}

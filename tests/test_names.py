@@ -92,3 +92,17 @@ def test_migration_counts_names_of_layers_stored_before_it(tmp_path):
     with Store(path) as store:
         rows = store.db.execute("SELECT name, label, articles FROM entity_names").fetchall()
     assert [tuple(r) for r in rows] == [("Ilse Marwick", "PERSON", 1)]
+
+
+def test_an_outlets_own_tags_spell_a_name_for_the_whole_store(tmp_path):
+    """One article writes "Anthon Brisk" in its text, another "Anton Brisk" and tags the page "anton brisk":
+    the tag decides, though the text forms tie one article each."""
+    with Store(tmp_path / "s.sqlite") as store:
+        misspelt = _article("Anthon Brisk spoke.", [Span(0, 12, "PERSON", {"canonical": "Anthon Brisk"})])
+        tagged = _article("Anton Brisk spoke.", [Span(0, 11, "PERSON", {"canonical": "Anton Brisk"})])
+        store.add_article(misspelt)
+        tagged.tags = ["anton brisk", "harbours"]
+        store.add_article(tagged)
+        store.refresh_names()
+        for article in (misspelt, tagged):
+            assert store.article(article.id).layers["entities"].spans[0].attrs["canonical"] == "Anton Brisk"

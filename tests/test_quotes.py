@@ -202,3 +202,56 @@ def test_colon_trailing_according_to_objects_parentheticals_and_double_apostroph
 def test_passive_cue_without_agent_has_no_speaker() -> None:
     quote = only("The council was told that the library would close in March.")
     assert (quote["cue"]["text"], quote["speaker"]) == ("told", None)
+
+
+SPEAKER_KINDS = [  # (text, the speaker's name, kind and role) on invented sentences
+    ("Port Authority spokeswoman Ilse Varga said the pier would close for a week.",
+     ("Ilse Varga", "person", "Port Authority spokeswoman")),
+    ("The Dornvik Mining Company said output would fall by a third this year.",
+     ("Dornvik Mining Company", "organisation", None)),
+    ("Oslo said the talks on the fishing quotas would resume in June.", ("Oslo", "government", None)),
+    ("Police said the driver of the van fled on foot after the crash.", ("Police", "group", None)),
+    ("Residents said the water from the well smelled of diesel for days.", ("Residents", "group", None)),
+    ("The convoy was condemned by Kestria, which said that the trucks had been turned back at the border.",
+     ("Kestria", "government", None)),  # a relative word stands for its noun
+    ("A report by the Harlen Water Board said the dam had been poorly kept for years.",
+     ("Harlen Water Board", "organisation", None)),  # a thing speaks for its author
+    ("The report said the dam had been poorly kept for years.", (None, None, None)),  # ... or for no one
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), SPEAKER_KINDS)
+def test_speakers_of_every_kind(text: str, expected: tuple) -> None:
+    quote = only(text)
+    assert (quote["speaker_name"], quote["speaker_kind"], quote["speaker_role"]) == expected
+
+
+def test_a_pronoun_follows_the_discourse_over_a_guessed_gender() -> None:
+    """ "Ingrid" does not end in -a, so the name-ending guess says a man; the discourse says she spoke."""
+    text = "Ingrid Holm said the ferry would run again on Monday. “We have no choice but to sail,” she added."
+    assert [q["speaker_name"] for q in quotes_layer(text, None)] == ["Ingrid Holm", "Ingrid Holm"]
+
+
+def test_a_quoted_paragraph_without_a_cue_continues_the_previous_speaker() -> None:
+    text = ("“We will rebuild every house,” the mayor, Anna Brodin, said.\n\n"
+            "“The quay will stand again, stone by stone, before the winter storms.”")
+    quotes = quotes_layer(text, None)
+    assert [(q["speaker_name"], q["speaker_role"]) for q in quotes] == [("Anna Brodin", "mayor")] * 2
+
+
+def test_as_someone_said_reports_the_clause_and_names_the_next_pronoun() -> None:
+    text = ("Sergey Lavrov met his counterpart on Monday. Jen Psaki spoke later.\n\n"
+            "As Lavrov said earlier, the fleet is not leaving port. According to him, the drills are routine.")
+    quotes = quotes_layer(text, None)
+    assert [(q["text"], q["speaker_name"]) for q in quotes] == [
+        ("the fleet is not leaving port", "Sergey Lavrov"), ("the drills are routine", "Sergey Lavrov")]
+
+
+@pytest.mark.parametrize("text", [
+    "10:43 said the ferry would leave at noon.",  # a time the parser takes for a subject
+    "Jon Ek/Nordic Press said the storm had passed the harbour.",  # a photo credit line
+    "They said the storm had passed the harbour by the evening.",  # a pronoun with no one before it
+])
+def test_times_credit_lines_and_unresolved_pronouns_name_no_speaker(text: str) -> None:
+    quote = only(text)
+    assert quote["speaker"] is not None and (quote["speaker_name"], quote["speaker_kind"]) == (None, None)

@@ -17,6 +17,7 @@ from newsprism.store import Store
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT.parent / "shared" / "seeds"
+KINDS = ("person", "organisation", "government", "group")
 
 ACCEPTED = [
     "Ostrava's foreign minister Pavel Renko accepted an invitation from Belmont's Ida Marlow to meet in Quillon "
@@ -184,6 +185,16 @@ def test_the_two_seed_pages_are_one_storyline_of_two_events(tmp_path: Path) -> N
     assert {"2022-02-23": {"Sputnik International"}, "2022-02-24": {"Ru-Main"}} in dates
     (meeting,) = [c for c in comparison.conflicts if c.kind == "date" and "2022-02-23" in {v.value for v in c.values}]
     assert "meeting" in meeting.slot and "Blinken" in meeting.slot and "Lavrov" in meeting.slot
+    # Speakers are named and of a kind, never a pronoun or a relative word; the store spells Blinken as
+    # the Sputnik page's own tags do, though the Ru-Main text writes "Anthony".
+    quotes = [q.attrs for a in articles for q in a.layers["quotes"].spans]
+    assert all(q["speaker_kind"] in KINDS for q in quotes if q["speaker_name"])
+    assert not {q["speaker_name"] for q in quotes} & {"which", "who", "that", "he", "she", "him", "her", "leadership"}
+    assert all(q["speaker_name"][0].isupper() for q in quotes if q["speaker_name"] and q["speaker_kind"] != "group")
+    blinken = {q["speaker_name"] for q in quotes if "Blinken" in (q["speaker"] or {}).get("text", "")}
+    assert blinken == {"Antony Blinken"}
+    labels = {s.attrs["canonical"]: s.label for a in articles for s in a.layers["entities"].spans}
+    assert all(labels[place] in ("GPE", "LOC") for place in ("Kiev", "Rostov", "Donetsk"))
 
 
 def test_readers_see_the_last_linked_state_while_a_batch_is_being_written(tmp_path: Path) -> None:

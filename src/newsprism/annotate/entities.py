@@ -38,6 +38,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from newsprism.annotate.gazetteer import is_known_place
 from newsprism.annotate.nlp import parse
 from newsprism.annotate.registry import component
 
@@ -399,16 +400,25 @@ def _canonicals(text: str, mentions: list[Mention]) -> list[str]:
     return canonical
 
 
-def _repair_labels(mentions: list[Mention], canonical: list[str]) -> list[Mention]:
-    """Majority label per canonical (ties: the first mention's); a person's full name makes all PERSON,
-    a place context ("the city of X") makes a non-place group GPE."""
+def _titled(text: str, mention: Mention) -> bool:
+    """A title inside the mention or just before it: "President Clinton", "Mr. Obama"."""
+    before = re.search(r"(\S+)\s+$", text[max(0, mention.start - 20):mention.start])
+    return mention.text != mention.name or (before is not None and before.group(1).lower() in TITLE_WORDS
+                                            and before.group(1).lower() != "the")
+
+
+def _repair_labels(text: str, mentions: list[Mention], canonical: list[str]) -> list[Mention]:
+    """Majority label per canonical (ties: the first mention's); a person's full name or title makes all
+    PERSON; a place context ("the city of X") makes any other group GPE, and so does the gazetteer a
+    group of persons' one-word untitled names ("Kiev", never "Vincent Jackson" and "Jackson")."""
     votes: dict[str, Counter[str]] = {}
     first: dict[str, str] = {}
     for mention, name in zip(mentions, canonical, strict=True):
         votes.setdefault(name, Counter())[mention.label] += 0 if mention.repeat else 1
         if not mention.repeat:
             first.setdefault(name, mention.label)
-    people = {name for m, name in zip(mentions, canonical, strict=True) if m.label == "PERSON" and len(m.words) > 1}
+    people = {name for m, name in zip(mentions, canonical, strict=True)
+              if m.label == "PERSON" and (len(m.words) > 1 or _titled(text, m))}
     places = {name for m, name in zip(mentions, canonical, strict=True) if m.place}
     label = {}
     for name, counter in votes.items():
@@ -416,7 +426,8 @@ def _repair_labels(mentions: list[Mention], canonical: list[str]) -> list[Mentio
         label[name] = first[name] if name in first and counter[first[name]] == top else counter.most_common(1)[0][0]
         if name in people:
             label[name] = "PERSON"
-        elif name in places and label[name] not in ("GPE", "LOC", "FAC"):
+        elif (name in places and label[name] not in ("GPE", "LOC", "FAC")) or \
+                (label[name] == "PERSON" and is_known_place(name)):
             label[name] = "GPE"
     return [replace(m, label=label[name]) for m, name in zip(mentions, canonical, strict=True)]
 
@@ -433,7 +444,7 @@ def _entities_of(text: str, aliases_key: tuple[str, float] | None) -> tuple[dict
         return ()
     mentions = sorted(find_mentions(text), key=lambda m: m.start)
     canonical = _canonicals(text, mentions)
-    repaired = _repair_labels(mentions, canonical)
+    repaired = _repair_labels(text, mentions, canonical)
     return tuple({"start": m.start, "end": m.end, "text": m.text, "label": m.label, "canonical": name}
                  for m, name in zip(repaired, canonical, strict=True))
 

@@ -4,7 +4,10 @@ The entities layer names each entity within one text (``annotate/entities.py``).
 only ever writes "Blinken", misspells a first name, or where the small model calls a region a
 person, needs the other articles: the same variant rules run once more over the distinct
 (name, label) pairs of the store, each weighted by the number of articles that use it, and every
-group takes the name and the label most articles agree on.
+group takes the name and the label most articles agree on. An outlet's own metadata (its tags and
+bylines) spells a name deliberately: each article whose metadata writes a name counts METADATA_WEIGHT
+times for that spelling ("antony blinken" in one page's tags outweighs "Anthony Blinken" in another's
+text).
 
 The mapping is a pure function of those counts. The store keeps the counts as articles come and
 go and applies the mapping when it reads an article, so stored layers stay what the component
@@ -24,6 +27,7 @@ NameKey = tuple[str, str]  # (canonical name within an article, label)
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 MIN_PLACE_CONSONANTS = 4
 SPEAKER_LABELS = ("PERSON", "ORG", "NORP", "GPE")  # a quote's speaker_name is looked up under these, in order
+METADATA_WEIGHT = 3
 
 
 def article_names(layer: Layer) -> set[NameKey]:
@@ -31,8 +35,9 @@ def article_names(layer: Layer) -> set[NameKey]:
     return {(str(span.attrs.get("canonical") or ""), span.label) for span in layer.spans} - {("", "")}
 
 
-def store_names(counts: Mapping[NameKey, int]) -> dict[NameKey, NameKey]:
-    """For every pair whose store-wide name or label differs, the (name, label) it should read as."""
+def store_names(counts: Mapping[NameKey, int], vouched: Mapping[str, int] | None = None) -> dict[NameKey, NameKey]:
+    """For every pair whose store-wide name or label differs, the (name, label) it should read as;
+    ``vouched`` counts the articles whose metadata write each casefolded name."""
     keys = sorted(key for key, articles in counts.items() if articles > 0 and key[0])
     mentions = [_as_mention(name, label) for name, label in keys]
     groups = merge_variants(mentions)
@@ -42,7 +47,8 @@ def store_names(counts: Mapping[NameKey, int]) -> dict[NameKey, NameKey]:
     for members in groups.members().values():
         weights = [counts[keys[i]] for i in members]
         label = _majority_label([keys[i][1] for i in members], weights)
-        name = _group_name([keys[i][0] for i in members], weights, label)
+        spellings = [counts[keys[i]] + METADATA_WEIGHT * (vouched or {}).get(keys[i][0].casefold(), 0) for i in members]
+        name = _group_name([keys[i][0] for i in members], spellings, label)
         mapping.update({keys[i]: (name, label) for i in members if keys[i] != (name, label)})
     return mapping
 

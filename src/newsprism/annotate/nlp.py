@@ -7,6 +7,7 @@ The model is spaCy's en_core_web_sm 3.8.0 from the package index (the MIT re-upl
 
 from __future__ import annotations
 
+import bisect
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -33,3 +34,19 @@ def parse(text: str) -> Doc:
 def syntax(text: str) -> Doc:
     """Tags, lemmas and dependencies of a short text (a sentence), without named entities: cheaper."""
     return pipeline()(text[:MAX_PARSE_CHARS], disable=["ner"])
+
+
+def doc_text(doc: Doc) -> str:
+    """The Doc's text, kept once: ``Doc.text`` joins every token on each access."""
+    if "newsprism.text" not in doc.user_data:
+        doc.user_data["newsprism.text"] = doc.text
+    return doc.user_data["newsprism.text"]
+
+
+def sentence_of(sents: list[int], n_tokens: int, i: int) -> tuple[int, int]:
+    """(start, end) token indices of the sentence holding token ``i``; ``sents`` are the sentence starts.
+
+    Token.sent walks the sentence on every call, quadratic on a long run-on text; a bisection is not.
+    """
+    k = bisect.bisect_right(sents, i) - 1
+    return sents[k] if k >= 0 else 0, sents[k + 1] if k + 1 < len(sents) else n_tokens

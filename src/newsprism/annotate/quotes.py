@@ -6,26 +6,34 @@ indirect ones from the clausal complement of a reporting verb ("X said (that) CL
 from its object ("announced a new program", "promised to veto it"); an indirect clause holding a quoted
 fragment is a mixed quote. A cueless quote opening the paragraph after an attributed one continues it.
 The speaker is the subject of the cue (the agent of a passive, none for a passive without one, the
-object of "according to"), resolved to a name: pronouns to the previous speaker or the
-nearest person, bare titles ("the spokeswoman") to the last person introduced with that title,
-surnames to the full name given earlier, organisations kept as organisations.
+object of "according to"), resolved to a name and a kind by ``speakers``.
 """
 
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+import re
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from newsprism.annotate.entities import canonical_name, strip_title
-from newsprism.annotate.nlp import parse
+from newsprism.annotate.entities import canonical_name
+from newsprism.annotate.nlp import doc_text, parse, sentence_of
 from newsprism.annotate.registry import component
+from newsprism.annotate.speakers import (
+    NOBODY,
+    PERSON,
+    Mentions,
+    Said,
+    Speaker,
+    collect_mentions,
+    resolve_speaker,
+    speaker_role,
+)
 
 if TYPE_CHECKING:
-    from spacy.tokens import Doc, Span, Token
+    from spacy.tokens import Doc, Token
 
-VERSION = "0.2"
+VERSION = "0.3"
 MAX_QUOTE_CHARS = 3000  # an opening mark left unclosed for longer than this is a stray mark
 MIN_UNCUED_WORDS = 4  # shorter quoted strings without a cue are scare quotes, not quotes
 MAX_CLAUSE_TOKENS = 200  # longer "clauses" are parser failures on run-on or hostile text
@@ -47,24 +55,6 @@ CUE_LEMMAS = frozenset({
 # mix them); two apostrophes or backticks are the double mark of some newspapers' typesetting (''X'').
 PAIRS = {'"': ('"', "”"), "“": ("”", '"'), "„": ("“", "”"), "«": ("»",), "‹": ("›",), "‘": ("’",),
          "‚": ("‘", "’"), "''": ("''",), "``": ("''",)}
-PRONOUN_GENDER = {"he": "m", "him": "m", "she": "f", "her": "f", "they": "", "them": ""}
-TITLE_GENDER = {"spokeswoman": "f", "chairwoman": "f", "mrs": "f", "ms": "f", "mother": "f", "woman": "f",
-                "spokesman": "m", "chairman": "m", "mr": "m", "father": "m", "man": "m"}
-TITLES = frozenset({
-    "spokeswoman", "spokesman", "spokesperson", "minister", "president", "mayor", "governor", "commander",
-    "director", "chief", "head", "official", "secretary", "chairman", "chairwoman", "ambassador", "editor",
-    "keeper", "general", "prosecutor", "lawyer", "adviser", "advisor", "envoy", "leader", "organiser",
-    "organizer", "executive", "premier", "chancellor", "senator", "judge", "captain", "colonel", "manager",
-    "supervisor", "witness", "resident", "doctor", "analyst", "researcher", "professor", "engineer", "ceo",
-    "deputy", "foreign", "defence", "defense", "energy", "prime", "vice", "mr", "mrs", "ms", "dr",
-})
-ORG_NOUNS = frozenset({
-    "ministry", "committee", "directorate", "company", "government", "army", "police", "office", "agency",
-    "service", "association", "group", "council", "court", "embassy", "kremlin", "department", "administration",
-    "military", "command", "commission", "operator", "firm", "union", "party", "front", "parliament", "cabinet",
-    "bank", "authority", "authorities", "statement", "organisation", "organization", "newspaper", "paper",
-})
-ORG_LABELS = frozenset({"ORG", "GPE", "NORP", "FAC", "LOC"})
 
 
 @dataclass
@@ -76,31 +66,17 @@ class Quote:
     kind: str
     cue: tuple[int, int] | None = None
     speaker: tuple[int, int] | None = None
-    speaker_name: str | None = None
-    person: bool = False
+    said_by: Speaker = NOBODY
+
+    @property
+    def speaker_name(self) -> str | None:
+        return self.said_by.name
 
     def to_dict(self, text: str) -> dict[str, Any]:
         return {"start": self.start, "end": self.end, "text": text[self.start:self.end], "kind": self.kind,
                 "cue": _span_dict(text, self.cue), "speaker": _span_dict(text, self.speaker),
-                "speaker_name": self.speaker_name}
-
-
-@dataclass
-class Mentions:
-    """What resolution looks back on: persons in text order, full names by surname, titles, genders."""
-
-    persons: list[tuple[int, str]] = field(default_factory=list)
-    full_names: dict[str, str] = field(default_factory=dict)
-    titled: list[tuple[int, str, str]] = field(default_factory=list)
-    genders: dict[str, str] = field(default_factory=dict)
-    orgs: list[tuple[int, str]] = field(default_factory=list)
-
-
-def _text(doc: Doc) -> str:
-    """The Doc's text, kept once: ``Doc.text`` joins every token on each access."""
-    if "newsprism.text" not in doc.user_data:
-        doc.user_data["newsprism.text"] = doc.text
-    return doc.user_data["newsprism.text"]
+                "speaker_name": self.said_by.name, "speaker_kind": self.said_by.kind,
+                "speaker_role": self.said_by.role}
 
 
 def _span_dict(text: str, span: tuple[int, int] | None) -> dict[str, Any] | None:
@@ -242,211 +218,13 @@ def _speaker_extent(head: Token, regions: list[tuple[int, int]]) -> tuple[int, i
     end = max(t.idx + len(t) for t in tokens)
     if any(s < end and start < e for s, e in regions) or end - start > 120:
         return head.idx, head.idx + len(head)
-    text = _text(head.doc)
+    text = doc_text(head.doc)
     while end > start and text[end - 1] in ",;: ":
         end -= 1
     return start, end
 
 
-# --- name resolution ------------------------------------------------------------------------------
-
-def _name_run(token: Token) -> str | None:
-    """The proper-noun name ending at ``token`` ('Ana Petrescu'), without the title words before it."""
-    if token.pos_ != "PROPN":
-        return None
-    start = token.i
-    while start > max(0, token.i - 3) and token.doc[start - 1].pos_ == "PROPN" and not _is_title(token.doc[start - 1]):
-        start -= 1
-    return _strip_name(strip_title(token.doc[start:token.i + 1].text))
-
-
-def _is_title(token: Token) -> bool:
-    return token.lower_.rstrip(".") in TITLES or token.lower_ in TITLE_GENDER
-
-
-def _strip_name(name: str) -> str | None:
-    """A person's name without a possessive or the titles in front ('Zargaz CEO Viktor Lanskoy')."""
-    words = name.removesuffix("'s").removesuffix("’s").split()
-    titles = [i for i, word in enumerate(words) if word.lower().rstrip(".") in TITLES]
-    return " ".join(words[titles[-1] + 1:] if titles else words) or None
-
-
-def _entity_of(token: Token) -> Span | None:
-    """The entity holding ``token``, found from its IOB tags (no scan over all entities)."""
-    if not token.ent_type_:
-        return None
-    doc, start, end = token.doc, token.i, token.i + 1
-    while doc[start].ent_iob_ == "I" and start > 0:
-        start -= 1
-    while end < len(doc) and doc[end].ent_iob_ == "I":
-        end += 1
-    from spacy.tokens import Span as LabelledSpan  # spaCy is imported when a text is parsed, not with this module
-
-    return LabelledSpan(doc, start, end, label=token.ent_type_)  # a plain doc[start:end] slice has no label
-
-
-def collect_mentions(doc: Doc, sents: list[int], regions: list[tuple[int, int]]) -> Mentions:
-    """Every PERSON mention with its title words and gender cues, and every organisation mention."""
-    mentions = Mentions()
-    for ent in doc.ents:
-        name = (_name_run(ent[-1]) if ent.label_ == "PERSON" else None) or _strip_name(ent.text) or ""
-        if ent.label_ == "PERSON" and name and not _in_quote(ent.start_char, regions):
-            mentions.persons.append((ent.start_char, _full_name(mentions, name)))
-            if len(name.split()) > 1:
-                mentions.full_names.setdefault(name.split()[-1], name)
-            _note_titles(mentions, ent, _sentence(sents, len(doc), ent.start), _full_name(mentions, name))
-        elif ent.label_ in ORG_LABELS:
-            mentions.orgs.append((ent.start_char, _bare(ent.text)))
-    return mentions
-
-
-def _note_titles(mentions: Mentions, ent: Span, sent: tuple[int, int], name: str) -> None:
-    """Titles near a name, for 'the spokeswoman' later; gendered ones only right next to it."""
-    doc = ent.doc
-    window = [*doc[max(sent[0], ent.start - 6):ent.start], *doc[ent.end:min(sent[1], ent.end + 6)]]
-    beside = {t.i for t in doc[max(sent[0], ent.start - 2):ent.start]}
-    if ent.end < sent[1] and doc[ent.end].text == ",":
-        beside |= set(range(ent.end + 1, min(sent[1], ent.end + 4)))
-    for token in window:
-        word = token.lower_.rstrip(".")
-        if word in TITLES or word in TITLE_GENDER:
-            mentions.titled.append((ent.start_char, word, name))
-        if word in TITLE_GENDER and token.i in beside:
-            mentions.genders.setdefault(name, TITLE_GENDER[word])
-
-
-def _bare(name: str) -> str:
-    """An organisation's name without the article: 'the Kremlin' -> 'Kremlin'."""
-    return name[4:] if name[:4].lower() == "the " else name
-
-
-def _full_name(mentions: Mentions, name: str) -> str:
-    return mentions.full_names.get(name, name) if " " not in name else name
-
-
-def _before(items: list[tuple[int, str]], offset: int) -> Iterator[str]:
-    """Names mentioned before ``offset``, nearest first."""
-    k = bisect.bisect_left(items, (offset, ""))
-    for _, name in reversed(items[max(0, k - 50):k]):
-        yield name
-
-
-PARAGRAPH_OPENING_CHARS = 25
-
-
-def _guess_gender(name: str) -> str:
-    """A weak prior for names never seen with a title or pronoun: a first name in -a is usually a woman's."""
-    words = name.split()
-    return ("f" if words[0].endswith("a") else "m") if len(words) > 1 else ""
-
-
-def _recent_speaker(previous: Quote | None, at: int, text: str) -> bool:
-    """The previous quote's speaker comes before any other person mentioned in between when it spoke in
-    this paragraph, or in the one before and the pronoun opens this one ("According to him, ...")."""
-    if previous is None or not previous.person or not previous.speaker_name or previous.speaker is None:
-        return False
-    between = text[previous.speaker[0]:at]
-    breaks = between.count("\n\n")
-    return breaks == 0 or (breaks == 1 and len(between) - between.rfind("\n\n") <= PARAGRAPH_OPENING_CHARS)
-
-
-def _resolve_pronoun(word: str, at: int, text: str, mentions: Mentions, previous: Quote | None) -> str | None:
-    gender = PRONOUN_GENDER[word]
-    first = [previous.speaker_name] if _recent_speaker(previous, at, text) else []
-    others = (name for name in _before(mentions.persons, at) if " " in name)  # one-word "persons" are often places
-    for name in [*first, *others]:
-        if not gender or mentions.genders.get(name, _guess_gender(name) or gender) == gender:
-            if gender:
-                mentions.genders.setdefault(name, gender)
-            return name
-    return None
-
-
-def _resolve_title(head: Token, mentions: Mentions) -> str | None:
-    word = head.lower_
-    return next((name for at, title, name in reversed(mentions.titled) if title == word and at < head.idx), None)
-
-
-def _resolve_org(head: Token, mentions: Mentions) -> str | None:
-    """'the ministry' -> the last organisation named with that word; an acronym -> its expansion."""
-    word = head.lower_
-    for name in _before(mentions.orgs, head.idx):
-        words = name.split()
-        if word in (w.lower() for w in words):
-            return name
-        if head.text.isupper() and len(head) > 1 and "".join(w[0] for w in words if w[0].isupper()) == head.text:
-            return name
-    return None
-
-
-def resolve_speaker(head: Token, mentions: Mentions, previous: Quote | None) -> tuple[str | None, bool]:
-    """(speaker name, is it a person) for the speaker head token."""
-    word = head.lower_
-    if word in PRONOUN_GENDER:
-        return _resolve_pronoun(word, head.idx, _text(head.doc), mentions, previous), True
-    person = _person_in(head)
-    if person:
-        return _full_name(mentions, person), True
-    entity = _entity_of(head)
-    if head.text.isupper() and len(head) > 1:
-        return _resolve_org(head, mentions) or head.text, False
-    if head.pos_ == "PROPN":
-        name = _name_run(head) or head.text
-        org = entity is not None and entity.label_ in ORG_LABELS and not _after_title(head, name)
-        if name in mentions.full_names or (" " in name and not org):
-            return _full_name(mentions, name), True
-        if entity and entity.label_ in ORG_LABELS:
-            if len(entity) > 1:
-                return _bare(entity.text), False
-            if any(t.dep_ in ("compound", "amod") and t.text[:1].isupper() for t in head.lefts):
-                return _noun_phrase(head), False
-            return _resolve_org(head, mentions) or _bare(entity.text), False
-        return _full_name(mentions, name), True
-    if word in TITLES or word in TITLE_GENDER:
-        return _resolve_title(head, mentions), True
-    if word in ORG_NOUNS:
-        if any(t.text[:1].isupper() for t in head.lefts if t.dep_ in ("amod", "compound") and t.i > 0):
-            return _noun_phrase(head), False
-        return _resolve_org(head, mentions) or _noun_phrase(head), False
-    return _noun_phrase(head), False
-
-
-def _after_title(head: Token, name: str) -> bool:
-    """A title word just before the name: "Kharniv Mayor Jane Doe" is a person inside an ORG entity."""
-    before = head.i - len(name.split())
-    return before >= 0 and _is_title(head.doc[before])
-
-
-def _person_in(head: Token) -> str | None:
-    """A name attached to the head: 'the spokeswoman, Ana Petrescu' or 'Ana Petrescu, the head of X'."""
-    entity = _entity_of(head)
-    if entity is not None and entity.label_ == "PERSON":
-        return _strip_name(entity.text)
-    for child in head.children:
-        if child.dep_ == "appos" and child.pos_ == "PROPN":
-            return _name_run(child)
-    subtree = head.doc[head.left_edge.i:head.right_edge.i + 1] if head.right_edge.i - head.left_edge.i < 40 else []
-    persons = [t for t in subtree if t.ent_type_ == "PERSON" and t.ent_iob_ == "B"]
-    if persons and head.pos_ != "PROPN":
-        return _strip_name(_entity_of(persons[0]).text)  # type: ignore[union-attr]
-    return None
-
-
-def _noun_phrase(head: Token) -> str:
-    tokens = [t for t in head.lefts if t.dep_ in ("compound", "amod")] + [head]
-    return head.doc[tokens[0].i:head.i + 1].text
-
-
 # --- assembling quotes ----------------------------------------------------------------------------
-
-def _sentence(sents: list[int], n_tokens: int, i: int) -> tuple[int, int]:
-    """(start, end) token indices of the sentence holding token ``i``; ``sents`` are the sentence starts.
-
-    Token.sent walks the sentence on every call, quadratic on a long run-on text; a bisection is not.
-    """
-    k = bisect.bisect_right(sents, i) - 1
-    return sents[k] if k >= 0 else 0, sents[k + 1] if k + 1 < len(sents) else n_tokens
-
 
 def _token_at(doc: Doc, starts: list[int], offset: int) -> Token:
     """The token covering ``offset``, or the last one starting before it."""
@@ -459,13 +237,13 @@ def _window(doc: Doc, starts: list[int], sents: list[int], start: int, end: int)
         return []
     first = _token_at(doc, starts, start)
     after = end + 1
-    while after < len(_text(doc)) and _text(doc)[after] in " \"”’»":
+    while after < len(doc_text(doc)) and doc_text(doc)[after] in " \"”’»":
         after += 1
     last = _token_at(doc, starts, after)
-    s = max(_sentence(sents, len(doc), first.i)[0], first.i - WINDOW_TOKENS)
-    e = _sentence(sents, len(doc), last.i)[1]
+    s = max(sentence_of(sents, len(doc), first.i)[0], first.i - WINDOW_TOKENS)
+    e = sentence_of(sents, len(doc), last.i)[1]
     if e < len(doc) and s < e and doc[e - 1].is_punct and doc[e].is_lower:
-        e = _sentence(sents, len(doc), e)[1]
+        e = sentence_of(sents, len(doc), e)[1]
     return list(doc[s:min(e, last.i + WINDOW_TOKENS)])
 
 
@@ -473,7 +251,7 @@ def _find_cue(doc: Doc, starts: list[int], sents: list[int], start: int, end: in
               regions: list[tuple[int, int]]) -> Token | None:
     """The reporting verb nearest the quote, outside every quote, preferring one after it."""
     best, best_distance = None, 10**9
-    text = _text(doc)
+    text = doc_text(doc)
     closed = text[end - 1:end] == "." and text[end - 2:end] != ".."  # a full stop ends the sentence: no cue after
     for token in _window(doc, starts, sents, start, end):
         if not _is_cue(token) or _inside(token.idx, regions) or (closed and token.idx >= end):
@@ -487,14 +265,14 @@ def _find_cue(doc: Doc, starts: list[int], sents: list[int], start: int, end: in
 def _colon_cue(doc: Doc, starts: list[int], sents: list[int], start: int,
                regions: list[tuple[int, int]]) -> Token | None:
     """'Stated Stone:' or 'she said:' with the quote after a break: the nearest cue before the colon."""
-    text = _text(doc)
+    text = doc_text(doc)
     at = start - 1
     while at > max(0, start - 12) and text[at] in " \n\"“«'`":
         at -= 1
     if text[at:at + 1] != ":":
         return None
     colon = _token_at(doc, starts, at)
-    first = max(_sentence(sents, len(doc), colon.i)[0], colon.i - WINDOW_TOKENS)
+    first = max(sentence_of(sents, len(doc), colon.i)[0], colon.i - WINDOW_TOKENS)
     return next((t for t in reversed(doc[first:colon.i]) if _is_cue(t) and not _inside(t.idx, regions)), None)
 
 
@@ -505,9 +283,15 @@ def _attribute(quote: Quote, cue: Token, regions: list[tuple[int, int]], mention
     if head is None or _inside(head.idx, regions):
         return
     quote.speaker = _speaker_extent(head, regions)
-    quote.speaker_name, quote.person = resolve_speaker(head, mentions, previous)
-    if quote.person and quote.speaker_name and head.lower_ not in PRONOUN_GENDER:
-        bisect.insort(mentions.persons, (head.idx, quote.speaker_name))
+    mention = doc_text(head.doc)[quote.speaker[0]:quote.speaker[1]]
+    if re.search(r"[^\W\d_]/[^\W\d_]", mention):
+        return  # a photo credit ("Jane Roe/Agency"), never a speaker
+    said = Said(previous.said_by, previous.speaker[0]) if previous is not None and previous.speaker else None
+    speaker = resolve_speaker(head, mentions, said)
+    if speaker.kind == PERSON and speaker.name and head.pos_ != "PRON":
+        mentions.add_person(head.idx, speaker.name)
+        speaker = Speaker(speaker.name, PERSON, speaker.role or speaker_role(mention, speaker.name))
+    quote.said_by = speaker
 
 
 def _has_subject(cue: Token) -> bool:
@@ -537,7 +321,7 @@ def _continues(text: str, previous: Quote | None, start: int) -> bool:
 
 
 def direct_quotes(doc: Doc, sents: list[int], regions: list[tuple[int, int]], mentions: Mentions) -> list[Quote]:
-    text = _text(doc)
+    text = doc_text(doc)
     quotes: list[Quote] = []
     starts = [token.idx for token in doc]
     for start, end in regions:
@@ -548,8 +332,7 @@ def direct_quotes(doc: Doc, sents: list[int], regions: list[tuple[int, int]], me
             _attribute(quote, cue, regions, mentions, previous)
         elif _continues(text, previous, start):
             assert previous is not None
-            quote.cue, quote.speaker = previous.cue, previous.speaker
-            quote.speaker_name, quote.person = previous.speaker_name, previous.person
+            quote.cue, quote.speaker, quote.said_by = previous.cue, previous.speaker, previous.said_by
         if cue is None and len(text[start:end].split()) < MIN_UNCUED_WORDS:
             continue
         quotes.append(quote)
@@ -584,7 +367,7 @@ def _object_extent(cue: Token) -> tuple[int, int] | None:
 
 def _according_clause(cue: Token, sents: list[int]) -> tuple[int, int] | None:
     """'According to X, CLAUSE.' gives the rest of the sentence; 'CLAUSE, according to X.' the part before."""
-    start, end = _sentence(sents, len(cue.doc), cue.i)
+    start, end = sentence_of(sents, len(cue.doc), cue.i)
     if end - start > MAX_CLAUSE_TOKENS:
         return None
     phrase_end = cue.right_edge.i + 1
@@ -612,12 +395,12 @@ def indirect_quotes(doc: Doc, sents: list[int], regions: list[tuple[int, int]], 
             extent = _according_clause(cue, sents)
         else:
             clause = next((c for c in cue.children if c.dep_ == "ccomp"), None)
-            if clause is None and cue.dep_ == "parataxis":
-                clause = cue.head  # 'The risk, he said, is ...' and 'CLAUSE, he said
+            if clause is None and (cue.dep_ == "parataxis" or _as_said(cue)):
+                clause = cue.head  # 'The risk, he said, is ...', 'CLAUSE, he said' and 'As he said, CLAUSE
             extent = _clause_extent(cue, clause) if clause is not None else _object_extent(cue)
         if extent is not None:
-            extent = _on_cue_line(_text(doc), extent, cue.idx)
-        if extent is None or len(_text(doc)[extent[0]:extent[1]].split()) < 3:
+            extent = _on_cue_line(doc_text(doc), extent, cue.idx)
+        if extent is None or len(doc_text(doc)[extent[0]:extent[1]].split()) < 3:
             continue
         touching = _overlapping(regions, *extent)
         inner = [(s, e) for s, e in touching if extent[0] - 1 <= s and e <= extent[1] + 1]
@@ -629,6 +412,11 @@ def indirect_quotes(doc: Doc, sents: list[int], regions: list[tuple[int, int]], 
         if quote.speaker is None or not (quote.speaker[0] < quote.end and quote.start < quote.speaker[1]):
             found.append(quote)  # a clause holding its own speaker is a misparse ('“Q,” X, head of Y, said')
     return found
+
+
+def _as_said(cue: Token) -> bool:
+    """'As X said earlier, CLAUSE': the cue hangs on the clause it reports."""
+    return cue.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ == "as" for c in cue.children)
 
 
 def _on_cue_line(text: str, extent: tuple[int, int], cue_at: int) -> tuple[int, int]:
@@ -649,17 +437,17 @@ def _previous(quotes: list[Quote], start: int) -> Quote | None:
 def find_quotes(text: str) -> list[Quote]:
     """Direct, indirect and mixed quotes of ``text`` in text order."""
     doc = parse(text)
-    regions = quoted_regions(_text(doc))
+    regions = quoted_regions(doc_text(doc))
     sents = [sent.start for sent in doc.sents]
-    mentions = collect_mentions(doc, sents, regions)
+    mentions = collect_mentions(doc, sents, lambda i: _in_quote(i, regions))
     direct = direct_quotes(doc, sents, regions, mentions)
     indirect = indirect_quotes(doc, sents, regions, mentions, direct)
     mixed_spans = [(q.start, q.end) for q in indirect if q.kind == "mixed"]
     kept = [q for q in direct if not any(s <= q.start and q.end <= e for s, e in mixed_spans)]
     quotes = sorted(kept + indirect, key=lambda q: (q.start, q.end))
     for quote in quotes:
-        if quote.speaker_name:
-            quote.speaker_name = canonical_name(text, quote.speaker_name)
+        if quote.said_by.name:
+            quote.said_by = Speaker(canonical_name(text, quote.said_by.name), quote.said_by.kind, quote.said_by.role)
     return quotes
 
 

@@ -289,7 +289,22 @@ def name_level(text: str, source: Spans, predicted: Predicted) -> bool | None:
     last = re.sub(r"['’]s$", "", words[-1]).strip(".") if words else ""
     if not last[:1].isupper():
         return None
-    return last.lower() in re.findall(r"[\w'’-]+", predicted.speaker_name.lower())
+    return _carries(predicted.speaker_name, last)
+
+
+def _carries(speaker_name: str, last: str) -> bool:
+    """The name holds the word, spelled with either apostrophe and with or without dots ("S.E.C."), or the
+    word is an acronym of the name ("IMF" for "International Monetary Fund", as the layer expands it)."""
+    words = re.findall(r"[\w'-]+", _folded(speaker_name))
+    if _folded(last) in words:
+        return True
+    acronym = last.replace(".", "")
+    return len(acronym) > 1 and acronym.isupper() and \
+        "".join(w[0] for w in speaker_name.split() if w[:1].isupper()) == acronym
+
+
+def _folded(name: str) -> str:
+    return name.lower().replace("’", "'").replace(".", "")
 
 
 def _ratio(num: float, den: float) -> float:

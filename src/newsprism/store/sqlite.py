@@ -149,7 +149,7 @@ class Store:
     def refresh_names(self) -> int:
         """Recompute the store-wide canonical names from the counts; returns how many names read differently."""
         counts = {(r["name"], r["label"]): r["articles"] for r in self.db.execute("SELECT * FROM entity_names")}
-        mapping = store_names(counts)
+        mapping = store_names(counts, self._metadata_names())
         self.db.execute("UPDATE entity_names SET canonical = NULL, canonical_label = NULL")
         self.db.executemany(
             "UPDATE entity_names SET canonical = ?, canonical_label = ? WHERE name = ? AND label = ?",
@@ -157,6 +157,15 @@ class Store:
         )
         self.db.execute("DELETE FROM entity_names WHERE articles <= 0")
         return len(mapping)
+
+    def _metadata_names(self) -> dict[str, int]:
+        """How many articles' tags or bylines write each name (casefolded), for the names of entities."""
+        rows = self.db.execute(
+            "SELECT name, count(DISTINCT id) AS n FROM ("
+            " SELECT a.id, lower(m.value) AS name FROM articles AS a, json_each(a.tags) AS m UNION ALL"
+            " SELECT a.id, lower(m.value) FROM articles AS a, json_each(a.authors) AS m)"
+            " WHERE name IN (SELECT lower(name) FROM entity_names) GROUP BY name")
+        return {row["name"].casefold(): row["n"] for row in rows}
 
     def names_mapping(self, names: set[str]) -> dict[NameKey, NameKey]:
         """The store-wide (name, label) of those ``names`` that read differently in this store."""
