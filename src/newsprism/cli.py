@@ -390,6 +390,22 @@ def bench_quotes(data: Path | None, split: str, limit: int | None) -> None:
     click.echo(quotes_bench.format_table(quotes_bench.run(data, split, limit)))
 
 
+@bench.command("names")
+@click.option("--data", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Data folder  [default: ../shared/data beside the checkout]")
+@click.option("--limit", type=click.IntRange(1), default=None, help="Only the first N texts.")
+@bench_jobs_option
+def bench_names(data: Path | None, limit: int | None, jobs: int) -> None:
+    """Names on real texts: PERSON mentions that are gazetteer places; names changed when the store grows 10 %."""
+    from newsprism.bench import SHARED_DATA
+    from newsprism.bench import names as names_bench
+
+    data = data or SHARED_DATA
+    if not names_bench.texts(data):
+        raise click.UsageError(f"{data}: no real texts (pass --data DIR)")
+    click.echo(names_bench.format_table(names_bench.run(data, jobs, limit)))
+
+
 @bench.command("compare")
 @click.option("--data", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Stories folder  [default: ../shared/data/stories beside the checkout]")

@@ -38,7 +38,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from newsprism.annotate.gazetteer import is_known_place
+from newsprism.annotate.gazetteer import MAJOR_POPULATION, is_known_place
 from newsprism.annotate.nlp import parse
 from newsprism.annotate.registry import component
 
@@ -71,6 +71,9 @@ TRAILING_LOWER = re.compile(r"(?: [a-z]+)+$")
 REGION_SUFFIX = re.compile(r" (?:region|province|oblast|district)\b")
 CAPITALISED_WORD = re.compile(r"\b[^\W\d_a-z]\w*")  # "Kharniv" in "Kharniv's", "Nordic" in "Nordic-Atlantic"
 ACRONYM = re.compile(r"[A-Z]{2,6}")
+PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
+PERSON_AFTER = re.compile(r",?\s+who\b")
+SURE_PERSON_VOTES = 3  # the parser tags a name PERSON this often in one text: a place's name it is not
 FIRST_NAME_SIMILARITY = 0.8
 MAX_FIRST_NAMES = 100  # per surname: compared pairwise, so hostile lists of namesakes stay cheap
 
@@ -400,17 +403,19 @@ def _canonicals(text: str, mentions: list[Mention]) -> list[str]:
     return canonical
 
 
-def _titled(text: str, mention: Mention) -> bool:
-    """A title inside the mention or just before it: "President Clinton", "Mr. Obama"."""
+def _personal(text: str, mention: Mention) -> bool:
+    """The words around say a person: a title inside the mention or just before it ("President Clinton",
+    "Mr. Obama"), or a relative "who" after it ("Bush, who missed several games")."""
     before = re.search(r"(\S+)\s+$", text[max(0, mention.start - 20):mention.start])
-    return mention.text != mention.name or (before is not None and before.group(1).lower() in TITLE_WORDS
-                                            and before.group(1).lower() != "the")
+    titled = before is not None and before.group(1).lower() in TITLE_WORDS and before.group(1).lower() != "the"
+    return mention.text != mention.name or titled or PERSON_AFTER.match(text, mention.end) is not None
 
 
 def _repair_labels(text: str, mentions: list[Mention], canonical: list[str]) -> list[Mention]:
     """Majority label per canonical (ties: the first mention's); a person's full name or title makes all
     PERSON; a place context ("the city of X") makes any other group GPE, and so does the gazetteer a
-    group of persons' one-word untitled names ("Kiev", never "Vincent Jackson" and "Jackson")."""
+    group of persons' one-word untitled names that the parser tagged fewer than SURE_PERSON_VOTES times
+    ("Kiev", never "Vincent Jackson" and "Jackson")."""
     votes: dict[str, Counter[str]] = {}
     first: dict[str, str] = {}
     for mention, name in zip(mentions, canonical, strict=True):
@@ -418,7 +423,7 @@ def _repair_labels(text: str, mentions: list[Mention], canonical: list[str]) -> 
         if not mention.repeat:
             first.setdefault(name, mention.label)
     people = {name for m, name in zip(mentions, canonical, strict=True)
-              if m.label == "PERSON" and (len(m.words) > 1 or _titled(text, m))}
+              if m.label == "PERSON" and (len(m.words) > 1 or _personal(text, m))}
     places = {name for m, name in zip(mentions, canonical, strict=True) if m.place}
     label = {}
     for name, counter in votes.items():
@@ -426,10 +431,13 @@ def _repair_labels(text: str, mentions: list[Mention], canonical: list[str]) -> 
         label[name] = first[name] if name in first and counter[first[name]] == top else counter.most_common(1)[0][0]
         if name in people:
             label[name] = "PERSON"
-        elif (name in places and label[name] not in ("GPE", "LOC", "FAC")) or \
-                (label[name] == "PERSON" and is_known_place(name)):
+        elif (name in places and label[name] not in PLACE_LABELS) or _gazetteer_place(name, label[name], counter):
             label[name] = "GPE"
     return [replace(m, label=label[name]) for m, name in zip(mentions, canonical, strict=True)]
+
+
+def _gazetteer_place(name: str, label: str, votes: Counter[str]) -> bool:
+    return label == "PERSON" and votes["PERSON"] < SURE_PERSON_VOTES and is_known_place(name, MAJOR_POPULATION)
 
 
 def find_entities(text: str) -> list[dict[str, object]]:

@@ -20,11 +20,19 @@ import re
 from collections import Counter
 from collections.abc import Mapping
 
-from newsprism.annotate.entities import ACRONYM, Groups, Mention, choose_canonical, fold, initials, merge_variants
+from newsprism.annotate.entities import (
+    ACRONYM,
+    PLACE_LABELS,
+    Groups,
+    Mention,
+    choose_canonical,
+    fold,
+    initials,
+    merge_variants,
+)
 from newsprism.model import Article, Layer, Span
 
 NameKey = tuple[str, str]  # (canonical name within an article, label)
-PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 MIN_PLACE_CONSONANTS = 4
 SPEAKER_LABELS = ("PERSON", "ORG", "NORP", "GPE")  # a quote's speaker_name is looked up under these, in order
 METADATA_WEIGHT = 3

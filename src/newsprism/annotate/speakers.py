@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from newsprism.annotate.entities import find_entities, strip_title
-from newsprism.annotate.gazetteer import is_known_place
+from newsprism.annotate.gazetteer import MAJOR_POPULATION, is_known_place
 from newsprism.annotate.nlp import doc_text, sentence_of
 
 if TYPE_CHECKING:
@@ -310,11 +310,12 @@ def _named(head: Token, mentions: Mentions) -> Speaker:
     if head.text.isupper() and len(head) > 1:
         return Speaker(_resolve_org(head, mentions) or head.text, kind)
     name = _name_run(head) or head.text
-    if " " not in name and is_known_place(name) and name not in mentions.full_names:
+    if " " not in name and is_known_place(name, MAJOR_POPULATION) and name not in mentions.full_names:
         return Speaker(name, GOVERNMENT)  # "Moscow said", "Oslo said": a capital or country speaks for its state
     joined = next((c for c in head.rights if c.dep_ == "conj" and c.pos_ in ("PROPN", "NOUN")), None)
     if joined is not None and name not in mentions.full_names:  # "Donetsk and Lugansk People's Republics"
-        return Speaker(head.doc[head.i:joined.right_edge.i + 1].text, GOVERNMENT if is_known_place(name) else kind)
+        joint = head.doc[head.i:joined.right_edge.i + 1].text
+        return Speaker(joint, GOVERNMENT if is_known_place(name, MAJOR_POPULATION) else kind)
     org = entity is not None and entity.label_ in ORG_LABELS and not _after_title(head, name)
     if name in mentions.full_names or (" " in name and not org):
         return Speaker(_full_name(mentions, name), PERSON)
