@@ -106,3 +106,16 @@ def test_an_outlets_own_tags_spell_a_name_for_the_whole_store(tmp_path):
         store.refresh_names()
         for article in (misspelt, tagged):
             assert store.article(article.id).layers["entities"].spans[0].attrs["canonical"] == "Anton Brisk"
+
+
+def test_a_namesakes_first_articles_do_not_turn_a_resolved_surname_bare():
+    """ "Vell" reads as "Oskar Vell" (6 articles against 1); new articles about two other Vells leave no
+    clear majority, yet the store keeps the reading it had, until a namesake outweighs him."""
+    counts = {("Oskar Vell", "PERSON"): 6, ("Vell", "PERSON"): 2, ("Sara Vell", "PERSON"): 1}
+    before = store_names(counts)
+    assert before[("Vell", "PERSON")] == ("Oskar Vell", "PERSON")
+    grown = {**counts, ("Sara Vell", "PERSON"): 2, ("Ines Vell", "PERSON"): 3}
+    assert ("Vell", "PERSON") not in store_names(grown)  # no clear majority: the surname reads as itself
+    assert store_names(grown, previous=before)[("Vell", "PERSON")] == ("Oskar Vell", "PERSON")
+    outweighed = {**counts, ("Sara Vell", "PERSON"): 9}
+    assert store_names(outweighed, previous=before)[("Vell", "PERSON")] == ("Sara Vell", "PERSON")

@@ -75,6 +75,7 @@ PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 PERSON_AFTER = re.compile(r",?\s+who\b")
 SURE_PERSON_VOTES = 3  # the parser tags a name PERSON this often in one text: a place's name it is not
 FIRST_NAME_SIMILARITY = 0.8
+DOMINANT_SHARE = 0.6
 MAX_FIRST_NAMES = 100  # per surname: compared pairwise, so hostile lists of namesakes stay cheap
 
 
@@ -99,7 +100,7 @@ class Mention:
 def fold(name: str) -> str:
     """Spelling-insensitive key: diacritics, case, y/i, ei/ey/ij/ie, kh/h, g/h, w/v, ck/k, doubled letters."""
     key = "".join(c for c in unicodedata.normalize("NFKD", name.lower()) if not unicodedata.combining(c))
-    key = re.sub(r"[^\w ]|[\d_]", "", key)
+    key = re.sub(r"[^\w ]|_", "", key)  # digits stay: the 79th and the 85th Academy Awards are two
     for old, new in (("ck", "k"), ("ph", "f"), ("kh", "h"), ("w", "v"), ("y", "i"), ("ej", "i"), ("ij", "i"),
                      ("ei", "i"), ("ie", "i")):
         key = key.replace(old, new)
@@ -250,11 +251,12 @@ def _similar_first_names(a: str, b: str) -> bool:
 
 
 def _merge_full_names(mentions: list[Mention], groups: Groups) -> None:
-    """Person full names with the same surname key and close first names ("Anthony"/"Antony")."""
+    """Person full names with the same surname key and the same or close first names ("Anthony"/"Antony",
+    "John Kerry"/"John F. Kerry")."""
     by_surname: dict[str, dict[str, int]] = {}
     for i, mention in enumerate(mentions):
         if mention.label == "PERSON" and len(mention.words) > 1:
-            by_surname.setdefault(fold(mention.words[-1]), {}).setdefault(fold(mention.words[0]), i)
+            groups.union(by_surname.setdefault(fold(mention.words[-1]), {}).setdefault(fold(mention.words[0]), i), i)
     for firsts in by_surname.values():
         names = list(firsts.items())[:MAX_FIRST_NAMES]
         for n, (first, i) in enumerate(names):
@@ -275,8 +277,13 @@ def _short_keys(mention: Mention) -> list[str]:
     return []
 
 
-def _merge_short_forms(mentions: list[Mention], groups: Groups) -> None:
-    """One-word mentions joined to the only longer entity they can abbreviate ("Blinken")."""
+def _merge_short_forms(mentions: list[Mention], groups: Groups, weights: list[int] | None) -> None:
+    """One-word mentions joined to the only longer entity they can abbreviate ("Blinken"), or with
+    ``weights`` (a store's article counts) to the one that holds DOMINANT_SHARE of their weight: "Brennan"
+    is the John Brennan of twenty articles, not the Ann Brennan of one."""
+    weight_of: Counter[int] = Counter()
+    for i, weight in enumerate(weights or ()):
+        weight_of[groups.find(i)] += weight
     targets: dict[str, set[int]] = {}
     for i, mention in enumerate(mentions):
         for key in _short_keys(mention):
@@ -288,16 +295,25 @@ def _merge_short_forms(mentions: list[Mention], groups: Groups) -> None:
         key = fold(mention.name)
         if key not in roots:
             roots[key] = {groups.find(j) for j in targets.get(key, ())}
-        if len(roots[key]) == 1:
-            groups.union(next(iter(roots[key])), i)
+        target = _only_or_dominant(roots[key], weight_of)
+        if target is not None:
+            groups.union(target, i)
 
 
-def merge_variants(mentions: list[Mention]) -> Groups:
+def _only_or_dominant(roots: set[int], weight_of: Counter[int]) -> int | None:
+    if len(roots) == 1:
+        return next(iter(roots))
+    total = sum(weight_of[root] for root in roots)
+    best = max(roots, key=lambda root: (weight_of[root], -root), default=None)
+    return best if best is not None and total and weight_of[best] >= DOMINANT_SHARE * total else None
+
+
+def merge_variants(mentions: list[Mention], weights: list[int] | None = None) -> Groups:
     """Groups of mentions that name one entity: same folding key, close first names, short forms."""
     groups = Groups(len(mentions))
     _merge_same_key(mentions, groups)
     _merge_full_names(mentions, groups)
-    _merge_short_forms(mentions, groups)
+    _merge_short_forms(mentions, groups, weights)
     return groups
 
 

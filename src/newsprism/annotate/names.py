@@ -43,12 +43,15 @@ def article_names(layer: Layer) -> set[NameKey]:
     return {(str(span.attrs.get("canonical") or ""), span.label) for span in layer.spans} - {("", "")}
 
 
-def store_names(counts: Mapping[NameKey, int], vouched: Mapping[str, int] | None = None) -> dict[NameKey, NameKey]:
+def store_names(counts: Mapping[NameKey, int], vouched: Mapping[str, int] | None = None,
+                previous: Mapping[NameKey, NameKey] | None = None) -> dict[NameKey, NameKey]:
     """For every pair whose store-wide name or label differs, the (name, label) it should read as;
-    ``vouched`` counts the articles whose metadata write each casefolded name."""
+    ``vouched`` counts the articles whose metadata write each casefolded name, ``previous`` is the
+    mapping the store read by until now."""
     keys = sorted(key for key, articles in counts.items() if articles > 0 and key[0])
     mentions = [_as_mention(name, label) for name, label in keys]
-    groups = merge_variants(mentions)
+    groups = merge_variants(mentions, [counts[key] for key in keys])
+    _keep_previous(keys, counts, groups, previous or {})
     _merge_place_spellings(keys, groups)
     _link_acronyms(keys, groups)
     mapping = {}
@@ -59,6 +62,28 @@ def store_names(counts: Mapping[NameKey, int], vouched: Mapping[str, int] | None
         name = _group_name([keys[i][0] for i in members], spellings, label)
         mapping.update({keys[i]: (name, label) for i in members if keys[i] != (name, label)})
     return mapping
+
+
+def _keep_previous(keys: list[NameKey], counts: Mapping[NameKey, int], groups: Groups,
+                   previous: Mapping[NameKey, NameKey]) -> None:
+    """A surname the store read as a full name keeps that reading while the full name is in the store and
+    no namesake outweighs it: the first article about Sara Netanyahu does not turn "Netanyahu" back
+    into a bare surname."""
+    index = {key: i for i, key in enumerate(keys)}
+    weight_of: Counter[int] = Counter()
+    for i, key in enumerate(keys):
+        weight_of[groups.find(i)] += counts[key]
+    for i, (name, label) in enumerate(keys):
+        target = previous.get((name, label))
+        if label != "PERSON" or " " in name or target is None or target[1] != "PERSON" or target not in index:
+            continue
+        root = groups.find(index[target])
+        if groups.find(i) == root or name not in target[0].split():
+            continue
+        rivals = {groups.find(j) for j, (other, other_label) in enumerate(keys)
+                  if other_label == "PERSON" and " " in other and name in other.split()} - {root}
+        if all(weight_of[rival] <= weight_of[root] for rival in rivals):
+            groups.union(root, i)
 
 
 def _as_mention(name: str, label: str) -> Mention:
@@ -112,7 +137,12 @@ def _group_name(names: list[str], weights: list[int], label: str) -> str:
     for name, weight in zip(names, weights, strict=True):
         if not (spelled and ACRONYM.fullmatch(name)):
             votes[name] += weight
-    return max(votes, key=lambda name: (votes[name], len(name), name))
+    return max(votes, key=lambda name: (_cased(name), votes[name], len(name), name))
+
+
+def _cased(name: str) -> bool:
+    """Written as names are ("Politico"), not in a headline's capitals or lower case ("POLITICO", "socialists")."""
+    return not name.isupper() and not name.islower()
 
 
 def apply_names(article: Article, mapping: Mapping[NameKey, NameKey]) -> Article:

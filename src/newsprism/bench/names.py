@@ -83,7 +83,8 @@ def run(data_dir: Path = SHARED_DATA, jobs: int = 1, limit: int | None = None) -
         grown.update(names.keys)
         if k % GROWTH != GROWTH - 1:
             before.update(names.keys)
-    first, second = store_names(before), store_names(grown)
+    first = store_names(before)
+    second = store_names(grown, previous=first)  # as a store refreshes its names: knowing how it read them
     figures.names_before = len(before)
     figures.changed = [(key, first.get(key, key), second.get(key, key)) for key in sorted(before)
                        if first.get(key, key) != second.get(key, key)]

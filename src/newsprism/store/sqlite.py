@@ -148,8 +148,10 @@ class Store:
 
     def refresh_names(self) -> int:
         """Recompute the store-wide canonical names from the counts; returns how many names read differently."""
-        counts = {(r["name"], r["label"]): r["articles"] for r in self.db.execute("SELECT * FROM entity_names")}
-        mapping = store_names(counts, self._metadata_names())
+        rows = self.db.execute("SELECT * FROM entity_names").fetchall()
+        counts = {(r["name"], r["label"]): r["articles"] for r in rows}
+        previous = {(r["name"], r["label"]): (r["canonical"], r["canonical_label"]) for r in rows if r["canonical"]}
+        mapping = store_names(counts, self._metadata_names(), previous)
         self.db.execute("UPDATE entity_names SET canonical = NULL, canonical_label = NULL")
         self.db.executemany(
             "UPDATE entity_names SET canonical = ?, canonical_label = ? WHERE name = ? AND label = ?",
