@@ -124,3 +124,12 @@ def test_the_name_of_a_source_ends_before_its_description() -> None:
     assert name_level(text, rep, Predicted((), (), (), "Gwen Hale")) is True
     assert name_level(text, reporter, Predicted((), (), (), "")) is None
     assert name_level(text, pair, Predicted((), (), (), "Charles Grassley")) is None
+
+
+def test_a_name_is_carried_with_either_apostrophe_without_dots_or_as_the_acronym_expanded() -> None:
+    text = "O'Neill said it. The S.E.C. said it. The IMF said it."
+    oneill, sec, imf = ((0, 7),), ((21, 27),), ((41, 44),)
+    assert name_level(text, oneill, Predicted((), (), (), "James O’Neill")) is True
+    assert name_level(text, sec, Predicted((), (), (), "SEC")) is True
+    assert name_level(text, imf, Predicted((), (), (), "International Monetary Fund")) is True
+    assert name_level(text, imf, Predicted((), (), (), "International Labour Organization")) is False

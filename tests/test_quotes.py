@@ -217,6 +217,8 @@ SPEAKER_KINDS = [  # (text, the speaker's name, kind and role) on invented sente
     ("A report by the Harlen Water Board said the dam had been poorly kept for years.",
      ("Harlen Water Board", "organisation", None)),  # a thing speaks for its author
     ("The report said the dam had been poorly kept for years.", (None, None, None)),  # ... or for no one
+    ("The Harlen Water Board met on Monday. The statement said the dam had been poorly kept for years.",
+     ("Harlen Water Board", "organisation", None)),  # a statement speaks for the body named before it
 ]
 
 

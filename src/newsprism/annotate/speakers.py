@@ -46,7 +46,7 @@ ORG_NOUNS = frozenset({
     "ministry", "committee", "directorate", "company", "government", "army", "office", "agency",
     "service", "association", "group", "council", "court", "embassy", "kremlin", "department", "administration",
     "military", "command", "commission", "operator", "firm", "union", "party", "front", "parliament", "cabinet",
-    "bank", "authority", "statement", "organisation", "organization", "newspaper", "paper", "campaign",
+    "bank", "authority", "organisation", "organization", "newspaper", "paper", "campaign",
     "team", "club", "board", "panel", "prosecution", "defense", "defence", "coalition", "alliance", "network",
 })
 # People named by their role or as a group (lemmas): a reader knows who "police" or "the father" are.
@@ -64,8 +64,11 @@ GROUP_NOUNS = frozenset({
     "authorities", "pilot", "crew", "sailor", "guard", "ranger", "agent", "inspector", "regulator",
     "administrator", "host", "guest", "participant", "attendee", "eyewitness", "bystander", "onlooker",
     "forecaster", "meteorologist", "volunteer", "medic", "surgeon", "prisoner", "detainee", "refugee", "migrant",
-    "miner", "fisherman", "teenager", "veteran", "shareholder", "investor", "consumer", "tenant",
+    "proponent", "advocate", "backer", "miner", "fisherman", "teenager", "veteran", "shareholder", "investor",
+    "consumer", "tenant",
 })
+# What an organisation issues speaks for it: "the statement said" is the ministry named before it.
+ISSUED_NOUNS = frozenset({"statement", "release", "communique", "communiqué", "report", "letter", "notice"})
 ORG_LABELS = frozenset({"ORG", "GPE", "NORP", "FAC", "LOC"})
 KIND_OF_LABEL = {"GPE": GOVERNMENT, "NORP": GROUP, "ORG": ORGANISATION, "FAC": ORGANISATION, "LOC": GOVERNMENT}
 NOT_SPEAKER_LABELS = frozenset({"TIME", "DATE", "CARDINAL", "ORDINAL", "PERCENT", "MONEY", "QUANTITY"})
@@ -299,8 +302,8 @@ def resolve_speaker(head: Token, mentions: Mentions, previous: Said | None) -> S
     person = _person_in(head)
     if person:
         return Speaker(_full_name(mentions, person), PERSON)
-    if head.pos_ == "PROPN" or (head.text.isupper() and len(head) > 1):
-        return _named(head, mentions)
+    if head.pos_ == "PROPN" or head.ent_type_ or (head.text.isupper() and len(head) > 1):
+        return _named(head, mentions)  # the parser may tag a name's POS as a noun, not its entity
     return _common_noun(head, mentions)
 
 
@@ -343,13 +346,17 @@ def _common_noun(head: Token, mentions: Mentions) -> Speaker:
             return Speaker(_noun_phrase(head), ORGANISATION)
         return Speaker(_resolve_org(head, mentions) or _noun_phrase(head), ORGANISATION)
     owner = _owner(head)
-    return resolve_speaker(owner, mentions, None) if owner is not None else NOBODY
+    if owner is not None:
+        return resolve_speaker(owner, mentions, None)
+    issuer = next(_before(mentions.orgs, head.idx), None) if lemma in ISSUED_NOUNS else None
+    return Speaker(issuer, ORGANISATION) if issuer else NOBODY
 
 
 def _owner(head: Token) -> Token | None:
-    """The proper noun a thing belongs to or comes from: "the GOP's complaint", "a report by Politico"."""
+    """The proper noun a thing belongs to or comes from: "the GOP's complaint", "the IMF report", "a report
+    by Politico"."""
     for child in head.children:
-        if child.dep_ == "poss" and child.pos_ == "PROPN":
+        if child.dep_ in ("poss", "compound") and child.pos_ == "PROPN":
             return child
         if child.dep_ in ("prep", "agent") and child.lower_ in ("by", "from"):
             target = next((c for c in child.children if c.dep_ == "pobj" and c.pos_ == "PROPN"), None)
