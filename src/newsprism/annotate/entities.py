@@ -45,7 +45,7 @@ from newsprism.annotate.registry import component
 if TYPE_CHECKING:
     from spacy.tokens import Token
 
-VERSION = "0.2"
+VERSION = "0.3"
 KEPT_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "NORP", "EVENT", "FAC"})
 PLACE_ONLY_LABELS = frozenset({"PRODUCT", "WORK_OF_ART"})  # kept only when the context says "city of X"
 TITLE_WORDS = frozenset({

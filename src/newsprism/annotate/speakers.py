@@ -313,12 +313,12 @@ def _named(head: Token, mentions: Mentions) -> Speaker:
     if head.text.isupper() and len(head) > 1:
         return Speaker(_resolve_org(head, mentions) or head.text, kind)
     name = _name_run(head) or head.text
-    if " " not in name and is_known_place(name, MAJOR_POPULATION) and name not in mentions.full_names:
-        return Speaker(name, GOVERNMENT)  # "Moscow said", "Oslo said": a capital or country speaks for its state
+    place = " " not in name and is_known_place(name, MAJOR_POPULATION) and name not in mentions.full_names
     joined = next((c for c in head.rights if c.dep_ == "conj" and c.pos_ in ("PROPN", "NOUN")), None)
     if joined is not None and name not in mentions.full_names:  # "Donetsk and Lugansk People's Republics"
-        joint = head.doc[head.i:joined.right_edge.i + 1].text
-        return Speaker(joint, GOVERNMENT if is_known_place(name, MAJOR_POPULATION) else kind)
+        return Speaker(head.doc[head.i:joined.right_edge.i + 1].text, GOVERNMENT if place else kind)
+    if place:
+        return Speaker(name, GOVERNMENT)  # "Moscow said", "Oslo said": a capital or country speaks for its state
     org = entity is not None and entity.label_ in ORG_LABELS and not _after_title(head, name)
     if name in mentions.full_names or (" " in name and not org):
         return Speaker(_full_name(mentions, name), PERSON)

@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 
 MAX_TEXT_CHARS = 2_000_000
 MAX_TENSE_PARSE_CHARS = 100_000  # longer texts fall back to cue words: a news article is far shorter
-VERSION = "0.2"
+VERSION = "0.3"
 
 
 @dataclass(frozen=True)

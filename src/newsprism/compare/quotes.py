@@ -34,6 +34,7 @@ class Quote:
     end: int
     speaker_name: str | None
     words: tuple[str, ...]
+    speaker_kind: str | None = None  # person, organisation, government, group (quotes layer 0.3 and later)
 
     @property
     def joined(self) -> str:
@@ -51,7 +52,8 @@ def story_quotes(articles: list[Article]) -> list[Quote]:
             for start, end in quoted_parts(article.text, span.start, span.end):
                 tokens = tuple(words(normalise(article.text[start:end])))[:MAX_QUOTE_WORDS]
                 if len(tokens) >= MIN_FRAGMENT_WORDS:
-                    found.append(Quote(article, start, end, span.attrs.get("speaker_name") or None, tokens))
+                    found.append(Quote(article, start, end, span.attrs.get("speaker_name") or None, tokens,
+                                       span.attrs.get("speaker_kind") or None))
     return found
 
 
@@ -153,15 +155,16 @@ def same_speaker(a: str, b: str) -> bool:
 def voices(articles: list[Article]) -> list[Voice]:
     """Every named speaker, with the outlets quoting them; ``only_some`` when not all outlets do.
 
-    A speaker counts as a voice when the entities layers name it: a speaker the quotes layer
-    resolved to a pronoun, a relative word or a common noun ("which", "leadership") is no voice.
-    Without any entities layer, every speaker counts (there is nothing to check against).
+    A speaker counts as a voice when the quotes layer gives it a kind (a person, an organisation, a
+    government or a clear group such as "police"). Layers older than speaker kinds are checked
+    against the entities layers' names instead, so that a pronoun, a relative word or a common noun
+    ("which", "leadership") is no voice; without any entities layer, every speaker counts.
     """
     outlets = {outlet_of(a) for a in articles}
     named = entity_names(articles) if any("entities" in a.layers for a in articles) else None
     by_speaker: dict[str, dict[str, Quote]] = defaultdict(dict)
     for quote in story_quotes(articles):
-        if quote.speaker_name and (named is None or quote.speaker_name in named):
+        if quote.speaker_name and (quote.speaker_kind or named is None or quote.speaker_name in named):
             by_speaker[quote.speaker_name].setdefault(outlet_of(quote.article), quote)
     return [
         Voice(
@@ -169,6 +172,7 @@ def voices(articles: list[Article]) -> list[Voice]:
             sorted(quoted),
             len(quoted) < len(outlets),
             [evidence(q.article, q.start, q.end) for _, q in sorted(quoted.items())],
+            next((q.speaker_kind for q in quoted.values() if q.speaker_kind), None),
         )
         for name, quoted in sorted(by_speaker.items(), key=lambda item: (-len(item[1]), item[0]))
     ]

@@ -170,6 +170,7 @@ class Voice:
     outlets: list[str]
     only_some: bool
     evidence: list[Evidence]
+    speaker_kind: str | None = None  # person, organisation, government or group; None from older layers
 
 
 @dataclass
