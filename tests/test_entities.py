@@ -129,6 +129,13 @@ def test_a_one_word_person_the_gazetteer_knows_as_a_place_is_a_place(text: str, 
     assert {e["label"] for e in find_entities(text) if e["text"] == name} == {label}
 
 
+def test_one_from_x_does_not_make_a_place_of_a_name_the_parser_calls_a_person_throughout() -> None:
+    text = ("Kowalski told reporters on Monday that the plan would pass. Kowalski said the vote was close. "
+            "Aides said Kowalski was tired but calm. A message from Kowalski reached the hall on Tuesday.")
+    assert [e.label_ for e in parse(text).ents if e.text == "Kowalski"] == ["PERSON"] * 4  # the parser is sure
+    assert {e["label"] for e in find_entities(text) if e["text"] == "Kowalski"} == {"PERSON"}
+
+
 def test_place_context_overrides_a_person_label() -> None:
     text = "The talks will be held in the city of Vennholm. Delegates reach Vennholm on Friday."
     assert labels_of(text).get("Vennholm") == {"GPE"}
@@ -233,13 +240,15 @@ def test_corpus_mentions_get_the_gold_canonical() -> None:
 
 
 def test_corpus_labels_after_repair() -> None:
-    """Measured: 486/645 (0.753) gold mentions with the gold label (spaCy's raw entities: 334/645, 0.518)."""
+    """Measured: 479/645 (0.743) gold mentions with the gold label (spaCy's raw entities: 334/645, 0.518; 486
+    before "in X" stopped overruling a parser sure of a person, which on real news wrongly made places of
+    about 140 Clinton and Obama mentions in a third of the texts)."""
     assert _ratio(corpus_scores()["label"]) >= 0.73
 
 
 def test_corpus_names_across_the_store() -> None:
-    """Measured: with the store-wide names of all corpus articles, 585/645 (0.907) gold mentions get the gold
-    canonical (0.854 within each text) and 534/645 (0.828) the gold label (0.753)."""
+    """Measured: with the store-wide names of all corpus articles, 589/645 (0.913) gold mentions get the gold
+    canonical (0.854 within each text) and 538/645 (0.834) the gold label (0.743)."""
     scores = corpus_scores(across_store=True)
     assert _ratio(scores["canonical"]) >= 0.89
     assert _ratio(scores["label"]) >= 0.81

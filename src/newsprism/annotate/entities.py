@@ -72,6 +72,7 @@ REGION_SUFFIX = re.compile(r" (?:region|province|oblast|district)\b")
 CAPITALISED_WORD = re.compile(r"\b[^\W\d_a-z]\w*")  # "Kharniv" in "Kharniv's", "Nordic" in "Nordic-Atlantic"
 ACRONYM = re.compile(r"[A-Z]{2,6}")
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
+NOT_TITLES_ALONE = frozenset({"the", "of", "state"})  # title words that also come before places ("city of X")
 PERSON_AFTER = re.compile(r",?\s+who\b")
 SURE_PERSON_VOTES = 3  # the parser tags a name PERSON this often in one text: a place's name it is not
 FIRST_NAME_SIMILARITY = 0.8
@@ -423,7 +424,7 @@ def _personal(text: str, mention: Mention) -> bool:
     """The words around say a person: a title inside the mention or just before it ("President Clinton",
     "Mr. Obama"), or a relative "who" after it ("Bush, who missed several games")."""
     before = re.search(r"(\S+)\s+$", text[max(0, mention.start - 20):mention.start])
-    titled = before is not None and before.group(1).lower() in TITLE_WORDS and before.group(1).lower() != "the"
+    titled = before is not None and before.group(1).lower() in TITLE_WORDS - NOT_TITLES_ALONE
     return mention.text != mention.name or titled or PERSON_AFTER.match(text, mention.end) is not None
 
 
@@ -440,16 +441,22 @@ def _repair_labels(text: str, mentions: list[Mention], canonical: list[str]) -> 
             first.setdefault(name, mention.label)
     people = {name for m, name in zip(mentions, canonical, strict=True)
               if m.label == "PERSON" and (len(m.words) > 1 or _personal(text, m))}
-    places = {name for m, name in zip(mentions, canonical, strict=True) if m.place}
+    places = Counter(name for m, name in zip(mentions, canonical, strict=True) if m.place)
     label = {}
     for name, counter in votes.items():
         top = max(counter.values())
         label[name] = first[name] if name in first and counter[first[name]] == top else counter.most_common(1)[0][0]
         if name in people:
             label[name] = "PERSON"
-        elif (name in places and label[name] not in PLACE_LABELS) or _gazetteer_place(name, label[name], counter):
+        elif _place(places[name], label[name], counter) or _gazetteer_place(name, label[name], counter):
             label[name] = "GPE"
     return [replace(m, label=label[name]) for m, name in zip(mentions, canonical, strict=True)]
+
+
+def _place(in_place_context: int, label: str, votes: Counter[str]) -> bool:
+    """ "In X" makes X a place unless the parser calls it a person more than twice as often: not "a
+    message from Obama" in an article that names Obama as a person eleven times."""
+    return bool(in_place_context) and label not in PLACE_LABELS and votes["PERSON"] <= 2 * in_place_context
 
 
 def _gazetteer_place(name: str, label: str, votes: Counter[str]) -> bool:
