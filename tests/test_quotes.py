@@ -257,3 +257,15 @@ def test_as_someone_said_reports_the_clause_and_names_the_next_pronoun() -> None
 def test_times_credit_lines_and_unresolved_pronouns_name_no_speaker(text: str) -> None:
     quote = only(text)
     assert quote["speaker"] is not None and (quote["speaker_name"], quote["speaker_kind"]) == (None, None)
+
+
+@pytest.mark.parametrize(("text", "speakers"), [
+    ("The council met on Monday. Said Okafor: “We have waited long enough for this bridge.”",
+     ["Okafor"]),  # an inverted cue the parser makes part of the name
+    ("“The harbour needs dredging,” Ekdal said, adding a warning, including, “The ferries will run aground by May.”",
+     ["Ekdal", "Ekdal", "Ekdal"]),  # a participle cue borrows the subject of the cue before it
+    ("The tunnel will open late, Ekdal said. “The contractor has lost two years and most of its engineers.”",
+     ["Ekdal", "Ekdal"]),  # a cueless quote continues the reported speech just before it
+])
+def test_inverted_participle_and_continued_speakers(text: str, speakers: list[str]) -> None:
+    assert [q["speaker_name"] for q in quotes_layer(text, None)] == speakers

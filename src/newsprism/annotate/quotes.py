@@ -51,6 +51,7 @@ CUE_LEMMAS = frozenset({
     "estimate", "maintain", "reiterate", "shout", "testify", "threaten", "demand", "quip", "observe",
     "conclude", "continue", "answer", "post", "brand", "dismiss",
 })
+INVERTED_CUES = frozenset({"said", "says", "added", "asked", "wrote"})
 # Closing marks accepted for each opening mark. Straight and curly double marks close each other (texts
 # mix them); two apostrophes or backticks are the double mark of some newspapers' typesetting (''X'').
 PAIRS = {'"': ('"', "”"), "“": ("”", '"'), "„": ("“", "”"), "«": ("»",), "‹": ("›",), "‘": ("’",),
@@ -172,6 +173,8 @@ def _is_cue(token: Token) -> bool:
         return any(child.lower_ == "to" for child in token.children)
     if token.i > 0 and token.nbor(-1).text == "-":
         return False  # "so-called"
+    if token.lower_ in INVERTED_CUES and token.dep_ == "compound" and token.head.pos_ == "PROPN":
+        return True  # "Said Okafor: ..." parsed as part of the name
     return token.lemma_.lower() in CUE_LEMMAS and token.pos_ in ("VERB", "AUX")
 
 
@@ -279,7 +282,9 @@ def _colon_cue(doc: Doc, starts: list[int], sents: list[int], start: int,
 def _attribute(quote: Quote, cue: Token, regions: list[tuple[int, int]], mentions: Mentions,
                previous: Quote | None) -> None:
     quote.cue = _cue_span(cue)
-    head = _subject(cue) if _has_subject(cue) else _noun_before(cue, regions)
+    head = _subject(cue) if _has_subject(cue) else _noun_before(cue, regions) or _inverted_subject(cue)
+    if (head is None or _inside(head.idx, regions)) and cue.tag_ == "VBG":
+        head = _subject_of_cue_before(cue, regions)  # '“A,” X said, suggesting ..., “B”'
     if head is None or _inside(head.idx, regions):
         return
     quote.speaker = _speaker_extent(head, regions)
@@ -288,10 +293,26 @@ def _attribute(quote: Quote, cue: Token, regions: list[tuple[int, int]], mention
         return  # a photo credit ("Jane Roe/Agency"), never a speaker
     said = Said(previous.said_by, previous.speaker[0]) if previous is not None and previous.speaker else None
     speaker = resolve_speaker(head, mentions, said)
+    if speaker.name and speaker.name.startswith(cue.text + " "):  # "Said Okafor": the cue is no part of the name
+        speaker = Speaker(speaker.name[len(cue.text) + 1:], speaker.kind, speaker.role)
     if speaker.kind == PERSON and speaker.name and head.pos_ != "PRON":
         mentions.add_person(head.idx, speaker.name)
         speaker = Speaker(speaker.name, PERSON, speaker.role or speaker_role(mention, speaker.name))
     quote.said_by = speaker
+
+
+def _inverted_subject(cue: Token) -> Token | None:
+    """'Said Ellis: “...”': the parser makes the cue a modifier of the name after it."""
+    return cue.head if cue.dep_ in ("compound", "amod") and cue.head.pos_ == "PROPN" and cue.head.i > cue.i else None
+
+
+def _subject_of_cue_before(cue: Token, regions: list[tuple[int, int]]) -> Token | None:
+    """The subject of the nearest cue before a participle cue in its sentence, outside quotes."""
+    for token in reversed(cue.doc[max(cue.sent.start, cue.i - WINDOW_TOKENS):cue.i]):
+        if _is_cue(token) and not _inside(token.idx, regions):
+            subject = _subject(token)
+            return subject if subject is not None and not _inside(subject.idx, regions) else None
+    return None
 
 
 def _has_subject(cue: Token) -> bool:
@@ -309,10 +330,21 @@ def _noun_before(cue: Token, regions: list[tuple[int, int]]) -> Token | None:
     return None
 
 
+def _continue_speakers(text: str, quotes: list[Quote]) -> None:
+    """A cueless direct quote takes the speaker of the attributed quote just before it."""
+    previous = None
+    for quote in quotes:
+        if quote.kind == "direct" and quote.cue is None and _continues(text, previous, quote.start):
+            assert previous is not None
+            quote.cue, quote.speaker, quote.said_by = previous.cue, previous.speaker, previous.said_by
+        if quote.speaker is not None:
+            previous = quote
+
+
 def _continues(text: str, previous: Quote | None, start: int) -> bool:
-    """A quote right after an attributed one ('“A,” she said. “B.”') shares it, also when it opens the
-    next paragraph (the convention for a quote running on over paragraphs)."""
-    if previous is None or previous.speaker is None or previous.kind != "direct":
+    """A quote right after an attributed one ('“A,” she said. “B.”', 'A, X said. “B.”') shares it, also
+    when it opens the next paragraph (the convention for a quote running on over paragraphs)."""
+    if previous is None or previous.speaker is None:
         return False
     gap = text[previous.end:start]
     breaks = gap.count("\n\n")
@@ -330,9 +362,6 @@ def direct_quotes(doc: Doc, sents: list[int], regions: list[tuple[int, int]], me
         cue = _find_cue(doc, starts, sents, start, end, regions)
         if cue is not None:
             _attribute(quote, cue, regions, mentions, previous)
-        elif _continues(text, previous, start):
-            assert previous is not None
-            quote.cue, quote.speaker, quote.said_by = previous.cue, previous.speaker, previous.said_by
         if cue is None and len(text[start:end].split()) < MIN_UNCUED_WORDS:
             continue
         quotes.append(quote)
@@ -445,6 +474,7 @@ def find_quotes(text: str) -> list[Quote]:
     mixed_spans = [(q.start, q.end) for q in indirect if q.kind == "mixed"]
     kept = [q for q in direct if not any(s <= q.start and q.end <= e for s, e in mixed_spans)]
     quotes = sorted(kept + indirect, key=lambda q: (q.start, q.end))
+    _continue_speakers(doc_text(doc), quotes)
     for quote in quotes:
         if quote.said_by.name:
             quote.said_by = Speaker(canonical_name(text, quote.said_by.name), quote.said_by.kind, quote.said_by.role)

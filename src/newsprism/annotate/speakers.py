@@ -105,7 +105,8 @@ class Mentions:
     full_names: dict[str, str] = field(default_factory=dict)
     titled: list[tuple[int, str, str]] = field(default_factory=list)
     genders: dict[str, str] = field(default_factory=dict)
-    orgs: list[tuple[int, str]] = field(default_factory=list)
+    orgs: list[tuple[int, str]] = field(default_factory=list)  # organisations, places and groups named
+    bodies: list[tuple[int, str]] = field(default_factory=list)  # of them, organisations (ORG)
 
     def add_person(self, at: int, name: str) -> None:
         bisect.insort(self.persons, (at, name))
@@ -174,6 +175,8 @@ def collect_mentions(doc: Doc, sents: list[int], quoted: Callable[[int], bool]) 
             _note_titles(mentions, ent, sentence_of(sents, len(doc), ent.start), _full_name(mentions, name))
         elif label in ORG_LABELS:
             mentions.orgs.append((ent.start_char, _bare(ent.text)))
+            if label == "ORG":
+                mentions.bodies.append((ent.start_char, _bare(ent.text)))
     return mentions
 
 
@@ -245,13 +248,13 @@ def _resolve_pronoun(word: str, at: int, text: str, mentions: Mentions, previous
 
 def _resolve_group_pronoun(word: str, head: Token, mentions: Mentions, previous: Said | None) -> Speaker:
     """'they' is the speaker just quoted, if any; 'it' is that speaker when it is no person, else the
-    nearest organisation."""
+    nearest organisation (not a place: a place named since is more often what the body spoke about)."""
     speaking = previous.speaker if previous is not None and _recent(previous, head.idx, doc_text(head.doc)) else None
     if word in GROUP_PRONOUNS:
         return speaking or NOBODY
     if speaking is not None and speaking.kind != PERSON:
         return speaking
-    name = next(_before(mentions.orgs, head.idx), None)
+    name = next(_before(mentions.bodies, head.idx), None)  # "North Korea's test, which it called ...": the council
     return Speaker(name, ORGANISATION) if name else NOBODY
 
 
@@ -348,7 +351,7 @@ def _common_noun(head: Token, mentions: Mentions) -> Speaker:
     owner = _owner(head)
     if owner is not None:
         return resolve_speaker(owner, mentions, None)
-    issuer = next(_before(mentions.orgs, head.idx), None) if lemma in ISSUED_NOUNS else None
+    issuer = next(_before(mentions.bodies, head.idx), None) if lemma in ISSUED_NOUNS else None
     return Speaker(issuer, ORGANISATION) if issuer else NOBODY
 
 

@@ -36,6 +36,7 @@ from itertools import pairwise
 from pathlib import Path
 
 from newsprism.annotate.registry import annotate_text
+from newsprism.annotate.speakers import TITLES
 from newsprism.bench import SHARED_DATA
 from newsprism.errors import InputError
 
@@ -274,6 +275,17 @@ PRONOUNS = frozenset({"he", "she", "they", "him", "her", "them", "i", "we", "you
 _AFTER_NAME = re.compile(r",|\(|\s(?:of|at|for|from|who|with|in|on)\s")  # what follows a name in a source
 
 
+def _name_part(source: str) -> str:
+    """The source up to what follows its name, skipping a break inside a title ("Secretary of State John
+    F. Kerry" is John F. Kerry, not "Secretary")."""
+    for found in _AFTER_NAME.finditer(source):
+        words = re.findall(r"[\w.'’-]+", source[:found.start()])
+        title = bool(words) and all(w.lower().rstrip(".") in TITLES for w in words)
+        if not (title and found.group().strip() == "of"):
+            return source[:found.start()]
+    return source
+
+
 def name_level(text: str, source: Spans, predicted: Predicted) -> bool | None:
     """Whether a reader gets the right speaker: for a gold source that is a name ("Mr. Trump", "Rep. G.K.
     Butterfield (D-N.C.), head of ..."), the resolved speaker name carries the name's last word; for a
@@ -284,7 +296,7 @@ def name_level(text: str, source: Spans, predicted: Predicted) -> bool | None:
         return None
     if source_text.lower() in PRONOUNS:
         return _shared(predicted.speaker, source) > 0
-    name = _AFTER_NAME.split(source_text, maxsplit=1)[0]
+    name = _name_part(source_text)
     words = re.findall(r"[\w'’.-]+", name)
     last = re.sub(r"['’]s$", "", words[-1]).strip(".") if words else ""
     if not last[:1].isupper():
