@@ -633,3 +633,12 @@ def test_invented_outlet_profiles_first_and_copies() -> None:
     assert profiles["Wire"].first == 1 and profiles["Wire"].first_rate == 1.0
     assert profiles["Blog"].copies == 1 and profiles["Blog"].copy_rate == 1.0
     assert profiles["Paper"].stories == ["mine", "solo"] and profiles["Paper"].multi_outlet_stories == 1
+
+
+def test_a_unit_written_onto_its_number_is_no_action_of_the_fact() -> None:
+    """ "fell about 600m": the tagger may take the "m" for a verb; the slot still says what was done."""
+    first = "A climber on the Varn ridge fell about 600m while descending, the rescue team said."
+    second = "A climber on the Varn ridge fell 700 metres while descending, the rescue team said."
+    conflicts = compare_story([_article("Alpha", first), _article("Beta", second)]).conflicts
+    assert [sorted(v.value for v in c.values) for c in conflicts] == [["600", "700"]]
+    assert "ming" not in conflicts[0].slot and "fell" in conflicts[0].slot

@@ -23,7 +23,7 @@ from newsprism.compare.result import Conflict
 from newsprism.model import Article
 
 FACT_GOLD = DATA_DIR / "conflicts-ecb.tsv"
-LAYERS = ("timex",)  # what the fact matching reads (it skips numbers inside time expressions)
+LAYERS = ("timex", "entities", "quotes")  # what the fact matching reads: time expressions, who holds an office
 
 
 @dataclass(frozen=True)

@@ -227,7 +227,7 @@ def _role(token: Token) -> Role:
         noun, names = _words_after(token)
     else:
         names = {t.lower_ for t in token.doc[token.i + 1 : noun.i] if t.text[:1].isupper() and t.is_alpha}
-    verb = next((a for a in token.ancestors if a.pos_ == "VERB"), None)
+    verb = next((a for a in token.ancestors if a.pos_ == "VERB" and not _glued(token, a)), None)
     children = list(noun.children) if noun is not None else []
     qualifiers = frozenset(
         {c.lower_ for c in children if c.dep_ in ("amod", "compound") and c.lower_ in _PART_MODIFIERS}
@@ -239,6 +239,11 @@ def _role(token: Token) -> Role:
         if verb is not None else None
     return Role(_counted(noun) if noun is not None else None, verb.lemma_.lower() if verb else None,
                 agent.lower_ if agent is not None else None, qualifiers, _label(token, noun, verb))
+
+
+def _glued(number: Token, word: Token) -> bool:
+    """A unit written onto the number ("600m") that the tagger took for a verb: no action of the fact."""
+    return word.i == number.i + 1 and not number.whitespace_
 
 
 def _joined(noun: Token) -> set[str]:
