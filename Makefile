@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: install demo demo-check test lint chromium fuzz bench bench-extract bench-timex bench-quotes bench-annotate bench-serve bench-techniques bench-link bench-robust train-dump train-techniques clean
+.PHONY: install demo demo-check test lint chromium postgresql fuzz bench bench-extract bench-timex bench-quotes bench-annotate bench-serve bench-techniques bench-link bench-robust train-dump train-techniques clean
 
 install: $(STAMP)
 
@@ -28,13 +28,20 @@ demo-check: install
 	$(BIN)/newsprism demo
 	$(BIN)/newsprism serve --db $(DEMO_DB) --check
 
-test: install lint chromium
+test: install lint chromium postgresql
 	$(BIN)/python -m pytest
 
 # Debian's chromium for the browser tests (Playwright drives it; no browser is downloaded).
 chromium:
 	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; } \
 	  || echo "newsprism: chromium could not be installed; the browser tests will skip" >&2
+
+# Debian's PostgreSQL server binaries: the tests start a throwaway server of their own on loopback
+# (the package's own cluster is not used).
+postgresql:
+	@command -v initdb >/dev/null || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || \
+	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql; } \
+	  || echo "newsprism: postgresql could not be installed; the PostgreSQL tests will skip" >&2
 
 lint: install
 	$(BIN)/ruff check src tests fuzz

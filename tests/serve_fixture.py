@@ -13,8 +13,7 @@ from newsprism.link.events import article_day
 from newsprism.model import Article, Layer, Span
 from newsprism.serve import create_app
 from newsprism.serve.app import background_server
-from newsprism.store import Store
-from newsprism.store.sqlite import EventRow
+from newsprism.store import EventRow, Store
 
 TOKEN = "test-token-7f3a"
 HOSTILE_TITLE = 'Ferry pier <script>document.title="owned"</script> reopens'

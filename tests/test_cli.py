@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import io
 import json
 import subprocess
 import sys
@@ -13,7 +14,9 @@ from click.testing import CliRunner
 
 from newsprism.cli import main
 from newsprism.extract.text import words
+from newsprism.serve.exports import write_jsonl
 from newsprism.store import Store
+from store_targets import BACK_ENDS, new_store_target
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "corpus"
@@ -82,8 +85,8 @@ def test_extract_keeps_paragraphs_and_offsets_contract(corpus_articles):
         assert 0 <= article["extraction"]["confidence"] <= 1
 
 
-def test_ingest_twice_changes_nothing(tmp_path):
-    db = tmp_path / "store.sqlite"
+def test_ingest_twice_changes_nothing(store_target):
+    db = store_target
     code, _, first = run("ingest", "--db", str(db), str(CORPUS))
     assert code == 0, first
     assert f'"new": {len(GOLD_BY_SOURCE)}' in first
@@ -96,8 +99,8 @@ def test_ingest_twice_changes_nothing(tmp_path):
     assert code == 0 and filtered and all(h["language"] == "de" for h in filtered)
 
 
-def test_ingest_links_stories_and_report_renders_one(tmp_path):
-    db = tmp_path / "store.sqlite"
+def test_ingest_links_stories_and_report_renders_one(tmp_path, store_target):
+    db = store_target
     code, _, stderr = run("ingest", "--db", str(db), str(CORPUS / "feeds"), str(CORPUS / "exports"))
     stories = json.loads(stderr.split(": ", 1)[1])["stories"]
     assert code == 0 and stories >= 2
@@ -111,14 +114,14 @@ def test_ingest_links_stories_and_report_renders_one(tmp_path):
     assert run("report", "no-such-story", "--db", str(db))[0] == 2
 
 
-def stored_layers(db: Path, name: str) -> list[tuple[str, str]]:
+def stored_layers(db: str, name: str) -> list[tuple[str, str]]:
     with Store(db) as store:
         query = "SELECT article_id, spans FROM layers WHERE name = ? ORDER BY article_id"
         return [tuple(row) for row in store.db.execute(query, (name,))]
 
 
-def test_analyze_annotates_the_stored_articles_again_in_workers(tmp_path):
-    db = tmp_path / "store.sqlite"
+def test_analyze_annotates_the_stored_articles_again_in_workers(store_target):
+    db = store_target
     run("ingest", "--db", str(db), "--jobs", "1", str(CORPUS / "exports"))
     ingested = stored_layers(db, "timex")
     with Store(db) as store:
@@ -131,8 +134,8 @@ def test_analyze_annotates_the_stored_articles_again_in_workers(tmp_path):
 
 
 @pytest.mark.parametrize("jobs", ["1", "2"])
-def test_reextract_keeps_articles_stable_and_restores_a_lost_one(tmp_path, jobs):
-    db = tmp_path / "store.sqlite"
+def test_reextract_keeps_articles_stable_and_restores_a_lost_one(store_target, jobs):
+    db = store_target
     run("ingest", "--db", str(db), str(CORPUS / "dumps"))
     code, _, stderr = run("reextract", "--db", str(db), "--jobs", jobs)
     assert code == 0 and '"records": 14, "new": 0, "unchanged": 14' in stderr
@@ -220,3 +223,23 @@ def test_link_prints_the_story_of_every_article_deterministically():
     assert all(set(line) == {"source", "id", "story", "event", "title", "outlet", "published"} for line in first)
     assert len({line["story"] for line in first}) < len(first)  # some articles share a story
     assert run("link", str(CORPUS / "feeds"), str(CORPUS / "exports"))[1] == first
+
+
+def test_both_back_ends_give_the_same_json_for_the_same_input(tmp_path, request):
+    """SQLite and PostgreSQL stores of one input: the same articles with their layers, stories, reports and
+    outlet profiles; search finds the same articles (ranks and snippets are each engine's own)."""
+    sqlite_db, postgres_db = (new_store_target(back_end, tmp_path, request) for back_end in BACK_ENDS)
+    outputs = {}
+    for db in (sqlite_db, postgres_db):
+        assert run("ingest", "--db", db, "--jobs", "1", str(CORPUS / "feeds"), str(CORPUS / "exports"))[0] == 0
+        with Store(db) as store:
+            handle = io.StringIO()
+            write_jsonl(store, handle)
+            stories = [(s.id, s.title, s.article_ids) for s in store.stories()]
+        report_path = tmp_path / f"report-{len(outputs)}.json"
+        run("report", stories[0][0], "--db", db, "--format", "json", "--out", str(report_path))
+        hits = run("search", "--db", db, "--limit", "50", "gas")[1]
+        report = report_path.read_text(encoding="utf-8")
+        outputs[db] = (handle.getvalue(), stories, report, run("outlets", "--db", db)[1], sorted(h["id"] for h in hits))
+    assert outputs[sqlite_db] == outputs[postgres_db]
+    assert outputs[sqlite_db][4]  # the search found something

@@ -7,7 +7,7 @@ import sqlite3
 from newsprism.annotate.names import apply_names, consonants, store_names
 from newsprism.model import Article, Layer, Span
 from newsprism.store import Store
-from newsprism.store.sqlite import _migrations
+from newsprism.store.base import migrations
 
 
 def test_a_surname_alone_takes_the_full_name_other_articles_use():
@@ -83,7 +83,7 @@ def test_store_reads_names_as_the_whole_store_agrees(tmp_path):
 def test_migration_counts_names_of_layers_stored_before_it(tmp_path):
     path = tmp_path / "old.sqlite"
     db = sqlite3.connect(path)
-    db.executescript(_migrations()[0][1] + "\nPRAGMA user_version = 1;")
+    db.executescript(migrations("sqlite")[0][1] + "\nPRAGMA user_version = 1;")
     db.execute("INSERT INTO articles(id, source, text) VALUES ('a1', 's', 'Ilse Marwick')")
     db.execute("INSERT INTO layers VALUES ('a1', 'entities', 'c', '1', ?)",
                ('[{"start": 0, "end": 12, "label": "PERSON", "attrs": {"canonical": "Ilse Marwick"}}]',))

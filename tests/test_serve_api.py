@@ -21,25 +21,24 @@ from newsprism.model import Span
 from newsprism.serve import create_app, queries
 from newsprism.serve.app import background_server, smoke_check
 from newsprism.serve.render import safe_url, technique_segments
-from newsprism.store import Store
-from newsprism.store.sqlite import EventRow
+from newsprism.store import EventRow, Store
 from serve_fixture import HOSTILE_TEXT, TOKEN, build_store, live_server
 
 
 @pytest.fixture(scope="module")
-def store_ids(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, str]]:
-    db_path = tmp_path_factory.mktemp("serve") / "store.sqlite"
-    return db_path, build_store(db_path)
+def store_ids(module_store_target: str) -> tuple[str, dict[str, str]]:
+    """The fixture store, on each back end in turn: every test below runs on both."""
+    return module_store_target, build_store(module_store_target)
 
 
 @pytest.fixture(scope="module")
-def base_url(store_ids: tuple[Path, dict[str, str]]) -> Any:
+def base_url(store_ids: tuple[str, dict[str, str]]) -> Any:
     with live_server(store_ids[0], max_upload=4096) as url:
         yield url
 
 
 @pytest.fixture(scope="module")
-def ids(store_ids: tuple[Path, dict[str, str]]) -> dict[str, str]:
+def ids(store_ids: tuple[str, dict[str, str]]) -> dict[str, str]:
     return store_ids[1]
 
 
@@ -307,7 +306,7 @@ def test_exports(base_url: str, ids: dict[str, str]) -> None:
         (ids["hostile"], "ev-reopened"), (ids["calm"], "ev-reopened"), (ids["closed"], "ev-closed")}
 
 
-def test_loopback_service_refuses_foreign_host_names(store_ids: tuple[Path, dict[str, str]]) -> None:
+def test_loopback_service_refuses_foreign_host_names(store_ids: tuple[str, dict[str, str]]) -> None:
     app = create_app(store_ids[0], allowed_hosts=["127.0.0.1", "localhost"])
     with background_server(app) as url:
         assert fetch(f"{url}/api/outlets")[0] == 200
@@ -339,7 +338,7 @@ def test_story_report_is_a_script_free_download(base_url: str) -> None:
     assert fetch(f"{base_url}/api/stories/unknown/report")[0] == 404
 
 
-def test_serve_benchmark_times_every_page_kind(store_ids: tuple[Path, dict[str, str]]) -> None:
+def test_serve_benchmark_times_every_page_kind(store_ids: tuple[str, dict[str, str]]) -> None:
     from newsprism.bench.serve import format_table, run
 
     results = run(articles=30, repeats=1, source_db=store_ids[0])
@@ -348,7 +347,7 @@ def test_serve_benchmark_times_every_page_kind(store_ids: tuple[Path, dict[str, 
     assert "| story page |" in format_table(results)
 
 
-def test_smoke_check_fetches_every_page_kind(store_ids: tuple[Path, dict[str, str]]) -> None:
+def test_smoke_check_fetches_every_page_kind(store_ids: tuple[str, dict[str, str]]) -> None:
     statuses = smoke_check(store_ids[0])
     assert statuses["/stories/s-pier"] == 200 and statuses["/events/ev-reopened"] == 200 and len(statuses) == 12
     assert set(statuses.values()) == {200}
@@ -362,8 +361,8 @@ def test_a_highlight_names_its_technique_cue_and_score() -> None:
     assert [seg.text for seg in marked] == ["so-called council", "wicked"]
 
 
-def test_a_story_comparison_is_computed_once_until_the_store_changes(tmp_path: Path) -> None:
-    db = tmp_path / "store.sqlite"
+def test_a_story_comparison_is_computed_once_until_the_store_changes(store_target: str) -> None:
+    db = store_target
     ids = build_store(db)
     calls: list[int] = []
 

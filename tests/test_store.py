@@ -1,8 +1,13 @@
-"""The SQLite store: migrations, idempotent writes, raw inputs kept, normalised full-text search."""
+"""The store on both back ends (an SQLite file, a real PostgreSQL server): migrations, idempotent writes,
+raw inputs kept, normalised full-text search, several writers at once."""
 
 from __future__ import annotations
 
+import socket
 import sqlite3
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -12,6 +17,7 @@ from newsprism.link import incremental
 from newsprism.model import Article, Layer, RawRecord, Span
 from newsprism.store import Store
 from newsprism.store.sqlite import migrate
+from store_targets import new_store_target
 
 
 def make_article(title: str, text: str, **fields: object) -> Article:
@@ -19,8 +25,8 @@ def make_article(title: str, text: str, **fields: object) -> Article:
 
 
 @pytest.fixture
-def store(tmp_path):
-    with Store(tmp_path / "s.sqlite") as opened:
+def store(store_target):
+    with Store(store_target) as opened:
         yield opened
 
 
@@ -74,6 +80,13 @@ def test_search_finds_homoglyph_title_by_plain_spelling(store):
     store.commit()
     hits = store.search("cancelled")
     assert [h.title for h in hits] == ["Talks \u0421ancelled at short notice"]
+
+
+def test_search_ignores_diacritics_on_both_back_ends(store):
+    store.add_article(make_article("Café Zelenskyý reopens", "The café on the square reopened.", language="en"))
+    store.commit()
+    assert [h.title for h in store.search("cafe zelenskyy")] == ["Café Zelenskyý reopens"]
+    assert [h.title for h in store.search("café")] == ["Café Zelenskyý reopens"]
 
 
 def test_search_filters_and_hostile_query_syntax(store):
@@ -145,3 +158,72 @@ def test_an_ingest_that_stores_nothing_new_links_nothing_unlinked_ones_are_linke
     assert store.unlinked_article_ids() == [(late.id, late.published)]
     pipeline.ingest([], store)
     assert linked == [1] and store.unlinked_article_ids() == []
+
+
+def test_a_database_from_a_newer_newsprism_is_refused(request):
+    target = new_store_target("postgresql", Path("."), request)
+    with Store(target) as store:
+        store.db.execute("INSERT INTO schema_version(version) VALUES (999)")
+        store.commit()
+    with pytest.raises(StoreError, match="newer than this newsprism"):
+        Store(target)
+
+
+def test_a_url_of_another_scheme_is_an_error_not_a_file_name(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(StoreError, match="not a store this newsprism knows"):
+        Store("mysql://reader@127.0.0.1/news")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_an_unreachable_server_is_one_line_without_the_password():
+    port = _closed_port()
+    with pytest.raises(StoreError) as raised:
+        Store(f"postgresql://reader:secret@127.0.0.1:{port}/news")
+    message = str(raised.value)
+    assert "cannot use as a newsprism store" in message and "\n" not in message
+    assert "secret" not in message and "reader:***@" in message
+
+
+def _closed_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_several_ingest_processes_at_once_lose_and_repeat_nothing(request, tmp_path):
+    """Three processes ingest overlapping parts of the corpus into one PostgreSQL store at the same time:
+    every article is stored once, and each is in exactly one event of one storyline."""
+    target = new_store_target("postgresql", tmp_path, request)
+    corpus = Path(__file__).resolve().parents[1] / "corpus"
+    parts = [["feeds", "exports"], ["exports", "html"], ["html", "feeds", "dumps"]]
+    processes = [subprocess.Popen([sys.executable, "-m", "newsprism.cli", "ingest", "--db", target, "--jobs", "1",
+                                   "--batch", "3", *(str(corpus / part) for part in folders)],
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for folders in parts]
+    outcomes = [process.communicate(timeout=300) for process in processes]
+    assert [process.returncode for process in processes] == [0, 0, 0], [err for _, err in outcomes]
+    folders = [corpus / part for part in ("feeds", "exports", "html", "dumps")]
+    expected = {article.id for _, article in pipeline.extract_paths(folders) if isinstance(article, Article)}
+    with Store(target) as store:
+        assert sorted(a.id for a in store.articles()) == sorted(expected)
+        members = [a for event in store.events() for a in event.article_ids]
+        assert sorted(members) == sorted(expected)  # each article in exactly one event
+        assert store.unlinked_article_ids() == []
+        assert sorted(a for story in store.stories() for a in story.article_ids) == sorted(expected)
+
+
+def test_large_reads_go_page_by_page_in_order(store, monkeypatch):
+    """Articles (undated first, then by date and id) and raw inputs (as stored) read in pages of
+    PAGE_ROWS give every row once, in order, across pages that end inside a run of equal dates."""
+    from newsprism.store import base
+
+    monkeypatch.setattr(base, "PAGE_ROWS", 2)
+    dates = [None, "2026-03-02", "2026-03-02", "2026-03-02", None, "2026-03-01", "2026-03-03"]
+    for n, published in enumerate(dates):
+        store.add_article(make_article(f"Notice {n}", f"Harbour notice number {n}.", published=published))
+        store.add_raw(RawRecord(source=f"r{n}.txt", kind="text", data=f"page {n}".encode()))
+    store.commit()
+    expected = [tuple(row) for row in store.db.execute(
+        "SELECT id FROM articles ORDER BY published IS NOT NULL, published, id")]
+    assert [(a.id,) for a in store.articles()] == expected
+    assert [record.source for _, record in store.raw_records()] == [f"r{n}.txt" for n in range(len(dates))]

@@ -13,20 +13,20 @@ import click
 from tqdm import tqdm
 
 from newsprism import __version__, pipeline
-from newsprism.errors import InputError, StoreError
+from newsprism.errors import ClusterError, InputError, StoreError
 from newsprism.extract.dates import to_iso
 from newsprism.ingest import count_inputs
 from newsprism.model import Article, Failure
-from newsprism.store import STORE_WRITE_ERRORS, Store, store_write_problem
+from newsprism.store import STORE_WRITE_ERRORS, Store, is_postgres, store_write_problem
 
 T = TypeVar("T")
 DEFAULT_DB = "newsprism.sqlite"
 db_option = click.option(
     "--db",
-    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="FILE|URL",
     default=lambda: os.environ.get("NEWSPRISM_DB", DEFAULT_DB),
     show_default=f"$NEWSPRISM_DB or {DEFAULT_DB}",
-    help="SQLite store file.",
+    help="The store: an SQLite file, or a PostgreSQL database as postgresql://USER@HOST:PORT/DB.",
 )
 jobs_option = click.option(
     "--jobs", "-j", type=click.IntRange(0, 64), default=0, show_default=True,
@@ -38,6 +38,17 @@ bench_jobs_option = click.option(
 progress_option = click.option(
     "--progress/--no-progress", default=None, help="Progress bar on stderr (default: when stderr is a terminal)."
 )
+dask_option = click.option(
+    "--dask", default=None, metavar="local|tcp://HOST:PORT",
+    help="Run extraction and annotation as Dask tasks: on a LocalCluster of --jobs worker processes (0: one per"
+         " core), or on the cluster of the scheduler at this address.",
+)
+
+
+class ClusterProblem(click.ClickException):
+    """A --dask cluster that cannot be reached or started, or is lost mid-run: one line on stderr, exit 2."""
+
+    exit_code = 2
 
 
 class StoreProblem(click.ClickException):
@@ -61,6 +72,8 @@ class NewsprismGroup(click.Group):
             raise StoreProblem(str(error)) from error
         except STORE_WRITE_ERRORS as error:
             raise StoreWriteProblem(store_write_problem(error)) from error
+        except ClusterError as error:
+            raise ClusterProblem(str(error)) from error
 
 
 @click.group(cls=NewsprismGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -85,13 +98,14 @@ def extract(paths: tuple[Path, ...], jobs: int, progress: bool | None) -> None:
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @db_option
 @jobs_option
+@dask_option
 @progress_option
 @click.option("--batch", type=click.IntRange(1), default=pipeline.INGEST_BATCH, show_default=True,
               help="Records per write transaction; an interrupted ingest keeps every finished batch.")
-def ingest(paths: tuple[Path, ...], db: Path, jobs: int, progress: bool | None, batch: int) -> None:
+def ingest(paths: tuple[Path, ...], db: str, jobs: int, dask: str | None, progress: bool | None, batch: int) -> None:
     """Extract the articles in PATHS and add them to the store (idempotent)."""
     with Store(db) as store, _progress_bar(paths, progress, "ingest") as bar:
-        outcomes = pipeline.extract_paths(paths, jobs, bar.update, annotate=True)
+        outcomes = pipeline.extract_paths(paths, jobs, bar.update, annotate=True, dask=dask)
         report = pipeline.ingest(_reporting_errors(outcomes), store, batch)
     for failure in report.failed_stages:
         report_error(failure)
@@ -128,8 +142,9 @@ def annotate(paths: tuple[Path, ...], layers: str | None, dct: str | None, jobs:
 @db_option
 @click.option("--layers", default=None, help="Comma-separated layers  [default: every available layer]")
 @jobs_option
+@dask_option
 @progress_option
-def analyze(db: Path, layers: str | None, jobs: int, progress: bool | None) -> None:
+def analyze(db: str, layers: str | None, jobs: int, dask: str | None, progress: bool | None) -> None:
     """Annotate the stored articles again and agree names across the store (and link any unlinked article)."""
     from newsprism.annotate.registry import available_layers
 
@@ -138,7 +153,7 @@ def analyze(db: Path, layers: str | None, jobs: int, progress: bool | None) -> N
     with Store(db) as store:
         total = store.counts()["articles"]
         with tqdm(total=total, desc="analyze", unit=" articles", disable=_no_bar(progress), file=sys.stderr) as bar:
-            report = pipeline.analyze(store, names, bar.update, jobs)
+            report = pipeline.analyze(store, names, bar.update, jobs, dask)
     for failure in report.errors:
         report_error(failure)
     click.echo(f"analyzed {db}: {json.dumps(report.to_dict())}", err=True)
@@ -148,14 +163,15 @@ def analyze(db: Path, layers: str | None, jobs: int, progress: bool | None) -> N
 @main.command()
 @db_option
 @jobs_option
+@dask_option
 @progress_option
-def reextract(db: Path, jobs: int, progress: bool | None) -> None:
+def reextract(db: str, jobs: int, dask: str | None, progress: bool | None) -> None:
     """Extract every stored raw input again with the current extractor."""
     _require_store(db)
     with Store(db) as store:
         total = store.counts()["raw_inputs"]
         with tqdm(total=total, desc="reextract", unit=" records", disable=_no_bar(progress), file=sys.stderr) as bar:
-            report = pipeline.reextract(store, bar.update, jobs)
+            report = pipeline.reextract(store, bar.update, jobs, dask)
     for failure in report.errors:
         report_error(failure)
     click.echo(f"re-extracted {db}: {json.dumps(report.to_dict())}", err=True)
@@ -182,7 +198,7 @@ def link(paths: tuple[Path, ...], jobs: int, progress: bool | None) -> None:
 
 @main.command()
 @db_option
-def relink(db: Path) -> None:
+def relink(db: str) -> None:
     """Rebuild every event and storyline of the store from scratch (ingest links only new articles)."""
     _require_store(db)
     with Store(db) as store:
@@ -196,7 +212,7 @@ def relink(db: Path) -> None:
 @db_option
 @click.option("--format", "fmt", type=click.Choice(["html", "md", "json"]), default="html", show_default=True)
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Write the report here.")
-def report(story: str, db: Path, fmt: str, out: Path | None) -> None:
+def report(story: str, db: str, fmt: str, out: Path | None) -> None:
     """How each outlet told STORY (a storyline or an event id of the store): timeline, conflicts, quotes,
     omissions, naming."""
     from newsprism.report import story_report
@@ -219,7 +235,7 @@ def report(story: str, db: Path, fmt: str, out: Path | None) -> None:
 @db_option
 @click.option("--format", "fmt", type=click.Choice(["json", "md", "html"]), default="json", show_default=True)
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Write the profiles here.")
-def outlets(db: Path, fmt: str, out: Path | None) -> None:
+def outlets(db: str, fmt: str, out: Path | None) -> None:
     """Outlet profiles over the store's stories: coverage, how often first, how often a copy, technique rates."""
     from newsprism.report import profiles_report
 
@@ -238,7 +254,7 @@ def outlets(db: Path, fmt: str, out: Path | None) -> None:
 @click.option("--until", help="Published on or before this date (YYYY-MM-DD).")
 @click.option("--limit", type=click.IntRange(1, 1000), default=20, show_default=True)
 @click.option("--offset", type=click.IntRange(0), default=0, show_default=True)
-def search(query: tuple[str, ...], db: Path, **filters: Any) -> None:
+def search(query: tuple[str, ...], db: str, **filters: Any) -> None:
     """Full-text search of the store; one JSON hit per line, best first."""
     _require_store(db)
     with Store(db) as store:
@@ -288,7 +304,7 @@ def demo(corpus: Path | None, out: Path, jobs: int) -> None:
 @click.option("--port", type=click.IntRange(0, 65535), default=8765, show_default=True)
 @click.option("--check", is_flag=True,
               help="Start on a free port, fetch every page kind once, stop; exit 1 on an error.")
-def serve(db: Path, host: str, port: int, check: bool) -> None:
+def serve(db: str, host: str, port: int, check: bool) -> None:
     """Serve the web UI and REST API over the store (uploads need $NEWSPRISM_TOKEN)."""
     from newsprism.serve import serve as run_server
     from newsprism.serve import smoke_check
@@ -547,6 +563,36 @@ def bench_serve(articles: int | None, repeats: int, source_db: Path | None, load
     click.echo(serve_bench.format_table(serve_bench.run(articles or 10_000, repeats, source_db)))
 
 
+@bench.command("scale")
+@click.option("--sizes", default="1000", show_default=True,
+              help="Articles per `newsprism ingest` with every layer, comma-separated.")
+@click.option("--store-sizes", default="10000,100000", show_default=True,
+              help="Articles stored and linked without annotation, comma-separated.")
+@click.option("--pg", "pg_url", default=None, metavar="URL",
+              help="A PostgreSQL server's maintenance database (postgresql://USER@HOST:PORT/postgres), where"
+                   " throwaway databases are made  [default: a throwaway server on loopback]")
+@click.option("--clients", type=click.IntRange(1, 64), default=8, show_default=True)
+@click.option("--seconds", type=click.IntRange(1, 600), default=20, show_default=True, help="Of reading load.")
+@click.option("--only", type=click.Choice(["stages", "ingest", "store", "readers"]), multiple=True,
+              help="Run these parts only (repeatable).")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Also write JSON here.")
+def bench_scale(sizes: str, store_sizes: str, pg_url: str | None, clients: int, seconds: int,
+                only: tuple[str, ...], out: Path | None) -> None:
+    """Per-stage cost per core, ingest throughput and peak memory (one process, the local pool, a Dask
+    LocalCluster; SQLite and PostgreSQL), and latency under concurrent readers: the figures of
+    docs/scaling.md."""
+    from newsprism.bench import scale
+
+    def progress(part: str, store: str, row: dict[str, Any]) -> None:
+        click.echo(f"{part} {store}: {json.dumps(row)}", err=True)
+
+    results = scale.run(_sizes("--sizes", sizes), _sizes("--store-sizes", store_sizes), pg_url, clients, seconds,
+                        parts=only or ("stages", "ingest", "store", "readers"), on_result=progress)
+    if out:
+        write_text(json.dumps(results, indent=1), out)
+    click.echo(scale.format_tables(results))
+
+
 def print_json(data: dict[str, Any]) -> None:
     try:
         sys.stdout.write(json.dumps(data, ensure_ascii=False) + "\n")
@@ -620,8 +666,10 @@ def _layer_names(layers: str | None, available: list[str]) -> list[str]:
     return names
 
 
-def _require_store(db: Path) -> None:
-    if not db.is_file():
+def _require_store(db: str) -> None:
+    """An SQLite store must exist already (a mistyped name would make an empty one); a PostgreSQL
+    database is checked when it is opened."""
+    if not is_postgres(db) and not Path(db).is_file():
         raise click.UsageError(f"{db}: no such store (run `newsprism ingest` first or pass --db)")
 
 

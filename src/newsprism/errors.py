@@ -16,3 +16,11 @@ class InputError(Exception):
 
 class StoreError(Exception):
     """The store file cannot be used (not SQLite, made by a newer newsprism, unwritable)."""
+
+
+class StoreWriteError(Exception):
+    """A database server stopped taking writes mid-command (lost connection, disk full, conflict)."""
+
+
+class ClusterError(Exception):
+    """The Dask cluster named by ``--dask`` cannot be reached or started."""

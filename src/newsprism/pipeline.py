@@ -1,13 +1,14 @@
 """Composes the stages: read inputs, extract articles, annotate them, store them.
 
 Extraction of a record is a pure function of the record, so it runs the same in this
-process or in a pool of worker processes (``jobs``).
+process, in a pool of worker processes (``jobs``) or as Dask tasks on a cluster (``dask``).
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import os
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -29,6 +30,8 @@ from newsprism.model import Article, Failure, RawRecord, content_id
 from newsprism.store import STORE_WRITE_ERRORS, Store
 
 Outcome = tuple[RawRecord | None, Article | InputError]
+# map(work, batches) -> each batch's results, in order: the seam between the stages and where they run
+BatchMap = Callable[[Callable[[Any], Any], Iterator[list[Any]]], Iterator[list[Any]]]
 
 
 def safe_extract(record: RawRecord, annotate: bool = False) -> Article | InputError:
@@ -50,14 +53,15 @@ def extract_paths(
     jobs: int = 1,
     on_file_done: Callable[[], object] | None = None,
     annotate: bool = False,
+    dask: str | None = None,
 ) -> Iterator[Outcome]:
     """Every input under ``paths`` as (record, article or error), in input order.
 
     ``on_file_done`` is called once per input file, for progress bars. With ``annotate`` the
-    workers also add every available annotation layer. ``jobs``: as for ``in_workers``.
+    workers also add every available annotation layer. ``jobs``, ``dask``: as for ``in_workers``.
     """
     work = partial(safe_extract, annotate=annotate)
-    for item, result in in_workers(work, _record_stream(paths), RawRecord, jobs):
+    for item, result in in_workers(work, _record_stream(paths), RawRecord, jobs, dask=dask):
         if item is _FILE_DONE:
             if on_file_done:
                 on_file_done()
@@ -68,19 +72,28 @@ def extract_paths(
 
 
 def in_workers(work: Callable[[Any], Any], items: Iterator[Any], unit: type, jobs: int,
-               on_crash: Callable[[Any], Any] | None = None) -> Iterator[tuple[Any, Any]]:
+               on_crash: Callable[[Any], Any] | None = None, dask: str | None = None,
+               ) -> Iterator[tuple[Any, Any]]:
     """Each of ``items`` with ``work``'s result if it is a ``unit`` (else None: errors and markers pass
-    by), in order. The work runs in ``jobs`` worker processes (0: ``auto_jobs``; 1: in this one), a
-    small batch at a time, so memory stays bounded however many items there are. An item whose work
-    kills its worker process (a crash in native code, the kernel's OOM killer) gets ``on_crash(item)``
-    as its result and the other items go on in fresh workers."""
-    if jobs == 0:
+    by), in order. The work runs in ``jobs`` worker processes (0: ``auto_jobs``; 1: in this one), or as
+    Dask tasks on the cluster ``dask`` names (``cluster.dask_client``), a small batch at a time, so
+    memory stays bounded however many items there are. An item whose work kills its worker process (a
+    crash in native code, the kernel's OOM killer) gets ``on_crash(item)`` as its result and the other
+    items go on in fresh workers."""
+    if jobs == 0 and dask is None:
         jobs, items = auto_jobs(items, unit)
-    with _mapping(jobs, on_crash or _crash_error) as mapped:
-        for batch in _batches(items, size=max(jobs, 1) * 8):
-            results = iter(mapped(work, [item for item in batch if isinstance(item, unit)]))
+    pending: deque[list[Any]] = deque()  # the batches handed to the workers, markers included
+
+    def units(size: int) -> Iterator[list[Any]]:
+        for batch in _batches(items, size):
+            pending.append(batch)
+            yield [item for item in batch if isinstance(item, unit)]
+
+    with _mapping(jobs, on_crash or _crash_error, dask) as (mapped, workers):
+        for results in mapped(work, units(size=workers * 8)):
+            batch, found = pending.popleft(), iter(results)
             for item in batch:
-                yield item, next(results) if isinstance(item, unit) else None
+                yield item, next(found) if isinstance(item, unit) else None
 
 
 WORKER_DIED = "worker process died on this input (killed or crashed)"
@@ -114,17 +127,29 @@ def auto_jobs(stream: Iterator[object], unit: type) -> tuple[int, Iterator[objec
 
 
 @contextmanager
-def _mapping(jobs: int, on_crash: Callable[[Any], Any],
-             ) -> Iterator[Callable[[Callable[[Any], Any], list[Any]], list[Any]]]:
-    """``map`` over a list, in ``jobs`` worker processes when more than one, results in order."""
+def _mapping(jobs: int, on_crash: Callable[[Any], Any], dask: str | None = None,
+             ) -> Iterator[tuple[BatchMap, int]]:
+    """A ``BatchMap`` on the Dask cluster ``dask``, else in ``jobs`` worker processes when more than
+    one, else in this process; and how many items it works on at once."""
+    if dask is not None:
+        from newsprism.cluster import dask_mapping  # distributed loads only when asked for
+
+        with dask_mapping(dask, jobs, on_crash) as mapping:
+            yield mapping
+        return
     if jobs <= 1:
-        yield lambda work, items: list(map(work, items))
+        yield _each(lambda work, items: list(map(work, items))), 1
         return
     workers = _Workers(jobs, on_crash)
     try:
-        yield workers.map
+        yield _each(workers.map), jobs
     finally:
         workers.close()
+
+
+def _each(map_list: Callable[[Callable[[Any], Any], list[Any]], list[Any]]) -> BatchMap:
+    """A ``BatchMap`` that maps one batch at a time."""
+    return lambda work, batches: (map_list(work, batch) for batch in batches)
 
 
 class _Workers:
@@ -314,15 +339,16 @@ class AnalyzeReport:
 
 
 def analyze(
-    store: Store, layers: list[str] | None = None, on_article: Callable[[], object] | None = None, jobs: int = 1
+    store: Store, layers: list[str] | None = None, on_article: Callable[[], object] | None = None, jobs: int = 1,
+    dask: str | None = None,
 ) -> AnalyzeReport:
     """Annotate every stored article again (after a model or rule update), then agree names and link
     stories. A layer that failed before runs again (its failure is gone when it runs); one that fails
-    now keeps its stored version and is recorded. ``jobs``: as for ``in_workers``."""
+    now keeps its stored version and is recorded. ``jobs``, ``dask``: as for ``in_workers``."""
     report = AnalyzeReport()
     names = layers if layers is not None else available_layers()
     work = partial(annotate_article, layers=names)
-    for _, article in in_workers(work, store.articles(), Article, jobs, on_crash=_annotation_crashed):
+    for _, article in in_workers(work, store.articles(), Article, jobs, _annotation_crashed, dask):
         failed = [f for f in article.failures if f.stage == "annotate" and f.layer in (*names, "")]
         store.clear_failures(article.id, "annotate", [*names, ""])
         for name in set(names) & set(article.layers) - {f.layer for f in failed}:
@@ -345,11 +371,12 @@ def _annotation_crashed(article: Article) -> Article:
     return article
 
 
-def reextract(store: Store, on_record: Callable[[], object] | None = None, jobs: int = 1) -> IngestReport:
-    """Run the current extractor again over every stored raw input. ``jobs``: as for ``in_workers``."""
+def reextract(store: Store, on_record: Callable[[], object] | None = None, jobs: int = 1,
+              dask: str | None = None) -> IngestReport:
+    """Run the current extractor again over every stored raw input. ``jobs``, ``dask``: as for ``in_workers``."""
     report = IngestReport()
     for (raw_id, _), result in in_workers(_extract_stored, store.raw_records(), tuple, jobs,
-                                          on_crash=_stored_record_crashed):
+                                          _stored_record_crashed, dask):
         report.records += 1
         if on_record:
             on_record()

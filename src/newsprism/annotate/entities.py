@@ -31,7 +31,6 @@ import bisect
 import difflib
 import os
 import re
-import unicodedata
 from collections import Counter
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -41,6 +40,7 @@ from typing import TYPE_CHECKING
 from newsprism.annotate.gazetteer import MAJOR_POPULATION, is_known_place
 from newsprism.annotate.nlp import parse
 from newsprism.annotate.registry import component
+from newsprism.extract.text import without_marks
 
 if TYPE_CHECKING:
     from spacy.tokens import Token
@@ -100,7 +100,7 @@ class Mention:
 @lru_cache(maxsize=65536)
 def fold(name: str) -> str:
     """Spelling-insensitive key: diacritics, case, y/i, ei/ey/ij/ie, kh/h, g/h, w/v, ck/k, doubled letters."""
-    key = "".join(c for c in unicodedata.normalize("NFKD", name.lower()) if not unicodedata.combining(c))
+    key = without_marks(name.lower())
     key = re.sub(r"[^\w ]|_", "", key)  # digits stay: the 79th and the 85th Academy Awards are two
     for old, new in (("ck", "k"), ("ph", "f"), ("kh", "h"), ("w", "v"), ("y", "i"), ("ej", "i"), ("ij", "i"),
                      ("ei", "i"), ("ie", "i")):

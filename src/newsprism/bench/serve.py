@@ -96,12 +96,13 @@ def build_store(path: Path, articles: list[Article], total: int, seed: int = 13)
             store.add_article(copy)
             story_id = f"{linked.story_of[articles[source].id]}-{round_no}"
             event_id = f"{linked.event_of[articles[source].id]}-{round_no}"
-            store.db.execute("INSERT OR IGNORE INTO stories(id, title) VALUES (?, ?)", (story_id, copy.title))
-            store.db.execute("INSERT OR IGNORE INTO story_articles(story_id, article_id) VALUES (?, ?)",
+            store.db.execute("INSERT INTO stories(id, title) VALUES (?, ?) ON CONFLICT DO NOTHING",
+                             (story_id, copy.title))
+            store.db.execute("INSERT INTO story_articles(story_id, article_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
                              (story_id, copy.id))
-            store.db.execute("INSERT OR IGNORE INTO events(id, title, story_id) VALUES (?, ?, ?)",
+            store.db.execute("INSERT INTO events(id, title, story_id) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
                              (event_id, copy.title, story_id))
-            store.db.execute("INSERT OR IGNORE INTO event_articles(article_id, event_id) VALUES (?, ?)",
+            store.db.execute("INSERT INTO event_articles(article_id, event_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
                              (copy.id, event_id))
         store.refresh_names()
         store.commit()

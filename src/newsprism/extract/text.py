@@ -31,6 +31,11 @@ def normalise(text: str) -> str:
     return re.sub(r"\w+", lambda m: _fold_word(m.group(0)), text)
 
 
+def without_marks(text: str) -> str:
+    """Diacritics dropped ("Zelenskyy" finds "Zelenskyý"), as SQLite's FTS5 tokenizer does."""
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+
+
 @lru_cache(maxsize=65536)
 def _fold_word(word: str) -> str:
     """Replace letters of a minority script inside a word (a Cyrillic 'С' in 'Сancelled')."""

@@ -22,8 +22,7 @@ from newsprism.link.events import (
 from newsprism.link.state import StoreLinkState, majority_id
 from newsprism.link.storylines import StorylineLinker, StorylineParams
 from newsprism.model import Article
-from newsprism.store import Store
-from newsprism.store.sqlite import EventRow
+from newsprism.store import EventRow, Store
 
 BATCH_ARTICLES = 2000  # articles linked per transaction (and per round of closing passes)
 FIRST_BATCH_ARTICLES = 50_000  # into a store with nothing linked yet: as a relink would, memory permitting

@@ -61,7 +61,7 @@ def default_comparer(articles: list[Article]) -> dict[str, Any] | None:
 class ServeConfig:
     """What the handlers need: the store file, the write token, the upload limit, the comparison."""
 
-    db_path: Path
+    db_path: str  # an SQLite file or a PostgreSQL URL
     token: str | None = None
     max_upload: int = MAX_UPLOAD_BYTES
     annotate: bool = True
@@ -70,7 +70,8 @@ class ServeConfig:
     _local: threading.local = field(default_factory=threading.local)
 
     def store(self) -> Store:
-        """This thread's Store: an SQLite connection is used only by the thread that opened it."""
+        """This thread's Store: a connection is used only by the thread that opened it, so the server's
+        threads hold one connection each (on PostgreSQL, a pool as large as the thread pool)."""
         store = getattr(self._local, "store", None)
         if store is None:
             store = self._local.store = Store(self.db_path)
@@ -156,7 +157,7 @@ def create_app(
     from newsprism.serve import api, web
 
     Store(db_path).close()  # fail now, not on the first request, when the file is not a newsprism store
-    config = ServeConfig(Path(db_path), token, max_upload, annotate, comparer or default_comparer)
+    config = ServeConfig(str(db_path), token, max_upload, annotate, comparer or default_comparer)
     app = FastAPI(
         title="newsprism",
         version=__version__,

@@ -2,26 +2,23 @@
 between requests.
 
 They scan every article's layers, which takes a second on 10k articles, while the store changes only
-on ingest. Each value is kept under the store's version: row counts and the highest row ids of the
-tables the aggregates read (cheap to read), so any ingest, re-extraction or re-linking drops them.
+on ingest. Each value is kept under the store's version, a counter every committed write bumps
+(``Store.commit``), so any ingest, analysis, re-extraction or re-linking drops them.
 """
 
 from __future__ import annotations
 
-import sqlite3
 import threading
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+from newsprism.store.base import Connection
+
 T = TypeVar("T")
-VERSION_SQL = (
-    "SELECT (SELECT max(rowid) FROM articles), (SELECT count(*) FROM articles), (SELECT max(rowid) FROM layers),"
-    " (SELECT count(*) FROM layers), (SELECT max(rowid) FROM story_articles), (SELECT count(*) FROM story_articles),"
-    " (SELECT count(*) FROM stories), (SELECT count(*) FROM entity_names WHERE canonical IS NOT NULL)"
-)
+VERSION_SQL = "SELECT version FROM store_state"
 
 
-def store_version(db: sqlite3.Connection) -> tuple[Any, ...]:
+def store_version(db: Connection) -> tuple[Any, ...]:
     return tuple(db.execute(VERSION_SQL).fetchone())
 
 
@@ -37,7 +34,7 @@ class AggregateCache:
         self._values: dict[Any, Any] = {}
         self.max_values = max_values
 
-    def get(self, db: sqlite3.Connection, key: Any, compute: Callable[[], T]) -> T:
+    def get(self, db: Connection, key: Any, compute: Callable[[], T]) -> T:
         version = store_version(db)
         with self._lock:
             if version != self._version:

@@ -27,7 +27,7 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 def write_jsonl(store: Store, handle: IO[str]) -> int:
     """One line per article: every Article field plus ``layers`` (standoff spans, offsets into ``text``)."""
     count = 0
-    for row in store.db.execute("SELECT id FROM articles ORDER BY published, id").fetchall():
+    for row in store.db.stream("SELECT id FROM articles ORDER BY published NULLS FIRST, id"):
         article = store.article(row["id"])
         if article is not None:
             handle.write(json.dumps(article.to_dict(with_layers=True), ensure_ascii=False) + "\n")
@@ -56,16 +56,16 @@ def write_csv(store: Store, table: str, handle: IO[str]) -> int:
 
 def _table_rows(store: Store, table: str) -> Iterator[dict[str, Any]]:
     if table == "articles":
-        for row in store.db.execute("SELECT * FROM articles ORDER BY published, id"):
+        for row in store.db.stream("SELECT * FROM articles ORDER BY published NULLS FIRST, id"):
             yield {**dict(row), "authors": "; ".join(json.loads(row["authors"]))}
     elif table == "stories":
         yield from (
             dict(r)
-            for r in store.db.execute(
+            for r in store.db.stream(
                 "SELECT s.id AS story_id, s.title AS story_title, a.id AS article_id, a.outlet, a.published, a.title,"
                 " e.id AS event_id, e.title AS event_title FROM stories s JOIN story_articles sa ON sa.story_id = s.id"
                 " JOIN articles a ON a.id = sa.article_id LEFT JOIN event_articles ea ON ea.article_id = a.id"
-                " LEFT JOIN events e ON e.id = ea.event_id ORDER BY s.id, a.published, a.id"
+                " LEFT JOIN events e ON e.id = ea.event_id ORDER BY s.id, a.published NULLS FIRST, a.id"
             )
         )
     else:
@@ -76,9 +76,9 @@ _LABEL_COLUMN = {"entities": "label", "quotes": "kind", "techniques": "technique
 
 
 def _span_rows(store: Store, layer: str) -> Iterator[dict[str, Any]]:
-    rows = store.db.execute(
+    rows = store.db.stream(
         "SELECT a.id, a.text, l.spans FROM layers l JOIN articles a ON a.id = l.article_id"
-        " WHERE l.name = ? ORDER BY a.published, a.id",
+        " WHERE l.name = ? ORDER BY a.published NULLS FIRST, a.id",
         (layer,),
     )
     for row in rows:

@@ -1,19 +1,19 @@
 """Read-only queries the API and the pages share: one place for the SQL over the store's tables.
 
-Layers are JSON in ``layers.spans``; the queries read them with SQLite's ``json_each`` and, for
-filters, test the raw JSON with ``instr`` first, so only the layers that can match are parsed.
+Layers are JSON in ``layers.spans``; the queries read them with the back end's JSON functions (the
+connection's ``dialect``: SQLite's ``json_each``, PostgreSQL's ``jsonb_array_elements``) and, for
+filters, test the raw JSON for the wanted text first, so only the layers that can match are parsed.
 """
 
 from __future__ import annotations
 
 import json
 import re
-import sqlite3
 from dataclasses import dataclass
 from typing import Any, Literal
 
 from newsprism.serve.cache import AggregateCache
-from newsprism.store.sqlite import fts_query
+from newsprism.store.base import Connection, search_terms
 
 SUMMARY_COLUMNS = "a.id, a.title, a.outlet, a.published, a.language, a.url"
 
@@ -50,7 +50,7 @@ class SearchFilters:
     technique: str | None = None
 
 
-def _cached(cache: AggregateCache | None, db: sqlite3.Connection, key: Any, compute: Any) -> Any:
+def _cached(cache: AggregateCache | None, db: Connection, key: Any, compute: Any) -> Any:
     return compute() if cache is None else cache.get(db, key, compute)
 
 
@@ -64,40 +64,42 @@ def file_safe(value: str) -> str:
 
 
 def _json_needle(value: str) -> str:
-    """How ``value`` appears inside the stored JSON, for a cheap ``instr`` pre-filter."""
+    """How ``value`` appears inside the stored JSON, for a cheap pre-filter."""
     return json.dumps(value, ensure_ascii=False)
 
 
-def entity_variants(db: sqlite3.Connection, name: str) -> list[str]:
+def entity_variants(db: Connection, name: str) -> list[str]:
     """The stored canonical names the store reads as ``name`` (itself included)."""
     rows = db.execute("SELECT DISTINCT name FROM entity_names WHERE canonical = ?", (name,)).fetchall()
     return sorted({name, *(r["name"] for r in rows)})
 
 
-def entity_article_ids(db: sqlite3.Connection, name: str) -> list[str]:
+def entity_article_ids(db: Connection, name: str) -> list[str]:
     """Ids of the articles whose entities layer names ``name`` (or a variant the store reads as it)."""
     names = entity_variants(db, name)
-    any_name = " OR ".join("instr(l.spans, ?) > 0" for _ in names)
+    sql = db.dialect
+    any_name = " OR ".join(sql.contains("l.spans") for _ in names)
     rows = db.execute(
-        "SELECT DISTINCT l.article_id FROM layers l, json_each(l.spans) s WHERE l.name = 'entities'"
-        f" AND ({any_name}) AND json_extract(s.value, '$.attrs.canonical') IN ({', '.join('?' * len(names))})",
+        f"SELECT DISTINCT l.article_id FROM layers l, {sql.json_items('l.spans', 's')} WHERE l.name = 'entities'"
+        f" AND ({any_name}) AND {sql.json_field('s.value', 'attrs.canonical')} IN ({', '.join('?' * len(names))})",
         [*map(_json_needle, names), *names],
     )
     return [r[0] for r in rows]
 
 
-def technique_article_ids(db: sqlite3.Connection, technique: str) -> list[str]:
+def technique_article_ids(db: Connection, technique: str) -> list[str]:
     """Ids of the articles with at least one span of ``technique``."""
+    sql = db.dialect
     rows = db.execute(
-        "SELECT DISTINCT l.article_id FROM layers l, json_each(l.spans) s WHERE l.name = 'techniques'"
-        " AND instr(l.spans, ?) > 0 AND json_extract(s.value, '$.label') = ?",
+        f"SELECT DISTINCT l.article_id FROM layers l, {sql.json_items('l.spans', 's')} WHERE l.name = 'techniques'"
+        f" AND {sql.contains('l.spans')} AND {sql.json_field('s.value', 'label')} = ?",
         (_json_needle(technique), technique),
     )
     return [r[0] for r in rows]
 
 
 def _filter_clauses(
-    db: sqlite3.Connection, filters: SearchFilters, cache: AggregateCache | None
+    db: Connection, filters: SearchFilters, cache: AggregateCache | None
 ) -> tuple[list[str], list[Any]]:
     where: list[str] = []
     params: list[Any] = []
@@ -116,7 +118,7 @@ def _filter_clauses(
     ):
         if value:
             ids = _cached(cache, db, (kind, value), lambda find=find, value=value: find(db, value))
-            where.append("a.id IN (SELECT value FROM json_each(?))")
+            where.append(db.dialect.in_json_list("a.id"))
             params.append(json.dumps(ids))
     return where, params
 
@@ -126,17 +128,17 @@ def _where(clauses: list[str]) -> str:
 
 
 def list_articles(
-    db: sqlite3.Connection, filters: SearchFilters, limit: int, offset: int, cache: AggregateCache | None = None
+    db: Connection, filters: SearchFilters, limit: int, offset: int, cache: AggregateCache | None = None
 ) -> Page:
     """Articles newest first, with the filters; summaries only (no text)."""
     clauses, params = _filter_clauses(db, filters, cache)
-    total, rows = _paged(db, SUMMARY_COLUMNS, f"FROM articles a{_where(clauses)}", "a.published DESC, a.id",
+    total, rows = _paged(db, SUMMARY_COLUMNS, f"FROM articles a{_where(clauses)}", "a.published DESC NULLS LAST, a.id",
                          params, limit, offset)
     return Page([dict(r) for r in rows], total, limit, offset)
 
 
 def search(
-    db: sqlite3.Connection,
+    db: Connection,
     query: str,
     filters: SearchFilters,
     limit: int,
@@ -148,20 +150,20 @@ def search(
     Raises ValueError when the query has no words."""
     if not query.strip():
         return list_articles(db, filters, limit, offset, cache)
+    sql = db.dialect
     clauses, params = _filter_clauses(db, filters, cache)
-    clauses.insert(0, "articles_fts MATCH ?")
-    params.insert(0, fts_query(query))
-    source = f"FROM articles_fts JOIN articles a ON a.rowid = articles_fts.rowid{_where(clauses)}"
-    columns = (f"{SUMMARY_COLUMNS}, snippet(articles_fts, 1, '[', ']', ' … ', 12) AS snippet,"
-               " bm25(articles_fts, 5.0, 1.0) AS score")
-    total, rows = _paged(db, columns, source, "score, a.published DESC", params, limit, offset)
-    items = [{**dict(r), "score": round(-r["score"], 4)} for r in rows]
+    clauses.insert(0, sql.search_match)
+    params.insert(0, sql.search_query(search_terms(query)))  # the query's ? is in the source or the match
+    source = f"{sql.search_source}{_where(clauses)}"
+    total, rows = _paged(db, f"{SUMMARY_COLUMNS}, {sql.search_columns}", source,
+                         "score DESC, a.published DESC NULLS LAST", params, limit, offset)
+    items = [{**dict(r), "score": round(r["score"], 4)} for r in rows]
     return Page(items, total, limit, offset)
 
 
 def _paged(
-    db: sqlite3.Connection, columns: str, source: str, order: str, params: list[Any], limit: int, offset: int
-) -> tuple[int, list[sqlite3.Row]]:
+    db: Connection, columns: str, source: str, order: str, params: list[Any], limit: int, offset: int
+) -> tuple[int, list[Any]]:
     """The total count of ``source`` and one page of its rows (``source``: FROM ... WHERE ...)."""
     total = db.execute(f"SELECT count(*) {source}", params).fetchone()[0]
     rows = db.execute(f"SELECT {columns} {source} ORDER BY {order} LIMIT ? OFFSET ?", (*params, limit, offset))
@@ -175,7 +177,7 @@ _MEMBERS: dict[Level, tuple[str, str]] = {  # each level's member table and its 
 }
 
 
-def outlet_coverage(db: sqlite3.Connection, ids: list[str], level: Level = "story") -> dict[str, dict[str, int]]:
+def outlet_coverage(db: Connection, ids: list[str], level: Level = "story") -> dict[str, dict[str, int]]:
     """Per story (or event), how many of its articles each outlet published."""
     table, key = _MEMBERS[level]
     coverage: dict[str, dict[str, int]] = {link_id: {} for link_id in ids}
@@ -192,7 +194,7 @@ def outlet_coverage(db: sqlite3.Connection, ids: list[str], level: Level = "stor
     return coverage
 
 
-def story_summaries(db: sqlite3.Connection, outlet: str | None = None) -> list[dict[str, Any]]:
+def story_summaries(db: Connection, outlet: str | None = None) -> list[dict[str, Any]]:
     """Every story (or every story the outlet covers), the most widely covered first, with its coverage."""
     where, params = ("", []) if not outlet else (
         " WHERE s.id IN (SELECT sa2.story_id FROM story_articles sa2 JOIN articles a2 ON a2.id = sa2.article_id"
@@ -204,7 +206,7 @@ def story_summaries(db: sqlite3.Connection, outlet: str | None = None) -> list[d
         " (SELECT count(*) FROM events e WHERE e.story_id = s.id) AS events,"
         " min(a.published) AS first_published, max(a.published) AS last_published FROM stories s"
         " LEFT JOIN story_articles sa ON sa.story_id = s.id LEFT JOIN articles a ON a.id = sa.article_id"
-        f"{where} GROUP BY s.id ORDER BY outlets DESC, articles DESC, first_published DESC, s.id",
+        f"{where} GROUP BY s.id ORDER BY outlets DESC, articles DESC, first_published DESC NULLS LAST, s.id",
         params,
     ).fetchall()
     items = [{**dict(r), "coverage": {}} for r in rows]
@@ -220,25 +222,25 @@ def story_summaries(db: sqlite3.Connection, outlet: str | None = None) -> list[d
 
 
 def list_stories(
-    db: sqlite3.Connection, limit: int, offset: int, outlet: str | None = None, cache: AggregateCache | None = None
+    db: Connection, limit: int, offset: int, outlet: str | None = None, cache: AggregateCache | None = None
 ) -> Page:
     """A page of ``story_summaries``."""
     items = _cached(cache, db, ("stories", outlet), lambda: story_summaries(db, outlet))
     return _slice(items, limit, offset)
 
 
-def member_summaries(db: sqlite3.Connection, link_id: str, level: Level = "story") -> list[dict[str, Any]]:
+def member_summaries(db: Connection, link_id: str, level: Level = "story") -> list[dict[str, Any]]:
     """The articles of a story (or event) in publication order (summaries)."""
     table, key = _MEMBERS[level]
     rows = db.execute(
         f"SELECT {SUMMARY_COLUMNS} FROM {table} m JOIN articles a ON a.id = m.article_id"
-        f" WHERE m.{key} = ? ORDER BY a.published, a.outlet, a.id",
+        f" WHERE m.{key} = ? ORDER BY a.published NULLS FIRST, a.outlet NULLS FIRST, a.id",
         (link_id,),
     )
     return [dict(r) for r in rows]
 
 
-def story(db: sqlite3.Connection, story_id: str) -> dict[str, Any] | None:
+def story(db: Connection, story_id: str) -> dict[str, Any] | None:
     """The story with its articles in publication order (summaries) and its events."""
     row = db.execute("SELECT id, title FROM stories WHERE id = ?", (story_id,)).fetchone()
     if row is None:
@@ -247,15 +249,17 @@ def story(db: sqlite3.Connection, story_id: str) -> dict[str, Any] | None:
             "coverage": outlet_coverage(db, [story_id])[story_id], "events": story_events(db, story_id)}
 
 
-# An event's days (days since the epoch, UTC) as ISO dates, NULL when undated.
-_EVENT_COLUMNS = ("e.id, e.title, date(e.first_day * 86400, 'unixepoch') AS first,"
-                  " date(e.last_day * 86400, 'unixepoch') AS last")
+def _event_columns(db: Connection) -> str:
+    """An event's days (days since the epoch, UTC) as ISO dates, NULL when undated."""
+    day = db.dialect.day_to_date
+    return f"e.id, e.title, {day('e.first_day')} AS first, {day('e.last_day')} AS last"
 
 
-def story_events(db: sqlite3.Connection, story_id: str) -> list[dict[str, Any]]:
+def story_events(db: Connection, story_id: str) -> list[dict[str, Any]]:
     """The story's events, oldest first and undated last, with the outlets that covered each."""
     rows = db.execute(
-        f"SELECT {_EVENT_COLUMNS} FROM events e WHERE e.story_id = ? ORDER BY e.first_day IS NULL, e.first_day, e.id",
+        f"SELECT {_event_columns(db)} FROM events e WHERE e.story_id = ?"
+        " ORDER BY e.first_day IS NULL, e.first_day, e.id",
         (story_id,),
     ).fetchall()
     coverage = outlet_coverage(db, [r["id"] for r in rows], "event")
@@ -263,10 +267,10 @@ def story_events(db: sqlite3.Connection, story_id: str) -> list[dict[str, Any]]:
             for r in rows]
 
 
-def event(db: sqlite3.Connection, event_id: str) -> dict[str, Any] | None:
+def event(db: Connection, event_id: str) -> dict[str, Any] | None:
     """The event with its story (when it has one) and its articles in publication order (summaries)."""
     row = db.execute(
-        f"SELECT {_EVENT_COLUMNS}, s.id AS story_id, s.title AS story_title FROM events e"
+        f"SELECT {_event_columns(db)}, s.id AS story_id, s.title AS story_title FROM events e"
         " LEFT JOIN stories s ON s.id = e.story_id WHERE e.id = ?",
         (event_id,),
     ).fetchone()
@@ -279,7 +283,7 @@ def event(db: sqlite3.Connection, event_id: str) -> dict[str, Any] | None:
             "coverage": outlet_coverage(db, [event_id], "event")[event_id]}
 
 
-def event_of_article(db: sqlite3.Connection, article_id: str) -> dict[str, Any] | None:
+def event_of_article(db: Connection, article_id: str) -> dict[str, Any] | None:
     row = db.execute(
         "SELECT e.id, e.title FROM event_articles ea JOIN events e ON e.id = ea.event_id WHERE ea.article_id = ?",
         (article_id,),
@@ -287,7 +291,7 @@ def event_of_article(db: sqlite3.Connection, article_id: str) -> dict[str, Any] 
     return dict(row) if row else None
 
 
-def stories_of_article(db: sqlite3.Connection, article_id: str) -> list[dict[str, Any]]:
+def stories_of_article(db: Connection, article_id: str) -> list[dict[str, Any]]:
     rows = db.execute(
         "SELECT s.id, s.title FROM story_articles sa JOIN stories s ON s.id = sa.story_id WHERE sa.article_id = ?",
         (article_id,),
@@ -295,12 +299,12 @@ def stories_of_article(db: sqlite3.Connection, article_id: str) -> list[dict[str
     return [dict(r) for r in rows]
 
 
-def outlets(db: sqlite3.Connection, cache: AggregateCache | None = None) -> list[dict[str, Any]]:
+def outlets(db: Connection, cache: AggregateCache | None = None) -> list[dict[str, Any]]:
     """Every outlet with its article and story counts and its date range."""
     return _cached(cache, db, "outlets", lambda: _outlets(db))
 
 
-def _outlets(db: sqlite3.Connection) -> list[dict[str, Any]]:
+def _outlets(db: Connection) -> list[dict[str, Any]]:
     stories = dict(
         db.execute(
             "SELECT coalesce(a.outlet, ''), count(DISTINCT sa.story_id) FROM story_articles sa"
@@ -309,7 +313,7 @@ def _outlets(db: sqlite3.Connection) -> list[dict[str, Any]]:
     )
     rows = db.execute(
         "SELECT coalesce(a.outlet, '') AS name, count(*) AS articles, min(a.published) AS first_published,"
-        " max(a.published) AS last_published, group_concat(DISTINCT a.language) AS languages"
+        f" max(a.published) AS last_published, {db.dialect.concat_distinct('a.language')} AS languages"
         " FROM articles a GROUP BY a.outlet ORDER BY articles DESC, name"
     )
     return [
@@ -320,36 +324,38 @@ def _outlets(db: sqlite3.Connection) -> list[dict[str, Any]]:
 
 
 def technique_counts(
-    db: sqlite3.Connection, outlet: str | None = None, cache: AggregateCache | None = None
+    db: Connection, outlet: str | None = None, cache: AggregateCache | None = None
 ) -> dict[str, int]:
     """How many technique spans of each kind the outlet's articles (or all articles) carry."""
     return _cached(cache, db, ("techniques", outlet), lambda: _technique_counts(db, outlet))
 
 
-def _technique_counts(db: sqlite3.Connection, outlet: str | None) -> dict[str, int]:
+def _technique_counts(db: Connection, outlet: str | None) -> dict[str, int]:
     where, params = ("", []) if outlet is None else (" AND a.outlet = ?", [outlet])
+    sql = db.dialect
     rows = db.execute(
-        "SELECT json_extract(s.value, '$.label') AS technique, count(*) AS n FROM articles a"
-        " JOIN layers l ON l.article_id = a.id AND l.name = 'techniques', json_each(l.spans) s"
+        f"SELECT {sql.json_field('s.value', 'label')} AS technique, count(*) AS n FROM articles a"
+        f" JOIN layers l ON l.article_id = a.id AND l.name = 'techniques', {sql.json_items('l.spans', 's')}"
         f" WHERE 1 = 1{where} GROUP BY 1 ORDER BY 2 DESC, 1",
         params,
     )
     return {r["technique"]: r["n"] for r in rows if r["technique"]}
 
 
-def outlet_profile(db: sqlite3.Connection, name: str, cache: AggregateCache | None = None) -> dict[str, Any] | None:
+def outlet_profile(db: Connection, name: str, cache: AggregateCache | None = None) -> dict[str, Any] | None:
     """An outlet's figures: articles, stories, how often it reported a story first, technique rates."""
     return _cached(cache, db, ("profile", name), lambda: _outlet_profile(db, name, cache))
 
 
-def _outlet_profile(db: sqlite3.Connection, name: str, cache: AggregateCache | None) -> dict[str, Any] | None:
+def _outlet_profile(db: Connection, name: str, cache: AggregateCache | None) -> dict[str, Any] | None:
     row = next((o for o in outlets(db, cache) if o["name"] == name), None)
     if row is None:
         return None
     first = db.execute(
         "SELECT count(*) FROM (SELECT sa.story_id, a.outlet, row_number() OVER"
         " (PARTITION BY sa.story_id ORDER BY a.published, a.id) AS rank FROM story_articles sa"
-        " JOIN articles a ON a.id = sa.article_id WHERE a.published IS NOT NULL) WHERE rank = 1 AND outlet = ?",
+        " JOIN articles a ON a.id = sa.article_id WHERE a.published IS NOT NULL) AS ranked"
+        " WHERE rank = 1 AND outlet = ?",
         (name,),
     ).fetchone()[0]
     counts = technique_counts(db, name, cache)
@@ -361,7 +367,7 @@ def _outlet_profile(db: sqlite3.Connection, name: str, cache: AggregateCache | N
     }
 
 
-def entities(db: sqlite3.Connection, label: str | None, prefix: str | None, limit: int, offset: int) -> Page:
+def entities(db: Connection, label: str | None, prefix: str | None, limit: int, offset: int) -> Page:
     """Entity names as the store reads them (variants folded into their canonical name), most used first."""
     clauses, params = ["canonical IS NULL"], []
     if label:
@@ -375,45 +381,47 @@ def entities(db: sqlite3.Connection, label: str | None, prefix: str | None, limi
     return Page([dict(r) for r in rows], total, limit, offset)
 
 
-_SPEAKER = "coalesce(en.canonical, json_extract(s.value, '$.attrs.speaker_name'))"
-_QUOTE_SOURCE = (
-    " FROM layers l JOIN articles a ON a.id = l.article_id, json_each(l.spans) s"
-    " LEFT JOIN entity_names en ON en.name = json_extract(s.value, '$.attrs.speaker_name') AND en.label = 'PERSON'"
-    " WHERE l.name = 'quotes'"
-)
+def _quote_source(db: Connection) -> str:
+    """The quotes layers' spans as ``s`` with their article ``a`` and the speaker's store-wide name ``en``."""
+    sql = db.dialect
+    return (f" FROM layers l JOIN articles a ON a.id = l.article_id, {sql.json_items('l.spans', 's')}"
+            f" LEFT JOIN entity_names en ON en.name = {sql.json_field('s.value', 'attrs.speaker_name')}"
+            " AND en.label = 'PERSON' WHERE l.name = 'quotes'")
 
 
-def speakers(db: sqlite3.Connection, limit: int, offset: int, cache: AggregateCache | None = None) -> Page:
+def speakers(db: Connection, limit: int, offset: int, cache: AggregateCache | None = None) -> Page:
     """People quoted in the store, the most quoted first, with how many outlets quote them."""
     return _slice(_cached(cache, db, "speakers", lambda: _speakers(db)), limit, offset)
 
 
-def _speakers(db: sqlite3.Connection) -> list[dict[str, Any]]:
+def _speakers(db: Connection) -> list[dict[str, Any]]:
+    speaker_name = db.dialect.json_field("s.value", "attrs.speaker_name")
     rows = db.execute(
-        f"SELECT {_SPEAKER} AS speaker, count(*) AS quotes, count(DISTINCT a.outlet) AS outlets{_QUOTE_SOURCE}"
-        " AND json_extract(s.value, '$.attrs.speaker_name') IS NOT NULL GROUP BY 1 ORDER BY quotes DESC, speaker"
+        f"SELECT coalesce(en.canonical, {speaker_name}) AS speaker, count(*) AS quotes,"
+        f" count(DISTINCT a.outlet) AS outlets{_quote_source(db)} AND {speaker_name} IS NOT NULL"
+        " GROUP BY 1 ORDER BY quotes DESC, speaker"
     )
     return [dict(r) for r in rows]
 
 
 def quotes_by(
-    db: sqlite3.Connection, speaker: str, limit: int, offset: int, cache: AggregateCache | None = None
+    db: Connection, speaker: str, limit: int, offset: int, cache: AggregateCache | None = None
 ) -> Page:
     """The quotes of one speaker (by store-wide name), newest first, with their text and article."""
     return _slice(_cached(cache, db, ("quotes", speaker), lambda: _quotes_by(db, speaker)), limit, offset)
 
 
-def _quotes_by(db: sqlite3.Connection, speaker: str) -> list[dict[str, Any]]:
+def _quotes_by(db: Connection, speaker: str) -> list[dict[str, Any]]:
     names = entity_variants(db, speaker)
-    any_name = " OR ".join("instr(l.spans, ?) > 0" for _ in names)
+    sql = db.dialect
+    start, end = sql.json_number("s.value", "start"), sql.json_number("s.value", "end")
+    any_name = " OR ".join(sql.contains("l.spans") for _ in names)
     rows = db.execute(
-        "SELECT a.id AS article_id, a.title, a.outlet, a.published, json_extract(s.value, '$.start') AS start,"
-        " json_extract(s.value, '$.end') AS end, json_extract(s.value, '$.label') AS kind,"
-        " substr(a.text, json_extract(s.value, '$.start') + 1,"
-        " json_extract(s.value, '$.end') - json_extract(s.value, '$.start')) AS text"
-        f"{_QUOTE_SOURCE} AND ({any_name})"
-        f" AND json_extract(s.value, '$.attrs.speaker_name') IN ({', '.join('?' * len(names))})"
-        " ORDER BY a.published DESC, a.id, start",
+        f"SELECT a.id AS article_id, a.title, a.outlet, a.published, {start} AS start, {end} AS end,"
+        f" {sql.json_field('s.value', 'label')} AS kind, substr(a.text, {start} + 1, {end} - {start}) AS text"
+        f"{_quote_source(db)} AND ({any_name})"
+        f" AND {sql.json_field('s.value', 'attrs.speaker_name')} IN ({', '.join('?' * len(names))})"
+        " ORDER BY a.published DESC NULLS LAST, a.id, start",
         [*map(_json_needle, names), *names],
     )
     return [{**dict(r), "speaker": speaker} for r in rows]

@@ -1,54 +1,65 @@
-"""The embedded store: one SQLite file in WAL mode, versioned migrations, FTS5 search.
-
-Ingest is idempotent: a raw input is keyed by a hash of its bytes and an article by its
-content id, so ingesting the same inputs twice changes nothing.
-"""
+"""The embedded store: one SQLite file in WAL mode, numbered migrations, FTS5 search (bm25)."""
 
 from __future__ import annotations
 
-import hashlib
-import json
-import re
 import sqlite3
-import zlib
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
-from importlib import resources
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
-from newsprism.annotate.names import NameKey, apply_names, article_names, names_to_look_up, store_names
 from newsprism.errors import StoreError
-from newsprism.extract.text import normalise
-from newsprism.model import ARTICLE_FIELDS, Article, Event, Failure, Layer, RawRecord, Span, Story
-
-_JSON_FIELDS = ("authors", "tags", "credits", "extraction")
-_MIGRATION_NAME = re.compile(r"^(\d{4})_\w+\.sql$")
-MAX_QUERY_PARAMETERS = 500  # keys per "IN (...)" query: SQLite caps the number of parameters of one query
+from newsprism.store.base import Dialect, Store, migrations
 
 
-@dataclass(frozen=True)
-class SearchHit:
-    id: str
-    title: str | None
-    outlet: str | None
-    published: str | None
-    language: str | None
-    snippet: str
-    score: float
-
-    def to_dict(self) -> dict[str, Any]:
-        return self.__dict__.copy()
+def _json_items(column: str, alias: str) -> str:
+    return f"json_each({column}) AS {alias}"
 
 
-class Store:
+def _json_field(value: str, path: str) -> str:
+    return f"json_extract({value}, '$.{path}')"
+
+
+SQLITE = Dialect(
+    name="sqlite",
+    index_article="INSERT INTO articles_fts(rowid, title, text) VALUES (?, ?, ?)",
+    index_form=lambda text: text,  # FTS5's tokenizer drops the diacritics itself
+    search_source="FROM articles_fts JOIN articles a ON a.rowid = articles_fts.rowid",
+    search_match="articles_fts MATCH ?",
+    search_query=lambda terms: " ".join(f'"{term}"' for term in terms.split()),  # quoted: no FTS5 operators
+    search_columns="snippet(articles_fts, 1, '[', ']', ' … ', 12) AS snippet, -bm25(articles_fts, 5.0, 1.0) AS score",
+    json_items=_json_items,
+    json_strings=_json_items,
+    json_field=_json_field,
+    json_number=_json_field,
+    contains=lambda column: f"instr({column}, ?) > 0",
+    in_json_list=lambda column: f"{column} IN (SELECT value FROM json_each(?))",
+    day_to_date=lambda days: f"date({days} * 86400, 'unixepoch')",
+    concat_distinct=lambda column: f"group_concat(DISTINCT {column})",
+)
+
+
+class SQLiteConnection(sqlite3.Connection):
+    """sqlite3's connection, with the store's dialect and write lock."""
+
+    dialect = SQLITE
+
+    def stream(self, sql: str, parameters: object = ()) -> Iterator[sqlite3.Row]:
+        """The rows of a query that may be large; sqlite3 reads them as they are asked for."""
+        yield from self.execute(sql, parameters)  # type: ignore[arg-type]
+
+    def begin_write(self) -> None:
+        if not self.in_transaction:
+            self.execute("BEGIN IMMEDIATE")
+
+
+class SQLiteStore(Store):
     """A newsprism store on one SQLite file."""
 
-    def __init__(self, path: str | Path) -> None:
-        self.path = Path(path)
+    def __init__(self, target: str | Path) -> None:
+        self.target = str(target)
+        self.path = Path(target)
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            self.db = sqlite3.connect(self.path)
+            self.db = sqlite3.connect(self.path, factory=SQLiteConnection)
             self.db.row_factory = sqlite3.Row
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA foreign_keys=ON")
@@ -57,459 +68,11 @@ class Store:
         except (sqlite3.Error, OSError) as error:
             raise StoreError(f"{self.path}: cannot use as a newsprism store ({error})") from error
 
-    def close(self) -> None:
-        self.db.close()
-
-    def __enter__(self) -> Store:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    # --- writing -----------------------------------------------------------------
-
-    def add_raw(self, record: RawRecord) -> str:
-        """Keep the raw bytes (compressed); returns the raw id, the same for the same bytes."""
-        raw_id = raw_id_of(record)
-        self.db.execute(
-            "INSERT OR IGNORE INTO raw_inputs(id, source, kind, url, fetched, meta, data, size)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                raw_id,
-                record.source,
-                record.kind,
-                record.url,
-                record.fetched,
-                json.dumps(record.meta, ensure_ascii=False, default=str),
-                zlib.compress(record.data, 6),
-                len(record.data),
-            ),
-        )
-        return raw_id
-
-    def add_article(self, article: Article, raw_id: str | None = None) -> bool:
-        """Insert the article unless its id is already stored (then only newer layers are stored); True when
-        it was new."""
-        row = article_row(article)
-        cursor = self.db.execute(
-            f"INSERT OR IGNORE INTO articles(raw_id, {', '.join(row)})"
-            f" VALUES (?, {', '.join('?' * len(row))})",
-            (raw_id, *row.values()),
-        )
-        if cursor.rowcount == 0:
-            self._update_layers(article)
-            return False
-        self.db.execute(
-            "INSERT INTO articles_fts(rowid, title, text) VALUES (?, ?, ?)",
-            (cursor.lastrowid, normalise(article.title or ""), normalise(article.text)),
-        )
-        for layer in article.layers.values():
-            self.put_layer(article.id, layer)
-        self.add_failures(article.id, article.failures)
-        return True
-
-    def _update_layers(self, article: Article) -> None:
-        """Store the layers of a known article that are missing or were made by another component version,
-        and the failures of this run (a layer that failed keeps its stored version)."""
-        rows = self.db.execute("SELECT name, version FROM layers WHERE article_id = ?", (article.id,)).fetchall()
-        stored = {row["name"]: row["version"] for row in rows}
-        for layer in article.layers.values():
-            if stored.get(layer.name) != layer.version:
-                self.put_layer(article.id, layer)
-        self.add_failures(article.id, article.failures)
-
-    def put_layer(self, article_id: str, layer: Layer) -> None:
-        """Store a layer that ran; an earlier failure of it on this article is gone."""
-        self.db.execute("DELETE FROM article_failures WHERE article_id = ? AND stage = 'annotate' AND layer = ?",
-                        (article_id, layer.name))
-        if layer.name == "entities":
-            self._count_names(article_id, -1)
-        spans = json.dumps([s.__dict__ for s in layer.spans], ensure_ascii=False)
-        self.db.execute(
-            "INSERT OR REPLACE INTO layers(article_id, name, component, version, spans) VALUES (?, ?, ?, ?, ?)",
-            (article_id, layer.name, layer.component, layer.version, spans),
-        )
-        if layer.name == "entities":
-            self._count_names(article_id, +1)
-
-    def _count_names(self, article_id: str, step: int) -> None:
-        """Add ``step`` to the article counts of the names in the stored entities layer of the article."""
-        row = self.db.execute(
-            "SELECT spans FROM layers WHERE article_id = ? AND name = 'entities'", (article_id,)
-        ).fetchone()
-        if row is None:
-            return
-        layer = Layer("entities", "", "", [Span(**span) for span in json.loads(row["spans"])])
-        self.db.executemany(
-            "INSERT INTO entity_names(name, label, articles) VALUES (?, ?, ?)"
-            " ON CONFLICT(name, label) DO UPDATE SET articles = articles + excluded.articles",
-            [(name, label, step) for name, label in sorted(article_names(layer))],
-        )
-
-    def refresh_names(self) -> int:
-        """Recompute the store-wide canonical names from the counts; returns how many names read differently."""
-        rows = self.db.execute("SELECT * FROM entity_names").fetchall()
-        counts = {(r["name"], r["label"]): r["articles"] for r in rows}
-        previous = {(r["name"], r["label"]): (r["canonical"], r["canonical_label"]) for r in rows if r["canonical"]}
-        mapping = store_names(counts, self._metadata_names(), previous)
-        self.db.execute("UPDATE entity_names SET canonical = NULL, canonical_label = NULL")
-        self.db.executemany(
-            "UPDATE entity_names SET canonical = ?, canonical_label = ? WHERE name = ? AND label = ?",
-            [(name, label, *key) for key, (name, label) in mapping.items()],
-        )
-        self.db.execute("DELETE FROM entity_names WHERE articles <= 0")
-        return len(mapping)
-
-    def _metadata_names(self) -> dict[str, int]:
-        """How many articles' tags or bylines write each name (casefolded), for the names of entities."""
-        rows = self.db.execute(
-            "SELECT name, count(DISTINCT id) AS n FROM ("
-            " SELECT a.id, lower(m.value) AS name FROM articles AS a, json_each(a.tags) AS m UNION ALL"
-            " SELECT a.id, lower(m.value) FROM articles AS a, json_each(a.authors) AS m)"
-            " WHERE name IN (SELECT lower(name) FROM entity_names) GROUP BY name")
-        return {row["name"].casefold(): row["n"] for row in rows}
-
-    def names_mapping(self, names: set[str]) -> dict[NameKey, NameKey]:
-        """The store-wide (name, label) of those ``names`` that read differently in this store."""
-        rows = self._rows_in("SELECT name, label, canonical, canonical_label FROM entity_names"
-                             " WHERE canonical IS NOT NULL AND name IN ({marks})", sorted(names))
-        return {(r["name"], r["label"]): (r["canonical"], r["canonical_label"]) for r in rows}
-
-    def _rows_in(self, sql: str, keys: list[str]) -> Iterator[sqlite3.Row]:
-        """The rows of ``sql`` whose ``IN ({marks})`` takes ``keys``, MAX_QUERY_PARAMETERS keys per query."""
-        for at in range(0, len(keys), MAX_QUERY_PARAMETERS):
-            chunk = keys[at:at + MAX_QUERY_PARAMETERS]
-            yield from self.db.execute(sql.format(marks=", ".join("?" * len(chunk))), chunk)
-
-    def add_failure(self, source: str, reason: str) -> None:
-        """An input that gave no article at all."""
-        self.db.execute("INSERT OR IGNORE INTO failures(source, reason) VALUES (?, ?)", (source, reason))
-
-    def add_failures(self, article_id: str, failures: Iterable[Failure]) -> None:
-        """Failures of stages or layers on a stored article (the latest reason per stage and layer)."""
-        self.db.executemany(
-            "INSERT OR REPLACE INTO article_failures(article_id, stage, layer, reason) VALUES (?, ?, ?, ?)",
-            [(article_id, f.stage, f.layer, f.reason) for f in failures],
-        )
-
-    def clear_failures(self, article_id: str, stage: str, layers: Iterable[str]) -> None:
-        """Forget the failures of ``layers`` of ``stage`` on an article that ran them again."""
-        self.db.executemany("DELETE FROM article_failures WHERE article_id = ? AND stage = ? AND layer = ?",
-                            [(article_id, stage, layer) for layer in layers])
-
-    def replace_articles_of_raw(self, raw_id: str, articles: list[Article]) -> None:
-        """Swap the articles made from one raw input for a new extraction of it."""
-        rows = self.db.execute("SELECT rowid, id FROM articles WHERE raw_id = ?", (raw_id,)).fetchall()
-        for rowid, article_id in rows:
-            self.db.execute("DELETE FROM articles_fts WHERE rowid = ?", (rowid,))
-            self._count_names(article_id, -1)
-        self.db.execute("DELETE FROM articles WHERE raw_id = ?", (raw_id,))
-        for article in articles:
-            self.add_article(article, raw_id)
-
-    # --- linking: events, storylines and the linkers' state ------------------------------
-
-    def link_values(self, table: str, keys: list[str]) -> dict[str, Any]:
-        """The stored values of ``keys`` in one of the linkers' state tables (JSON decoded)."""
-        name, key, value, is_json = _LINK_TABLES[table]
-        rows = self._rows_in(f"SELECT {key}, {value} FROM {name} WHERE {key} IN ({{marks}})", keys)
-        return {k: json.loads(v) if is_json else v for k, v in rows}
-
-    def save_link_values(self, table: str, values: dict[str, Any]) -> None:
-        name, key, value, is_json = _LINK_TABLES[table]
-        self.db.executemany(
-            f"INSERT INTO {name}({key}, {value}) VALUES (?, ?)"
-            f" ON CONFLICT({key}) DO UPDATE SET {value} = excluded.{value}",
-            [(k, _compact_json(v) if is_json else v) for k, v in values.items()],
-        )
-
-    def delete_link_values(self, table: str, keys: Iterable[str]) -> None:
-        name, key, _, _ = _LINK_TABLES[table]
-        self.db.executemany(f"DELETE FROM {name} WHERE {key} = ?", [(k,) for k in keys])
-
-    def save_link_events(self, events: dict[str, tuple[dict[str, Any], bool]]) -> None:
-        """The event linker's events, with whether new articles can still join them."""
-        self.db.executemany(
-            "INSERT INTO link_events(key, active, last_day, value) VALUES (?, ?, ?, ?) ON CONFLICT(key)"
-            " DO UPDATE SET active = excluded.active, last_day = excluded.last_day, value = excluded.value",
-            [(key, int(active), data.get("last_day"), _compact_json(data)) for key, (data, active) in events.items()],
-        )
-
-    def link_event_active(self, event_id: str) -> bool:
-        row = self.db.execute("SELECT active FROM link_events WHERE key = ?", (event_id,)).fetchone()
-        return bool(row and row[0])
-
-    def stale_link_events(self, before_day: float) -> list[str]:
-        """Active events whose last article is older than ``before_day`` (to be archived)."""
-        rows = self.db.execute(
-            "SELECT key FROM link_events WHERE active = 1 AND last_day < ? ORDER BY last_day, key", (before_day,))
-        return [row[0] for row in rows]
-
-    def evict_link_recent(self, keep: int) -> None:
-        """Keep the vectors of the latest ``keep`` articles only."""
-        self.db.execute("DELETE FROM link_recent WHERE seq <= (SELECT max(seq) FROM link_recent) - ?", (keep,))
-
-    def link_counters(self) -> tuple[int, int, float | None]:
-        row = self.db.execute("SELECT n_docs, created, newest_day FROM link_counters").fetchone()
-        return (row[0], row[1], row[2]) if row else (0, 0, None)
-
-    def save_link_counters(self, counters: tuple[int, int, float | None]) -> None:
-        self.db.execute("INSERT OR REPLACE INTO link_counters(id, n_docs, created, newest_day) VALUES (1, ?, ?, ?)",
-                        counters)
-
-    def save_grouping(self, events: list[EventRow], removed: Iterable[str], storylines: dict[str, str | None],
-                      merged: dict[str, str]) -> None:
-        """Write the events and storylines the readers see: events changed in a batch with their articles,
-        events gone, storylines new or renamed, and storylines merged into others (``merged``: old -> new)."""
-        removed = list(removed)
-        orphans = {row[0] for e in removed for row in self.db.execute("SELECT story_id FROM events WHERE id = ?", (e,))}
-        self.db.executemany("DELETE FROM events WHERE id = ?", [(e,) for e in removed])
-        self.db.executemany("DELETE FROM event_articles WHERE event_id = ?", [(e,) for e in removed])
-        self.db.executemany("INSERT INTO stories(id, title) VALUES (?, ?) ON CONFLICT(id) DO UPDATE SET"
-                            " title = excluded.title", list(storylines.items()))
-        for old, new in merged.items():
-            self.db.execute("UPDATE events SET story_id = ? WHERE story_id = ?", (new, old))
-            self.db.execute("UPDATE story_articles SET story_id = ? WHERE story_id = ?", (new, old))
-            self.db.execute("DELETE FROM stories WHERE id = ?", (old,))
-            orphans.discard(old)
-        for event in events:
-            orphans.update(row[0] for row in self.db.execute("SELECT story_id FROM events WHERE id = ?", (event.id,)))
-            self.db.execute(
-                "INSERT OR REPLACE INTO events(id, title, story_id, first_day, last_day, articles)"
-                " VALUES (?, ?, ?, ?, ?, ?)",
-                (event.id, event.title, event.story_id, event.first_day, event.last_day, len(event.article_ids)))
-            self.db.execute("DELETE FROM event_articles WHERE event_id = ?", (event.id,))
-            self.db.executemany("INSERT OR REPLACE INTO event_articles(article_id, event_id) VALUES (?, ?)",
-                                [(a, event.id) for a in event.article_ids])
-            self.db.executemany("DELETE FROM story_articles WHERE article_id = ?", [(a,) for a in event.article_ids])
-            self.db.executemany("INSERT INTO story_articles(story_id, article_id) VALUES (?, ?)",
-                                [(event.story_id, a) for a in event.article_ids])
-        self.db.executemany(
-            "DELETE FROM stories WHERE id = ? AND NOT EXISTS (SELECT 1 FROM story_articles WHERE story_id = ?)",
-            [(s, s) for s in orphans if s])
-
-    def clear_links(self) -> None:
-        """Forget every event, storyline, merge and the linkers' state (before a full relink)."""
-        link_state = [name for name, *_ in _LINK_TABLES.values()]
-        for table in ("events", "event_articles", "story_articles", "stories", "link_counters", *link_state):
-            self.db.execute(f"DELETE FROM {table}")
-
-    def merges(self) -> dict[str, str]:
-        return {row[0]: row[1] for row in self.db.execute("SELECT old_id, new_id FROM merges")}
-
-    def resolve(self, link_id: str) -> str:
-        """The living event or storyline an id stands for, following recorded merges."""
-        seen = {link_id}
-        while (row := self.db.execute("SELECT new_id FROM merges WHERE old_id = ?", (link_id,)).fetchone()):
-            link_id = row[0]
-            if link_id in seen:
-                break
-            seen.add(link_id)
-        return link_id
-
-    def events(self, story_id: str | None = None) -> list[Event]:
-        """Events with their article ids (of one storyline, or all), oldest first."""
-        where, params = ("WHERE story_id = ?", (story_id,)) if story_id else ("", ())
-        rows = self.db.execute(
-            f"SELECT id, title, story_id FROM events {where} ORDER BY first_day IS NULL, first_day, id", params)
-        events = {row["id"]: Event(row["id"], row["title"], story_id=row["story_id"]) for row in rows}
-        members = self.db.execute("SELECT event_id, article_id FROM event_articles ORDER BY article_id")
-        for event_id, article_id in members:
-            if event_id in events:
-                events[event_id].article_ids.append(article_id)
-        return list(events.values())
-
-    def event_articles(self, event_id: str) -> list[Article]:
-        rows = self.db.execute(
-            "SELECT article_id FROM event_articles WHERE event_id = ? ORDER BY article_id", (event_id,)).fetchall()
-        return [article for article in map(self.article, [row[0] for row in rows]) if article]
-
-    def unlinked_article_ids(self) -> list[tuple[str, str | None]]:
-        """(id, published) of the stored articles in no event yet (new, or an ingest stopped before it
-        linked them), in the order they were stored."""
-        rows = self.db.execute(
-            "SELECT a.id, a.published FROM articles a LEFT JOIN event_articles e ON e.article_id = a.id"
-            " WHERE e.article_id IS NULL ORDER BY a.rowid")
-        return [(row[0], row[1]) for row in rows]
-
-    def articles_by_id(self, ids: list[str]) -> list[Article]:
-        """Articles without their layers, in the order of ``ids`` (unknown ids skipped)."""
-        rows = self._rows_in("SELECT * FROM articles WHERE id IN ({marks})", ids)
-        found = {row["id"]: article_from_row(row) for row in rows}
-        return [found[i] for i in ids if i in found]
-
-    def begin_write(self) -> None:
-        """Take the write lock now (readers go on): what is read next cannot change before the commit."""
-        if not self.db.in_transaction:
-            self.db.execute("BEGIN IMMEDIATE")
-
-    def commit(self) -> None:
-        self.db.commit()
-
-    def rollback(self) -> None:
-        """Forget what was written since the last commit (a stage that failed midway)."""
-        self.db.rollback()
-
-    # --- reading -----------------------------------------------------------------
-
-    def raw_records(self) -> Iterator[tuple[str, RawRecord]]:
-        rows = self.db.execute("SELECT id, source, kind, url, fetched, meta, data FROM raw_inputs ORDER BY rowid")
-        for row in rows:
-            yield row["id"], RawRecord(
-                source=row["source"],
-                kind=row["kind"],
-                data=zlib.decompress(row["data"]),
-                url=row["url"],
-                fetched=row["fetched"],
-                meta=json.loads(row["meta"]),
-            )
-
-    def article(self, article_id: str, store_names: bool = True) -> Article | None:
-        """The article with its layers; with ``store_names``, entity and speaker names as the whole store
-        agrees on them (after ``refresh_names``), else as its own text gave them."""
-        row = self.db.execute("SELECT * FROM articles WHERE id = ?", (article_id,)).fetchone()
-        if row is None:
-            return None
-        article = article_from_row(row)
-        for layer_row in self.db.execute("SELECT * FROM layers WHERE article_id = ?", (article_id,)):
-            article.layers[layer_row["name"]] = Layer.from_dict(
-                {**dict(layer_row), "spans": json.loads(layer_row["spans"])}
-            )
-        failures = self.db.execute(
-            "SELECT stage, layer, reason FROM article_failures WHERE article_id = ? ORDER BY stage, layer",
-            (article_id,),
-        )
-        article.failures = [Failure(*row) for row in failures]
-        if store_names:
-            apply_names(article, self.names_mapping(names_to_look_up(article)))
-        return article
-
-    def articles(self) -> Iterator[Article]:
-        for row in self.db.execute("SELECT * FROM articles ORDER BY published, id"):
-            yield article_from_row(row)
-
-    def stories(self) -> list[Story]:
-        """Every story with its article ids, in id order."""
-        rows = self.db.execute("SELECT id, title FROM stories ORDER BY id")
-        stories = {row["id"]: Story(row["id"], row["title"]) for row in rows}
-        for row in self.db.execute("SELECT story_id, article_id FROM story_articles ORDER BY story_id, article_id"):
-            stories[row["story_id"]].article_ids.append(row["article_id"])
-        return list(stories.values())
-
-    def story_articles(self, story_id: str) -> list[Article]:
-        """The articles of one story with their layers (none for an unknown story)."""
-        rows = self.db.execute(
-            "SELECT article_id FROM story_articles WHERE story_id = ? ORDER BY article_id", (story_id,)
-        ).fetchall()
-        return [article for article in map(self.article, [row[0] for row in rows]) if article]
-
-    def counts(self) -> dict[str, int]:
-        tables = ("raw_inputs", "articles", "layers", "stories", "failures", "article_failures")
-        return {t: self.db.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in tables}
-
-    def search(
-        self,
-        query: str,
-        *,
-        outlet: str | None = None,
-        language: str | None = None,
-        since: str | None = None,
-        until: str | None = None,
-        limit: int = 20,
-        offset: int = 0,
-    ) -> list[SearchHit]:
-        """Full-text search (bm25) on normalised title and text, with metadata filters."""
-        where, params = ["articles_fts MATCH ?"], [fts_query(query)]
-        for clause, value in (
-            ("a.outlet = ?", outlet),
-            ("a.language = ?", language),
-            ("a.published >= ?", since),
-            ("substr(a.published, 1, 10) <= ?", until),
-        ):
-            if value:
-                where.append(clause)
-                params.append(value)
-        sql = (
-            "SELECT a.id, a.title, a.outlet, a.published, a.language,"
-            " snippet(articles_fts, 1, '[', ']', ' … ', 12) AS snippet, bm25(articles_fts, 5.0, 1.0) AS score"
-            " FROM articles_fts JOIN articles a ON a.rowid = articles_fts.rowid"
-            f" WHERE {' AND '.join(where)} ORDER BY score, a.published DESC LIMIT ? OFFSET ?"
-        )
-        rows = self.db.execute(sql, (*params, limit, offset)).fetchall()
-        return [SearchHit(**{**dict(r), "score": round(-r["score"], 4)}) for r in rows]
-
-
-@dataclass(frozen=True)
-class EventRow:
-    """An event as the readers' tables keep it."""
-
-    id: str
-    title: str | None
-    story_id: str | None
-    first_day: float | None
-    last_day: float | None
-    article_ids: list[str]
-
-
-# The linkers' state tables: name -> (table, key column, value column, value is JSON). ``merges`` is
-# shared with the readers, so that old ids stay resolvable.
-_LINK_TABLES = {
-    **{name: (f"link_{name}", "key", "value", name != "terms")
-       for name in ("terms", "events", "postings", "recent", "assigned", "links", "storyline_of",
-                                 "storylines")},
-    "merges": ("merges", "old_id", "new_id", False),
-}
-
-
-STORE_WRITE_ERRORS = (sqlite3.OperationalError,)  # a store that stopped taking writes mid-command
-
-
-def store_write_problem(error: Exception) -> str:
-    """The one line a user needs for a store that refused a write (the transaction is rolled back)."""
-    message = str(error)
-    if "locked" in message or "busy" in message:
-        return f"the store is locked by another writer ({message}): run again when it has finished"
-    if "full" in message or "I/O" in message:
-        return f"cannot write the store ({message}): is the disk full or the file over its size limit?"
-    return f"the store refused a write ({message})"
-
-
-def _compact_json(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-
-
-def raw_id_of(record: RawRecord) -> str:
-    digest = hashlib.blake2b(record.kind.encode() + b"\x00" + record.data, digest_size=12)
-    return digest.hexdigest()
-
-
-def article_row(article: Article) -> dict[str, Any]:
-    """The article's columns; its layers and failures have tables of their own."""
-    data = {name: getattr(article, name) for name in ARTICLE_FIELDS}
-    for name in _JSON_FIELDS:
-        data[name] = json.dumps(data[name], ensure_ascii=False)
-    return data
-
-
-def article_from_row(row: sqlite3.Row) -> Article:
-    data = {name: row[name] for name in ARTICLE_FIELDS}
-    for name in _JSON_FIELDS:
-        data[name] = json.loads(data[name])
-    return Article.from_dict(data)
-
-
-def fts_query(query: str) -> str:
-    """Turn user words into an FTS5 query of quoted terms, so punctuation cannot break the syntax."""
-    terms = re.findall(r"\w+", normalise(query))
-    if not terms:
-        raise ValueError("search query has no words")
-    return " ".join(f'"{t}"' for t in terms)
-
 
 def migrate(db: sqlite3.Connection) -> int:
     """Apply the numbered migrations newer than the file's user_version; returns the version."""
     current = db.execute("PRAGMA user_version").fetchone()[0]
-    known = _migrations()
+    known = migrations("sqlite")
     if known and current > known[-1][0]:
         raise StoreError(f"schema version {current} is newer than this newsprism knows ({known[-1][0]})")
     for version, sql in known:
@@ -522,13 +85,3 @@ def migrate(db: sqlite3.Connection) -> int:
             raise
         current = version
     return current
-
-
-def _migrations() -> list[tuple[int, str]]:
-    folder = resources.files("newsprism.store") / "migrations"
-    found = []
-    for entry in folder.iterdir():
-        match = _MIGRATION_NAME.match(entry.name)
-        if match:
-            found.append((int(match.group(1)), entry.read_text(encoding="utf-8")))
-    return sorted(found)
