@@ -17,6 +17,7 @@ from distributed import Client, LocalCluster
 from newsprism import pipeline
 from newsprism.cluster import dask_client
 from newsprism.store import Store
+from store_targets import new_store_target
 from test_cli import CORPUS, run
 
 INPUTS = [str(CORPUS / "feeds"), str(CORPUS / "exports")]  # 13 articles, several of them in one story
@@ -31,7 +32,7 @@ def client() -> Iterator[Client]:
         yield client
 
 
-def snapshot(db: Path) -> dict[str, Any]:
+def snapshot(db: Path | str) -> dict[str, Any]:
     """What a store holds: articles with their layers and failures, events, storylines, counts."""
     with Store(db) as store:
         ids = sorted(article.id for article in store.articles())
@@ -41,7 +42,7 @@ def snapshot(db: Path) -> dict[str, Any]:
                 "counts": store.counts()}
 
 
-def ingested(db: Path, *options: str) -> dict[str, Any]:
+def ingested(db: Path | str, *options: str) -> dict[str, Any]:
     code, _, stderr = run("ingest", "--db", str(db), *options, *INPUTS)
     assert code == 0, stderr
     return snapshot(db)
@@ -83,6 +84,12 @@ def test_ingest_on_a_cluster_stores_what_one_process_stores(client, one_process,
     # long-lived workers: each loaded the parser once, for all three commands; the cores shared by the encoders
     assert set(client.run(parser_loads).values()) == {1}
     assert set(client.run(encoder_threads).values()) == {max(1, pipeline.available_cores() // 2)}
+
+
+def test_a_postgresql_store_fed_by_a_cluster_holds_what_one_process_stores_in_sqlite(client, one_process, tmp_path,
+                                                                                    request):
+    target = new_store_target("postgresql", tmp_path, request)
+    assert ingested(target, "--dask", client.scheduler.address) == one_process
 
 
 def test_the_local_cluster_listens_on_the_loopback_only(client):
