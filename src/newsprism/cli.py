@@ -575,9 +575,11 @@ def bench_serve(articles: int | None, repeats: int, source_db: Path | None, load
 @click.option("--seconds", type=click.IntRange(1, 600), default=20, show_default=True, help="Of reading load.")
 @click.option("--only", type=click.Choice(["stages", "ingest", "store", "readers"]), multiple=True,
               help="Run these parts only (repeatable).")
+@click.option("--executor", "executors", type=click.Choice(["process", "pool", "dask"]), multiple=True,
+              help="Ingest with these only (repeatable)  [default: all three]")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Also write JSON here.")
 def bench_scale(sizes: str, store_sizes: str, pg_url: str | None, clients: int, seconds: int,
-                only: tuple[str, ...], out: Path | None) -> None:
+                only: tuple[str, ...], executors: tuple[str, ...], out: Path | None) -> None:
     """Per-stage cost per core, ingest throughput and peak memory (one process, the local pool, a Dask
     LocalCluster; SQLite and PostgreSQL), and latency under concurrent readers: the figures of
     docs/scaling.md."""
@@ -587,7 +589,8 @@ def bench_scale(sizes: str, store_sizes: str, pg_url: str | None, clients: int, 
         click.echo(f"{part} {store}: {json.dumps(row)}", err=True)
 
     results = scale.run(_sizes("--sizes", sizes), _sizes("--store-sizes", store_sizes), pg_url, clients, seconds,
-                        parts=only or ("stages", "ingest", "store", "readers"), on_result=progress)
+                        parts=only or ("stages", "ingest", "store", "readers"), on_result=progress,
+                        executors=tuple(scale.EXECUTOR_NAMES[e] for e in executors) or tuple(scale.EXECUTORS))
     if out:
         write_text(json.dumps(results, indent=1), out)
     click.echo(scale.format_tables(results))

@@ -42,6 +42,7 @@ EXECUTORS = {  # what `newsprism ingest` is given for each way of running the wo
     "local pool, 2 workers": ["--jobs", "2"],
     "Dask LocalCluster, 2 workers": ["--dask", "local", "--jobs", "2"],
 }
+EXECUTOR_NAMES = dict(zip(("process", "pool", "dask"), EXECUTORS, strict=True))  # --executor's words
 STAGE_SAMPLE = 200  # articles timed per stage
 MEMORY_POLL = 0.2  # seconds between two readings of a process tree's memory
 EXPORT_FIELDS = ("title", "text", "published", "outlet")
@@ -195,7 +196,7 @@ def reader_latency(target: str, articles: int, clients: int, seconds: int, workd
 def run(pipeline_sizes: list[int], store_sizes: list[int], pg_url: str | None = None, clients: int = 8,
         seconds: int = 20, reader_articles: int = 10_000, data_dir: Path = DEFAULT_DATA_DIR,
         corpus: Path = REPO_CORPUS, parts: tuple[str, ...] = ("stages", "ingest", "store", "readers"),
-        on_result: Any = None) -> dict[str, Any]:
+        on_result: Any = None, executors: tuple[str, ...] = tuple(EXECUTORS)) -> dict[str, Any]:
     groups = _stream_groups(data_dir, corpus)
     results: dict[str, Any] = {"stages": {}, "ingest": [], "store": [], "readers": {}}
     report = on_result or (lambda *_: None)
@@ -208,7 +209,8 @@ def run(pipeline_sizes: list[int], store_sizes: list[int], pg_url: str | None = 
         if "ingest" in parts:
             for size in pipeline_sizes:
                 export = write_export(stores["folder"] / f"export-{size}.jsonl", groups, size)
-                for executor, options in EXECUTORS.items():
+                for executor in executors:
+                    options = EXECUTORS[executor]
                     for name in names:
                         row = {"articles": size, "executor": executor, "store": name,
                                **full_ingest(export, stores[name](), options, size)}
