@@ -1,6 +1,12 @@
 """Errors raised at the edge, where untrusted input enters."""
 
 
+def first_line(error: BaseException) -> str:
+    """The first line of an error's message ("" when it has none): a report stays one line."""
+    message = str(error).strip()
+    return message.splitlines()[0] if message else ""
+
+
 class InputError(Exception):
     """One input could not be turned into articles; reported as one line, never a traceback."""
 

@@ -12,6 +12,8 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from newsprism.errors import first_line
+
 
 @dataclass(frozen=True)
 class RawRecord:
@@ -75,7 +77,7 @@ class Failure:
     @classmethod
     def of(cls, stage: str, layer: str, error: BaseException) -> Failure:
         """The failure an exception makes: its type and the first line of its message, kept short."""
-        message = str(error).strip().splitlines()[0] if str(error).strip() else ""
+        message = first_line(error)
         reason = f"{type(error).__name__}: {message}" if message else type(error).__name__
         return cls(stage, layer, reason[:MAX_REASON])
 

@@ -2,7 +2,7 @@
 
 import sqlite3
 
-from newsprism.errors import StoreWriteError
+from newsprism.errors import StoreWriteError, first_line
 from newsprism.store.base import EventRow, SearchHit, Store, is_postgres
 
 STORE_WRITE_ERRORS = (sqlite3.OperationalError, StoreWriteError)  # a store that stopped taking writes mid-command
@@ -10,7 +10,7 @@ STORE_WRITE_ERRORS = (sqlite3.OperationalError, StoreWriteError)  # a store that
 
 def store_write_problem(error: Exception) -> str:
     """The one line a user needs for a store that refused a write (the transaction is rolled back)."""
-    message = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+    message = first_line(error) or type(error).__name__
     if "locked" in message or "busy" in message:
         return f"the store is locked by another writer ({message}): run again when it has finished"
     if "full" in message or "I/O" in message:

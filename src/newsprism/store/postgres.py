@@ -21,7 +21,7 @@ from typing import Any
 import psycopg
 from psycopg import pq
 
-from newsprism.errors import StoreError, StoreWriteError
+from newsprism.errors import StoreError, StoreWriteError, first_line
 from newsprism.extract.text import without_marks
 from newsprism.store.base import Dialect, Store, migrations
 
@@ -159,8 +159,7 @@ class PostgresConnection:
         try:
             yield
         except psycopg.OperationalError as error:
-            raise StoreWriteError(str(error).strip().splitlines()[0] if str(error).strip() else repr(error)) \
-                from error
+            raise StoreWriteError(first_line(error) or repr(error)) from error
 
 
 class PostgresStore(Store):
@@ -173,7 +172,7 @@ class PostgresStore(Store):
             migrate(self.db)
         except (psycopg.Error, StoreWriteError) as error:
             raise StoreError(f"{_without_password(self.target)}: cannot use as a newsprism store"
-                             f" ({str(error).strip().splitlines()[0] if str(error).strip() else error})") from error
+                             f" ({first_line(error) or error})") from error
 
 
 def _without_password(url: str) -> str:
