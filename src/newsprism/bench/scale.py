@@ -234,30 +234,30 @@ def format_tables(results: dict[str, Any]) -> str:
     lines: list[str] = []
     if results["stages"]:
         names = list(results["stages"])
-        stages = list(next(iter(results["stages"].values()))["seconds_per_article"])
-        lines += ["Seconds per article on one core", "", f"| stage | {' | '.join(names)} |",
-                  "|---|" + "---:|" * len(names)]
-        for stage in stages:
-            cells = " | ".join(str(results["stages"][n]["seconds_per_article"][stage]) for n in names)
-            lines.append(f"| {stage} | {cells} |")
-        lines.append("")
+        costs = {n: results["stages"][n]["seconds_per_article"] for n in names}
+        lines += _table("Seconds per article on one core", ["stage", *names], "l" + "r" * len(names),
+                        [[stage, *(costs[n][stage] for n in names)] for stage in costs[names[0]]])
     if results["ingest"]:
-        lines += ["`newsprism ingest`, every layer", "", "| articles | executor | store | s | articles/s | peak MB |",
-                  "|---:|---|---|---:|---:|---:|"]
-        lines += [f"| {r['articles']:,} | {r['executor']} | {r['store']} | {r['seconds']} | {r['articles_per_s']} |"
-                  f" {r['peak_mb']:,} |" for r in results["ingest"]]
-        lines.append("")
+        lines += _table("`newsprism ingest`, every layer",
+                        ["articles", "executor", "store", "s", "articles/s", "peak MB"], "rllrrr",
+                        [[f"{r['articles']:,}", r["executor"], r["store"], r["seconds"], r["articles_per_s"],
+                          f"{r['peak_mb']:,}"] for r in results["ingest"]])
     if results["store"]:
-        lines += ["Store and link only (no annotation), one process", "",
-                  "| articles | store | s | articles/s | storylines | peak MB |", "|---:|---|---:|---:|---:|---:|"]
-        lines += [f"| {r['articles']:,} | {r['store']} | {r['seconds']} | {r['articles_per_s']} | {r['stories']:,} |"
-                  f" {r['peak_mb']:,} |" for r in results["store"]]
-        lines.append("")
+        lines += _table("Store and link only (no annotation), one process",
+                        ["articles", "store", "s", "articles/s", "storylines", "peak MB"], "rlrrrr",
+                        [[f"{r['articles']:,}", r["store"], r["seconds"], r["articles_per_s"], f"{r['stories']:,}",
+                          f"{r['peak_mb']:,}"] for r in results["store"]])
     if results["readers"]:
-        lines += ["Readers: concurrent clients on a served store", "",
-                  "| store | page | requests | p50 ms | p95 ms | max ms |", "|---|---|---:|---:|---:|---:|"]
-        for name, found in results["readers"].items():
-            for page, fig in {**found["pages"], "all": found["latency_ms"]}.items():
-                lines.append(f"| {name} | {page} | {fig['n']} | {fig.get('p50')} | {fig.get('p95')} |"
-                             f" {fig.get('max')} |")
-    return "\n".join(lines)
+        lines += _table("Readers: concurrent clients on a served store",
+                        ["store", "page", "requests", "p50 ms", "p95 ms", "max ms"], "llrrrr",
+                        [[name, page, fig["n"], fig.get("p50"), fig.get("p95"), fig.get("max")]
+                         for name, found in results["readers"].items()
+                         for page, fig in {**found["pages"], "all": found["latency_ms"]}.items()])
+    return "\n".join(lines).rstrip("\n")
+
+
+def _table(title: str, header: list[str], align: str, rows: list[list[Any]]) -> list[str]:
+    """A titled markdown table (``align``: "l" or "r" per column) and the blank line after it."""
+    rule = "|" + "".join("---|" if a == "l" else "---:|" for a in align)
+    return [title, "", f"| {' | '.join(header)} |", rule,
+            *(f"| {' | '.join(str(cell) for cell in row)} |" for row in rows), ""]

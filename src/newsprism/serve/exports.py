@@ -27,8 +27,8 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 def write_jsonl(store: Store, handle: IO[str]) -> int:
     """One line per article: every Article field plus ``layers`` (standoff spans, offsets into ``text``)."""
     count = 0
-    for row in store.db.stream("SELECT id FROM articles ORDER BY published NULLS FIRST, id"):
-        article = store.article(row["id"])
+    for listed in store.articles():  # undated first, then by date: read a page at a time
+        article = store.article(listed.id)
         if article is not None:
             handle.write(json.dumps(article.to_dict(with_layers=True), ensure_ascii=False) + "\n")
             count += 1
