@@ -37,7 +37,6 @@ _URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")  # a URL of another scheme is 
 class Dialect:
     """The SQL a back end writes its own way; every other statement is shared."""
 
-    name: str
     index_article: str  # insert (rowid, title, text) into the full-text index, each in its ``index_form``
     index_form: Callable[[str], str]  # a text as the index keeps it (after ``normalise``)
     search_source: str  # FROM the index joined to ``articles a``; it or ``search_match`` takes the query's ?

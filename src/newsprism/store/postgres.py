@@ -50,7 +50,6 @@ def _json_number(value: str, path: str) -> str:
 
 
 POSTGRES = Dialect(
-    name="postgresql",
     index_article="INSERT INTO articles_fts(rowid, doc)"
                   " VALUES (?, setweight(to_tsvector('simple', ?), 'A') || setweight(to_tsvector('simple', ?), 'D'))",
     search_source="FROM articles_fts f JOIN articles a ON a.rowid = f.rowid CROSS JOIN plainto_tsquery('simple', ?) q",

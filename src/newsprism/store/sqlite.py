@@ -19,7 +19,6 @@ def _json_field(value: str, path: str) -> str:
 
 
 SQLITE = Dialect(
-    name="sqlite",
     index_article="INSERT INTO articles_fts(rowid, title, text) VALUES (?, ?, ?)",
     index_form=lambda text: text,  # FTS5's tokenizer drops the diacritics itself
     search_source="FROM articles_fts JOIN articles a ON a.rowid = articles_fts.rowid",
