@@ -114,6 +114,39 @@ def ingest(paths: tuple[Path, ...], db: str, jobs: int, dask: str | None, progre
 
 
 @main.command()
+@click.argument("sources", type=click.Path(dir_okay=False, path_type=Path))
+@db_option
+@click.option("--once", is_flag=True, help="One round, then exit (1 when some fetches failed).")
+@click.option("--interval", type=click.FloatRange(1), default=600.0, show_default=True,
+              help="Seconds from the start of one round to the next.")
+@click.option("--warc-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Where the WARC files go  [default: DB.warc/ beside an SQLite store, ./newsprism-warc/ for"
+                   " PostgreSQL]")
+def watch(sources: Path, db: str, once: bool, interval: float, warc_dir: Path | None) -> None:
+    """Poll the outlets in SOURCES (TOML), fetch new and changed articles politely, archive every response
+    as WARC and ingest the articles. Runs until stopped (Ctrl-C), unless --once."""
+    from newsprism.watch import SourcesError, load_sources, watch_sources
+
+    try:
+        config = load_sources(sources)
+    except SourcesError as error:
+        raise click.UsageError(str(error)) from error
+    warc_dir = warc_dir or (Path("newsprism-warc") if is_postgres(db) else Path(f"{db}.warc"))
+    failed = False
+
+    def summary(report: Any) -> None:
+        nonlocal failed
+        for error in report.errors:
+            report_error(error)
+        failed = failed or bool(report.errors)
+        click.echo(f"watched into {db}: {json.dumps(report.to_dict())}", err=True)
+
+    with Store(db) as store:
+        watch_sources(config, store, warc_dir, once=once, interval=interval, on_round=summary)
+    sys.exit(1 if once and failed else 0)
+
+
+@main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--layers", default=None, help="Comma-separated layers  [default: every available layer]")
 @click.option("--dct", default=None, help="Document creation date (YYYY-MM-DD) for relative time expressions.")

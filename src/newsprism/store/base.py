@@ -410,6 +410,70 @@ class Store:
         """Forget what was written since the last commit (a stage that failed midway)."""
         self.db.rollback()
 
+    # --- watching: the fetch log, the pages known, the versions of each page ---------------------
+
+    def log_fetch(self, row: dict[str, Any]) -> int:
+        """One response (or failed request) of `newsprism watch`; returns its id."""
+        return self.db.execute(f"INSERT INTO fetches({', '.join(row)}) VALUES ({', '.join('?' * len(row))})"
+                               " RETURNING id", tuple(row.values())).fetchone()[0]
+
+    def list_pages(self, source: str, kind: str, entries: Iterable[tuple[str, str | None]], now: str) -> int:
+        """Note the pages a listing names; a known page is due again when its listed date changed (a page
+        another source listed first stays that source's). Returns how many are new."""
+        new = 0
+        for url, listed in entries:
+            row = self.db.execute("SELECT listed FROM watch_pages WHERE url = ?", (url,)).fetchone()
+            if row is None:
+                self.db.execute("INSERT INTO watch_pages(url, source, kind, first_seen, listed) VALUES (?, ?, ?, ?, ?)",
+                                (url, source, kind, now, listed))
+                new += 1
+            elif listed and row["listed"] != listed:
+                self.db.execute("UPDATE watch_pages SET listed = ?, due = 1 WHERE url = ? AND source = ?",
+                                (listed, url, source))
+        return new
+
+    def watch_page(self, url: str) -> Any:
+        return self.db.execute("SELECT * FROM watch_pages WHERE url = ?", (url,)).fetchone()
+
+    def due_pages(self, kind: str = "article") -> list[Any]:
+        """The pages to fetch in this round, in the order they were found."""
+        return self.db.execute("SELECT * FROM watch_pages WHERE due = 1 AND kind = ? ORDER BY first_seen, url",
+                               (kind,)).fetchall()
+
+    def page_fetched(self, url: str, at: str, etag: str | None, last_modified: str | None) -> None:
+        """A page answered (200, 304, or gone): not due until its listing says it changed."""
+        self.db.execute("UPDATE watch_pages SET due = 0, fetched_at = ?, etag = COALESCE(?, etag),"
+                        " last_modified = COALESCE(?, last_modified), attempts = 0, error = NULL WHERE url = ?",
+                        (at, etag, last_modified, url))
+
+    def page_failed(self, url: str, at: str, error: str, give_up_after: int) -> None:
+        """A fetch that failed: tried again next round, until ``give_up_after`` failed rounds in a row."""
+        self.db.execute("UPDATE watch_pages SET fetched_at = ?, error = ?, attempts = attempts + 1,"
+                        " due = CASE WHEN attempts + 1 >= ? THEN 0 ELSE 1 END WHERE url = ?",
+                        (at, error, give_up_after, url))
+
+    def add_version(self, url: str, at: str, status: int, article_id: str | None, fetch_id: int) -> int | None:
+        """A new version of a page, unless it reads as the last one did; returns its number."""
+        last = self.db.execute("SELECT version, status, article_id FROM page_versions WHERE url = ?"
+                               " ORDER BY version DESC LIMIT 1", (url,)).fetchone()
+        if last is not None and (last["status"], last["article_id"]) == (status, article_id):
+            return None
+        version = last["version"] + 1 if last else 1
+        self.db.execute("INSERT INTO page_versions(url, version, fetched_at, status, article_id, fetch_id)"
+                        " VALUES (?, ?, ?, ?, ?, ?)", (url, version, at, status, article_id, fetch_id))
+        return version
+
+    def has_versions(self, url: str) -> bool:
+        return self.db.execute("SELECT 1 FROM page_versions WHERE url = ?", (url,)).fetchone() is not None
+
+    def page_versions(self, article_id: str) -> list[dict[str, Any]]:
+        """Every version of the page (or pages) an article was read from, oldest first, with its fetch."""
+        rows = self.db.execute(
+            "SELECT v.url, v.version, v.fetched_at, v.status, v.article_id, f.warc_file, f.warc_offset,"
+            " f.warc_record FROM page_versions v LEFT JOIN fetches f ON f.id = v.fetch_id WHERE v.url IN"
+            " (SELECT url FROM page_versions WHERE article_id = ?) ORDER BY v.url, v.version", (article_id,))
+        return [dict(row) for row in rows]
+
     # --- reading -----------------------------------------------------------------
 
     def raw_records(self) -> Iterator[tuple[str, RawRecord]]:

@@ -1,0 +1,45 @@
+-- `newsprism watch`: every response it got (the evidence log, with where the WARC record is), the pages
+-- it knows and what it needs to ask for them again politely, and the versions of each article page.
+CREATE TABLE fetches (
+    id          INTEGER PRIMARY KEY,
+    source      TEXT NOT NULL,            -- the source's name in SOURCES.toml
+    url         TEXT NOT NULL,            -- as asked for
+    final_url   TEXT,                     -- after redirects
+    kind        TEXT NOT NULL,            -- robots | home | feed | sitemap | article
+    status      INTEGER,                  -- HTTP status; NULL when there was no answer
+    error       TEXT,                     -- one line, when the fetch failed
+    fetched_at  TEXT NOT NULL,
+    seconds     REAL NOT NULL,
+    size        INTEGER NOT NULL DEFAULT 0,
+    warc_file   TEXT,                     -- the archived response: file name in the WARC folder,
+    warc_offset INTEGER,                  -- its byte offset there,
+    warc_record TEXT                      -- and its WARC-Record-ID
+);
+CREATE INDEX fetches_source_at ON fetches(source, fetched_at);
+CREATE INDEX fetches_at ON fetches(fetched_at);
+
+CREATE TABLE watch_pages (
+    url           TEXT PRIMARY KEY,       -- normalised, so a URL listed twice is one page
+    source        TEXT NOT NULL,
+    kind          TEXT NOT NULL,          -- article, or the listing it is (feed, sitemap, home)
+    first_seen    TEXT NOT NULL,
+    listed        TEXT,                   -- the date its feed or sitemap entry gave last
+    due           INTEGER NOT NULL DEFAULT 1,  -- 1: fetch it in the next round
+    fetched_at    TEXT,
+    etag          TEXT,
+    last_modified TEXT,
+    attempts      INTEGER NOT NULL DEFAULT 0,  -- failed rounds in a row
+    error         TEXT
+);
+CREATE INDEX watch_pages_due ON watch_pages(due, kind);
+
+CREATE TABLE page_versions (
+    url        TEXT NOT NULL,
+    version    INTEGER NOT NULL,          -- 1, 2, ... in fetch order
+    fetched_at TEXT NOT NULL,
+    status     INTEGER NOT NULL,          -- 200, or 404/410 when the outlet deleted the page
+    article_id TEXT,                      -- the article this version gave; NULL when deleted
+    fetch_id   INTEGER,
+    PRIMARY KEY (url, version)
+);
+CREATE INDEX page_versions_article ON page_versions(article_id);
