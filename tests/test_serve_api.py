@@ -10,8 +10,12 @@ from __future__ import annotations
 import csv
 import io
 import json
+import threading
+import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +26,8 @@ from newsprism.serve import create_app, queries
 from newsprism.serve.app import background_server, smoke_check
 from newsprism.serve.render import safe_url, technique_segments
 from newsprism.store import EventRow, Store
-from serve_fixture import HOSTILE_TEXT, TOKEN, build_store, live_server
+from serve_fixture import HOSTILE_TEXT, TOKEN, build_store, fake_comparer, live_server
+from store_targets import new_store_target
 
 
 @pytest.fixture(scope="module")
@@ -278,6 +283,14 @@ def test_upload_with_the_token_adds_the_article(tmp_path: Path) -> None:
         _upload_and_fetch(base_url)
 
 
+def test_upload_on_postgresql_writes_through_a_pooled_connection(request: pytest.FixtureRequest,
+                                                                 tmp_path: Path) -> None:
+    target = new_store_target("postgresql", tmp_path, request)
+    build_store(target)
+    with live_server(target) as base_url:
+        _upload_and_fetch(base_url)
+
+
 def _upload_and_fetch(base_url: str) -> None:
     before = {o["name"]: o["articles"] for o in get_json(f"{base_url}/api/outlets")}
     status, _, body = fetch(f"{base_url}/api/ingest?filename=rows.jsonl", UPLOAD.encode(),
@@ -379,3 +392,60 @@ def test_a_story_comparison_is_computed_once_until_the_store_changes(store_targe
             store.put_layer(article.id, next(iter(article.layers.values())))
             store.commit()
         assert json.load(urllib.request.urlopen(url)) == {"articles": 3} and calls == [3, 3]
+
+
+SERVER_CONNECTIONS = ("SELECT pid FROM pg_stat_activity"
+                      " WHERE datname = current_database() AND application_name = 'newsprism'")
+
+
+def _settled(watcher: Any, done: Callable[[set[int]], bool]) -> set[int]:
+    """The server's connections to the database once ``done`` holds (a closed one's backend exits a moment
+    after), or after 5 s."""
+    deadline = time.monotonic() + 5
+    while not done(pids := {pid for (pid,) in watcher.execute(SERVER_CONNECTIONS)}) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    return pids
+
+
+def test_postgresql_requests_share_a_bounded_pool_that_replaces_dropped_connections(
+        request: pytest.FixtureRequest, tmp_path: Path) -> None:
+    """60 requests from 30 clients at once are served by at most pool_size connections (the others wait),
+    a connection the database dropped fails no request, and the server's shutdown closes the pool."""
+    import psycopg
+
+    target = new_store_target("postgresql", tmp_path, request)
+    build_store(target)
+    app = create_app(target, TOKEN, comparer=fake_comparer, annotate=False)
+    app.state.config.pool_size = 3
+    paths = ["/api/search?q=pier", "/api/stories", "/api/outlets", "/", "/stories/s-pier", "/api/export/stories.csv"]
+    with psycopg.connect(target, autocommit=True) as watcher:
+        with background_server(app) as base:
+            assert fetch(base + "/api/stories")[0] == 200
+            assert len(_settled(watcher, lambda pids: len(pids) <= 3)) <= 3  # the migration's connection is gone
+            seen: list[set[int]] = []
+            burst_over = threading.Event()
+
+            def watch() -> None:
+                with psycopg.connect(target, autocommit=True) as own:
+                    while not burst_over.is_set():
+                        seen.append({pid for (pid,) in own.execute(SERVER_CONNECTIONS)})
+
+            sampler = threading.Thread(target=watch)
+            sampler.start()
+            with ThreadPoolExecutor(30) as clients:
+                statuses = list(clients.map(lambda path: fetch(base + path)[0], paths * 10))
+            burst_over.set()
+            sampler.join()
+            assert statuses == [200] * 60
+            assert len(seen) > 1 and max(map(len, seen)) <= 3
+            assert len(set().union(*seen)) <= 3  # the same few connections served every request
+
+            killed = {pid for (pid,) in watcher.execute(SERVER_CONNECTIONS)}
+            terminated = watcher.execute("SELECT pg_terminate_backend(pid) FROM unnest(%s::int[]) AS pid",
+                                         (list(killed),))
+            assert killed and all(ok for (ok,) in terminated)
+            started = time.monotonic()
+            assert [fetch(base + path)[0] for path in paths] == [200] * len(paths)
+            assert time.monotonic() - started < 2.5  # one by one, the pool would back off 1 s, then 2 s
+            assert _settled(watcher, lambda pids: not pids & killed) - killed
+        assert _settled(watcher, lambda pids: not pids) == set()

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from newsprism import pipeline
-from newsprism.errors import StoreError
+from newsprism.errors import StoreError, StoreWriteError
 from newsprism.link import incremental
 from newsprism.model import Article, Layer, RawRecord, Span
 from newsprism.store import Store
@@ -227,3 +227,51 @@ def test_large_reads_go_page_by_page_in_order(store, monkeypatch):
         "SELECT id FROM articles ORDER BY published IS NOT NULL, published, id")]
     assert [(a.id,) for a in store.articles()] == expected
     assert [record.source for _, record in store.raw_records()] == [f"r{n}.txt" for n in range(len(dates))]
+
+
+def test_a_store_over_a_pooled_connection_behaves_as_one_over_its_own(request):
+    """The pool migrates once and connects as PostgresConnection does; a store over a lent connection writes
+    under the same lock, fails with the same errors, and leaves the connection to the pool, which replaces
+    one the server dropped."""
+    import psycopg
+
+    from newsprism.store.base import migrations
+    from newsprism.store.postgres import POSTGRES, WRITE_LOCK, PostgresConnection, PostgresStore, connection_pool
+
+    target = new_store_target("postgresql", Path("."), request)
+    locks = "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND objid = %s AND granted"
+    with connection_pool(target, max_size=2) as pool, psycopg.connect(target, autocommit=True) as other:
+        version = other.execute("SELECT max(version) FROM schema_version").fetchone()[0]
+        assert version == migrations("postgresql")[-1][0]
+        own = PostgresConnection(target)
+        with pool.connection() as raw:
+            assert raw.info.get_parameters() == own.raw.info.get_parameters()  # timeout, application name
+            assert raw.autocommit and own.raw.autocommit and raw.row_factory is own.raw.row_factory
+            own.close()
+            store = PostgresStore.lent(target, raw)
+            assert store.db.dialect is POSTGRES and store.target == target
+            store.add_article(make_article("Pier reopens", "The ferry pier reopens on Monday."))
+            assert other.execute(locks, (WRITE_LOCK,)).fetchone()[0] == 1
+            store.commit()
+            assert other.execute(locks, (WRITE_LOCK,)).fetchone()[0] == 0
+            assert [row["title"] for row in store.db.execute("SELECT title FROM articles")] == ["Pier reopens"]
+            store.close()
+            assert not raw.closed
+            dropped = raw.info.backend_pid
+            other.execute("SELECT pg_terminate_backend(%s)", (dropped,))
+            with pytest.raises(StoreWriteError):
+                store.db.execute("SELECT 1")
+        with pool.connection() as replaced:
+            assert replaced.execute("SELECT count(*) FROM articles").fetchone()[0] == 1
+            assert replaced.info.backend_pid != dropped
+
+
+def test_a_pool_refuses_a_database_from_a_newer_newsprism(request):
+    from newsprism.store.postgres import connection_pool
+
+    target = new_store_target("postgresql", Path("."), request)
+    with Store(target) as store:
+        store.db.execute("INSERT INTO schema_version(version) VALUES (999)")
+        store.commit()
+    with pytest.raises(StoreError, match="newer than this newsprism"):
+        connection_pool(target, max_size=2)

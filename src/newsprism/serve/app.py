@@ -11,12 +11,14 @@ from __future__ import annotations
 import os
 import threading
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import asynccontextmanager, contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+import anyio
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
@@ -28,7 +30,10 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from newsprism import __version__
 from newsprism.model import Article
 from newsprism.serve.cache import AggregateCache
-from newsprism.store import Store
+from newsprism.store import Store, is_postgres
+
+if TYPE_CHECKING:
+    from psycopg_pool import ConnectionPool
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 DEFAULT_HOST = "127.0.0.1"
@@ -46,6 +51,11 @@ SECURITY_HEADERS = {
     "x-frame-options": "DENY",
     "cross-origin-opener-policy": "same-origin",
 }
+# PostgreSQL connections of one server at most. Handlers run on anyio's thread pool (40 threads), so up
+# to 40 requests read at once; 10 connections keep the database's own limit (100 by default) free for
+# several servers and the ingest processes, and a request that finds none free waits for one (up to the
+# pool's 30 s timeout) rather than fail: reads are short, so the wait is too.
+POOL_SIZE = 10
 
 Comparer = Callable[[list[Article]], dict[str, Any] | None]
 
@@ -68,14 +78,81 @@ class ServeConfig:
     comparer: Comparer | None = None
     cache: AggregateCache = field(default_factory=AggregateCache)
     _local: threading.local = field(default_factory=threading.local)
+    pool_size: int = POOL_SIZE
+    _pool: ConnectionPool[Any] | None = None
+    _pool_lock: threading.Lock = field(default_factory=threading.Lock)
 
     def store(self) -> Store:
-        """This thread's Store: a connection is used only by the thread that opened it, so the server's
-        threads hold one connection each (on PostgreSQL, a pool as large as the thread pool)."""
+        """On SQLite, this thread's Store: a connection is used only by the thread that opened it. On
+        PostgreSQL, the request's Store over a connection it borrowed from the pool (see LendStores)."""
+        if is_postgres(self.db_path):
+            return self._lent_store()
         store = getattr(self._local, "store", None)
         if store is None:
             store = self._local.store = Store(self.db_path)
         return store
+
+    def _lent_store(self) -> Store:
+        from newsprism.store.postgres import PostgresStore
+
+        lease = _lease.get(None)
+        if lease is None:
+            raise RuntimeError("a PostgreSQL store is lent to a request only: serve the app with LendStores")
+        if lease.store is None:
+            pool = self._connection_pool()
+            raw = pool.getconn()
+            lease.store, lease.give_back = PostgresStore.lent(self.db_path, raw), lambda: pool.putconn(raw)
+        return lease.store
+
+    def _connection_pool(self) -> ConnectionPool[Any]:
+        from newsprism.store.postgres import connection_pool
+
+        with self._pool_lock:
+            if self._pool is None:
+                self._pool = connection_pool(self.db_path, self.pool_size)
+            return self._pool
+
+    def close(self) -> None:
+        """Close the pool's connections (a request still holding one closes it when it gives it back)."""
+        with self._pool_lock:
+            if self._pool is not None:
+                self._pool.close()
+                self._pool = None
+
+
+@dataclass
+class _Lease:
+    store: Store | None = None
+    give_back: Callable[[], None] | None = None
+
+
+_lease: ContextVar[_Lease | None] = ContextVar("newsprism_lease", default=None)
+
+
+class LendStores:
+    """Gives each request a lease that its handlers' threads share (they run in copies of its context):
+    the first ``ServeConfig.store()`` borrows a pooled connection, and it goes back once the response is
+    sent, whether the request failed or not."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+        # threads of its own: the shared ones may all be handlers waiting for the connection given back
+        self.giving_back = anyio.CapacityLimiter(POOL_SIZE)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        lease = _Lease()
+        token = _lease.set(lease)
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            _lease.reset(token)
+            if lease.give_back is not None:
+                with anyio.CancelScope(shield=True):  # a cancelled request must not keep its connection
+                    # it may roll back a failed write: not on the event loop
+                    await anyio.to_thread.run_sync(lease.give_back, limiter=self.giving_back)
 
 
 class SecurityHeaders:
@@ -158,6 +235,12 @@ def create_app(
 
     Store(db_path).close()  # fail now, not on the first request, when the file is not a newsprism store
     config = ServeConfig(str(db_path), token, max_upload, annotate, comparer or default_comparer)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        config.close()
+
     app = FastAPI(
         title="newsprism",
         version=__version__,
@@ -167,8 +250,10 @@ def create_app(
         openapi_url="/api/openapi.json",
         docs_url=None,  # the hosted Swagger/ReDoc pages load scripts from a CDN: against the CSP
         redoc_url=None,
+        lifespan=lifespan,
     )
     app.state.config = config
+    app.add_middleware(LendStores)
     app.add_middleware(SecurityHeaders)
     if allowed_hosts is not None:
         app.add_middleware(TrustedHostMiddleware, allowed_hosts=allowed_hosts)
@@ -197,7 +282,7 @@ def background_server(app: FastAPI, host: str = DEFAULT_HOST, port: int = 0) -> 
     and benchmarks that need a real HTTP server without blocking."""
     import uvicorn
 
-    server = uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level="warning", lifespan="off"))
+    server = uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level="warning", lifespan="on"))
     thread = threading.Thread(target=server.run, name="newsprism-serve", daemon=True)
     thread.start()
     deadline = time.monotonic() + 15

@@ -7,7 +7,7 @@ Like sqlite3, it opens a transaction before the first write and reads in autocom
 holds no snapshot between requests; and as on SQLite, one transaction writes at a time: each takes a
 store-wide lock first. Several processes then extract and annotate side by side (the costly part) and
 take turns to write their batches; without the lock, two batches that count the same names in a
-different order deadlock.
+different order deadlock. The web server borrows its connections from a pool (``connection_pool``).
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from typing import Any
 
 import psycopg
 from psycopg import pq
+from psycopg_pool import ConnectionPool
 
 from newsprism.errors import StoreError, StoreWriteError, first_line
 from newsprism.extract.text import without_marks
@@ -89,6 +90,10 @@ def _row_factory(cursor: psycopg.Cursor[Any]) -> Any:
     return lambda values: row_type(values)
 
 
+CONNECTION_OPTIONS: dict[str, Any] = {"autocommit": True, "row_factory": _row_factory,
+                                      "connect_timeout": CONNECT_TIMEOUT, "application_name": "newsprism"}
+
+
 def _placeholders(sql: str) -> str:
     """sqlite3's ``?`` parameters as psycopg's ``%s`` (a literal % doubled)."""
     return sql.replace("%", "%%").replace("?", "%s")
@@ -99,9 +104,10 @@ class PostgresConnection:
 
     dialect = POSTGRES
 
-    def __init__(self, url: str) -> None:
-        self.raw = psycopg.connect(url, autocommit=True, row_factory=_row_factory, connect_timeout=CONNECT_TIMEOUT,
-                                   application_name="newsprism")
+    def __init__(self, target: str | psycopg.Connection[Any]) -> None:
+        """``target``: a URL to connect to, or a connection lent by ``connection_pool`` (then the pool's to close)."""
+        self.lent = not isinstance(target, str)
+        self.raw = psycopg.connect(target, **CONNECTION_OPTIONS) if isinstance(target, str) else target
 
     @property
     def in_transaction(self) -> bool:
@@ -151,7 +157,8 @@ class PostgresConnection:
             self.raw.execute("ROLLBACK")
 
     def close(self) -> None:
-        self.raw.close()
+        if not self.lent:
+            self.raw.close()
 
     @contextmanager
     def _errors(self) -> Iterator[None]:
@@ -172,6 +179,36 @@ class PostgresStore(Store):
         except (psycopg.Error, StoreWriteError) as error:
             raise StoreError(f"{_without_password(self.target)}: cannot use as a newsprism store"
                              f" ({first_line(error) or error})") from error
+
+    @classmethod
+    def lent(cls, target: str, raw: psycopg.Connection[Any]) -> PostgresStore:
+        """The store over a connection of ``connection_pool`` (which migrated the database once): one per
+        request, as cheap as the borrowing; closing it leaves the connection to the pool."""
+        store = cls.__new__(cls, target)
+        store.target = target
+        store.db = PostgresConnection(raw)
+        return store
+
+
+def connection_pool(target: str, max_size: int) -> ConnectionPool[psycopg.Connection[Any]]:
+    """Connections for ``PostgresStore.lent``, made as ``PostgresConnection`` makes its own; one that the
+    server dropped is checked and replaced when next borrowed, never handed out. One stays open when idle,
+    so the first request after a quiet spell does not wait to connect."""
+    PostgresStore(target).close()  # migrate once, and refuse a bad target now with the usual StoreError
+    pool: ConnectionPool[psycopg.Connection[Any]]
+
+    def check(connection: psycopg.Connection[Any]) -> None:
+        try:
+            ConnectionPool.check_connection(connection)
+        except psycopg.Error:
+            # the server restarted, likely: replace every dropped connection now, since one at a time the pool
+            # backs off 1, 2, 4... s between them and would fail a request after its 30 s
+            pool.check()
+            raise
+
+    pool = ConnectionPool(target, kwargs=CONNECTION_OPTIONS, min_size=1, max_size=max_size, open=True,
+                          check=check, name="newsprism")
+    return pool
 
 
 def _without_password(url: str) -> str:
