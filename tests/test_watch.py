@@ -285,3 +285,52 @@ def test_urls_are_one_spelling_and_listings_parse_without_the_network() -> None:
     assert all("root:" not in e.url for e in listing.entries)
     assert listing.entries[0].listed is None or listing.entries[0].listed.startswith("2026-03-01")
     assert retry_after("7", 1.0) == 7.0 and retry_after("soon", 1.0) == 1.0
+
+
+def test_the_example_sources_the_demo_points_to_are_valid() -> None:
+    config = load_sources(Path(__file__).resolve().parents[1] / "examples" / "sources.toml")
+    assert len(config.sources) >= 3 and not any(s.local for s in config.sources)
+
+
+def test_bench_watch_measures_pages_and_politeness() -> None:
+    from newsprism.bench import watch as watch_bench
+
+    results = watch_bench.run(CORPUS, copies=2, delay=0.05)
+    full, fetch_only = results["throughput"]
+    assert full["pages"] == fetch_only["pages"] > 0 and full["pages_per_s"] > 0
+    polite = results["politeness"]
+    assert polite["forbidden_requests"] == 0
+    assert polite["hosts"]["ledger"]["min_gap_s"] >= 0.95  # its Crawl-delay, not the 0.05 s asked
+    assert polite["hosts"]["herald"]["second_round_article_200"] == 0
+    assert "| herald |" in watch_bench.format_tables(results)
+
+
+def test_a_watch_stopped_by_sigterm_exits_cleanly_and_the_next_run_completes_it(tmp_path: Path) -> None:
+    import signal
+    import time
+
+    with outlets(CORPUS) as sites:
+        herald, ledger = sites["herald"], sites["ledger"]
+        toml = tmp_path / "sources.toml"
+        toml.write_text(f'[watch]\nper_host_delay = 0.05\n\n[[source]]\nname = "Herald"\n'
+                        f'feeds = ["{herald.url("/rss.xml")}"]\n'
+                        f'local = true\n\n[[source]]\nname = "Ledger"\nsitemaps = ["{ledger.url("/sitemap.xml")}"]\n'
+                        f'local = true\n', encoding="utf-8")
+        db = tmp_path / "w.sqlite"
+        command = [sys.executable, "-m", "newsprism.cli", "watch", str(toml), "--db", str(db)]
+        running = subprocess.Popen(command, stderr=subprocess.PIPE, text=True)
+        deadline = time.monotonic() + 120
+        while not article_gets(ledger) and time.monotonic() < deadline:  # ledger's pages come 1 s apart
+            time.sleep(0.05)
+        running.send_signal(signal.SIGTERM)
+        _, stderr = running.communicate(timeout=120)
+        assert running.returncode == 0, stderr
+        assert "stopping after the pages in flight" in stderr and "watched into" in stderr
+        first = {u for (u,) in stored(db, "SELECT url FROM articles")}
+        rerun = subprocess.run([*command, "--once"], capture_output=True, text=True, timeout=300)
+        expected = {site.url(p) for site in (herald, ledger) for p in site.article_paths()}
+        gets = article_gets(herald) + article_gets(ledger)
+    assert rerun.returncode == 0, rerun.stderr
+    assert first < expected  # stopped midway
+    assert {u for (u,) in stored(db, "SELECT url FROM articles")} == expected
+    assert set(gets.values()) == {1}  # nothing fetched twice

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import sys
+import threading
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
@@ -141,8 +143,18 @@ def watch(sources: Path, db: str, once: bool, interval: float, warc_dir: Path | 
         failed = failed or bool(report.errors)
         click.echo(f"watched into {db}: {json.dumps(report.to_dict())}", err=True)
 
+    stop = threading.Event()
+
+    def stopping(signum: int, frame: Any) -> None:
+        if stop.is_set():
+            raise KeyboardInterrupt
+        stop.set()
+        click.echo("newsprism: watch: stopping after the pages in flight (again to stop at once)", err=True)
+
+    signal.signal(signal.SIGINT, stopping)
+    signal.signal(signal.SIGTERM, stopping)
     with Store(db) as store:
-        watch_sources(config, store, warc_dir, once=once, interval=interval, on_round=summary)
+        watch_sources(config, store, warc_dir, once=once, interval=interval, stop=stop, on_round=summary)
     sys.exit(1 if once and failed else 0)
 
 
@@ -307,7 +319,7 @@ def search(query: tuple[str, ...], db: str, **filters: Any) -> None:
 @jobs_option
 def demo(corpus: Path | None, out: Path, jobs: int) -> None:
     """Run the whole pipeline on the bundled sample corpus and say where the results are."""
-    from newsprism.demo import SAMPLE_QUERY, find_corpus, run_demo
+    from newsprism.demo import EXAMPLE_SOURCES, SAMPLE_QUERY, find_corpus, run_demo
 
     folder = find_corpus(corpus)
     if folder is None:
@@ -328,6 +340,8 @@ def demo(corpus: Path | None, out: Path, jobs: int) -> None:
         click.echo(f"report:   {summary.report_path}  (any story: newsprism report STORY --db {summary.db_path})")
     click.echo(f"store:    {summary.db_path}  (try: newsprism search --db {summary.db_path} WORDS)")
     click.echo(f"articles: {summary.jsonl_path}")
+    click.echo(f"watch:    newsprism watch {EXAMPLE_SOURCES} --db {summary.db_path}  (real outlets' feeds and"
+               " sites, polled every 10 minutes; edit the list, and put a contact in it)")
     sys.exit(1 if summary.report.errors else 0)
 
 
@@ -594,6 +608,28 @@ def bench_serve(articles: int | None, repeats: int, source_db: Path | None, load
         click.echo(serve_bench.format_load_table(results))
         return
     click.echo(serve_bench.format_table(serve_bench.run(articles or 10_000, repeats, source_db)))
+
+
+@bench.command("watch")
+@click.option("--copies", type=click.IntRange(1, 1000), default=10, show_default=True,
+              help="Times each sample article is published by the loopback outlets.")
+@click.option("--delay", type=click.FloatRange(0), default=0.5, show_default=True,
+              help="per_host_delay of the politeness run, seconds.")
+@click.option("--corpus", type=click.Path(exists=True, file_okay=False, path_type=Path), default=None,
+              help="The sample corpus  [default: the checkout's corpus/]")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Also write the JSON here.")
+def bench_watch(copies: int, delay: float, corpus: Path | None, out: Path | None) -> None:
+    """Pages/s of `newsprism watch` against loopback outlets, and the politeness it keeps (measured gaps)."""
+    from newsprism.bench import watch as watch_bench
+    from newsprism.demo import find_corpus
+
+    found = find_corpus(corpus)
+    if found is None:
+        raise click.UsageError("no sample corpus found: pass --corpus DIR")
+    results = watch_bench.run(found, copies, delay)
+    if out:
+        write_text(json.dumps(results, indent=1), out)
+    click.echo(watch_bench.format_tables(results))
 
 
 @bench.command("scale")

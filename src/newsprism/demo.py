@@ -14,6 +14,7 @@ from newsprism.report import story_report
 from newsprism.store import SearchHit, Store
 
 REPO_CORPUS = Path(__file__).resolve().parents[2] / "corpus"
+EXAMPLE_SOURCES = "examples/sources.toml"  # in a source checkout: real outlets for `newsprism watch`
 CORPUS_PARTS = ("dumps", "html", "warc", "feeds", "exports")
 SAMPLE_QUERY = "minister"
 

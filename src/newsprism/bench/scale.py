@@ -235,20 +235,20 @@ def format_tables(results: dict[str, Any]) -> str:
     if results["stages"]:
         names = list(results["stages"])
         costs = {n: results["stages"][n]["seconds_per_article"] for n in names}
-        lines += _table("Seconds per article on one core", ["stage", *names], "l" + "r" * len(names),
+        lines += markdown_table("Seconds per article on one core", ["stage", *names], "l" + "r" * len(names),
                         [[stage, *(costs[n][stage] for n in names)] for stage in costs[names[0]]])
     if results["ingest"]:
-        lines += _table("`newsprism ingest`, every layer",
+        lines += markdown_table("`newsprism ingest`, every layer",
                         ["articles", "executor", "store", "s", "articles/s", "peak MB"], "rllrrr",
                         [[f"{r['articles']:,}", r["executor"], r["store"], r["seconds"], r["articles_per_s"],
                           f"{r['peak_mb']:,}"] for r in results["ingest"]])
     if results["store"]:
-        lines += _table("Store and link only (no annotation), one process",
+        lines += markdown_table("Store and link only (no annotation), one process",
                         ["articles", "store", "s", "articles/s", "storylines", "peak MB"], "rlrrrr",
                         [[f"{r['articles']:,}", r["store"], r["seconds"], r["articles_per_s"], f"{r['stories']:,}",
                           f"{r['peak_mb']:,}"] for r in results["store"]])
     if results["readers"]:
-        lines += _table("Readers: concurrent clients on a served store",
+        lines += markdown_table("Readers: concurrent clients on a served store",
                         ["store", "page", "requests", "p50 ms", "p95 ms", "max ms"], "llrrrr",
                         [[name, page, fig["n"], fig.get("p50"), fig.get("p95"), fig.get("max")]
                          for name, found in results["readers"].items()
@@ -256,7 +256,7 @@ def format_tables(results: dict[str, Any]) -> str:
     return "\n".join(lines).rstrip("\n")
 
 
-def _table(title: str, header: list[str], align: str, rows: list[list[Any]]) -> list[str]:
+def markdown_table(title: str, header: list[str], align: str, rows: list[list[Any]]) -> list[str]:
     """A titled markdown table (``align``: "l" or "r" per column) and the blank line after it."""
     rule = "|" + "".join("---|" if a == "l" else "---:|" for a in align)
     return [title, "", f"| {' | '.join(header)} |", rule,

@@ -161,16 +161,21 @@ class Fetcher:
             finally:
                 done.put(None)
 
-        with ThreadPoolExecutor(max_workers=min(len(by_host), 64), thread_name_prefix="newsprism-watch") as pool:
+        pool = ThreadPoolExecutor(max_workers=min(len(by_host), 64), thread_name_prefix="newsprism-watch")
+        finished = 0
+        try:
             for host_requests in by_host.values():
                 pool.submit(work, host_requests)
-            finished = 0
             while finished < len(by_host):
                 item = done.get()
                 if item is None:
                     finished += 1
                 else:
                     yield item
+        finally:
+            if finished < len(by_host):  # the caller stopped early: the hosts' workers stop after their request
+                self.stopping.set()
+            pool.shutdown(wait=True, cancel_futures=True)
 
     def fetch(self, request: Request, listed: frozenset[str] = frozenset()) -> list[Fetch]:
         """One request (after its host's robots.txt when that is not known yet), redirects followed."""
