@@ -68,7 +68,7 @@ def test_every_operation_conforms_to_the_openapi_description(base_url: str) -> N
             conforms()
         except Exception as error:  # collect every operation's failure, not only the first
             failures.append(f"{operation.label}: {error}")
-    assert operations == 18
+    assert operations == 20
     assert not failures, "\n\n".join(failures)
 
 
@@ -94,7 +94,7 @@ def test_the_description_documents_every_api_route(base_url: str) -> None:
                 "/api/stories/{story_id}/comparison", "/api/outlets", "/api/outlets/profile", "/api/entities",
                 "/api/speakers", "/api/quotes", "/api/search", "/api/ingest", "/api/export/articles.jsonl",
                 "/api/stories/{story_id}/report", "/api/events/{event_id}", "/api/events/{event_id}/comparison",
-                "/api/events/{event_id}/report", "/api/export/{table}.csv"}
+                "/api/events/{event_id}/report", "/api/export/{table}.csv", "/api/new", "/api/sources"}
     assert set(paths) == expected
     assert paths["/api/ingest"]["post"]["security"] == [{"HTTPBearer": []}]
 

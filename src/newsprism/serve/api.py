@@ -11,6 +11,8 @@ import hmac
 import logging
 import tempfile
 from collections.abc import Iterator
+from datetime import UTC, datetime
+from itertools import pairwise
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -22,12 +24,14 @@ from pydantic import BaseModel, Field
 from starlette.background import BackgroundTask
 
 from newsprism import pipeline
+from newsprism.compare.versions import version_changes
 from newsprism.errors import InputError
 from newsprism.model import Article, Failure
 from newsprism.serve import queries
 from newsprism.serve.app import Merged, ServeConfig
 from newsprism.serve.exports import CSV_TABLES, write_csv, write_jsonl
 from newsprism.store import Store
+from newsprism.store.base import Connection
 
 logger = logging.getLogger(__name__)
 
@@ -102,6 +106,58 @@ class FailureOut(BaseModel):
     reason: str
 
 
+class WarcRef(BaseModel):
+    file: str = Field(description="The WARC file, in the watcher's WARC folder.")
+    offset: int | None = Field(description="The record's byte offset in the file.")
+    record: str | None = Field(description="The record's WARC-Record-ID.")
+
+
+class PageVersion(BaseModel):
+    version: int = Field(description="1, 2, ... in fetch order, per page (url).")
+    url: str
+    fetched_at: str
+    status: int = Field(description="200, or 404/410 when the outlet deleted the page (then no article).")
+    article_id: str | None
+    warc: WarcRef | None = Field(description="Where the response is archived; null when it was not.")
+
+
+class PassageSide(BaseModel):
+    start: int
+    end: int
+    text: str
+
+
+class WordChange(BaseModel):
+    op: str = Field(description="replace, insert or delete.")
+    before: str
+    after: str
+
+
+class ChangedPassage(BaseModel):
+    kind: Literal["added", "cut", "reworded"]
+    before: PassageSide | None = Field(description="The paragraph in the earlier version (offsets into its text).")
+    after: PassageSide | None = Field(description="The paragraph in the later version (offsets into its text).")
+    words: list[WordChange] = Field(description="The word changes of a reworded paragraph.")
+
+
+class TitleChange(BaseModel):
+    before: str | None
+    after: str | None
+
+
+class VersionChange(BaseModel):
+    url: str
+    from_version: int
+    to_version: int
+    from_fetched_at: str
+    to_fetched_at: str
+    from_article_id: str
+    to_article_id: str
+    title: TitleChange | None = Field(description="Null when the title stayed the same.")
+    kept: int = Field(description="Paragraphs kept as they were.")
+    passages: list[ChangedPassage]
+
+
 class ArticleOut(BaseModel):
     id: str
     source: str
@@ -126,6 +182,11 @@ class ArticleOut(BaseModel):
     failures: list[FailureOut] = Field(description="Stages or layers that failed on this article; the rest is kept.")
     stories: list[StoryRef]
     event: str | None = Field(description="The id of the article's event (null until the article is linked).")
+    versions: list[PageVersion] = Field(
+        description="Every version `newsprism watch` fetched of the page(s) the article was read from, by url and"
+        " version; empty for an article from elsewhere.")
+    changes: list[VersionChange] = Field(
+        description="What changed from each version to the next, where both gave an article.")
 
 
 class StorySummary(BaseModel):
@@ -213,6 +274,77 @@ class ArticlePage(PageBase):
     items: list[ArticleSummary]
 
 
+class LastError(BaseModel):
+    url: str
+    error: str
+    at: str
+
+
+class DayCount(BaseModel):
+    day: str = Field(description="UTC date, YYYY-MM-DD.")
+    articles: int
+
+
+class SourceHealth(BaseModel):
+    name: str = Field(description="The source's name in SOURCES.toml (the outlet of its articles).")
+    pages: int = Field(description="Article pages known.")
+    due: int = Field(description="Article pages to fetch in the next round.")
+    last_fetch: str | None
+    last_ok: str | None = Field(description="When it last answered 2xx or 304.")
+    requests_24h: int = Field(description="HTTP exchanges in the last 24 h (retries and redirects included).")
+    errors_24h: int = Field(description="Failed fetches in the last 24 h (not robots.txt refusals of article"
+                            " pages, nor known pages answering 404/410: those are deletions).")
+    last_error: LastError | None
+    per_day: list[DayCount] = Field(description="Distinct articles first read from its pages per UTC day (version 1"
+                                    " of a page, by fetch time), the last 14 days, oldest first.")
+    health: Literal["ok", "failing", "stale"] = Field(
+        description="stale: no fetch in 24 h; failing: a listing (feed, sitemap, home page) failed on its latest"
+        " try, or no answer in 24 h was OK.")
+
+
+class AddedArticle(ArticleSummary):
+    added_at: str
+
+
+class ChangedPage(BaseModel):
+    url: str
+    source: str | None
+    version: int
+    fetched_at: str
+    status: int = Field(description="200: rewritten; 404/410: deleted by the outlet.")
+    article_id: str | None = Field(description="The article of this version; null when deleted.")
+    previous_article_id: str | None
+    previous_fetched_at: str
+    title: str | None
+
+
+class GrownStory(BaseModel):
+    id: str
+    title: str | None
+    added: int = Field(description="Articles of the story stored since the time asked.")
+    articles: int = Field(description="All its articles (added == articles: a new story).")
+    last_added: str
+
+
+class AddedPage(PageBase):
+    items: list[AddedArticle]
+
+
+class ChangedPageList(PageBase):
+    items: list[ChangedPage]
+
+
+class GrownStoryPage(PageBase):
+    items: list[GrownStory]
+
+
+class NewSince(BaseModel):
+    since: str = Field(description="The time asked, in UTC as the store writes times.")
+    articles: AddedPage
+    changed: ChangedPageList = Field(description="Pages rewritten or deleted since, one item per new version.")
+    stories: GrownStoryPage = Field(description="Stories (storylines) that gained articles since.")
+
+
 class HitPage(PageBase):
     items: list[SearchHit]
 
@@ -283,7 +415,29 @@ def get_article(request: Request, article_id: str) -> dict[str, Any]:
         raise HTTPException(404, f"no article {article_id!r}")
     event = queries.event_of_article(store.db, article_id)
     return {**article.to_dict(with_layers=True), "stories": queries.stories_of_article(store.db, article_id),
-            "event": event["id"] if event else None}
+            "event": event["id"] if event else None, **page_history(store, article_id)}
+
+
+def page_history(store: Store, article_id: str) -> dict[str, Any]:
+    """The versions of the page(s) the article was read from and what changed from each to the next, so a
+    rewrite or a deletion by the outlet shows on the article itself."""
+    rows = store.page_versions(article_id)
+    texts = {a.id: a for a in store.articles_by_id(sorted({r["article_id"] for r in rows if r["article_id"]}))}
+    versions = [
+        {**{k: r[k] for k in ("version", "url", "fetched_at", "status", "article_id")},
+         "warc": {"file": r["warc_file"], "offset": r["warc_offset"], "record": r["warc_record"]}
+         if r["warc_file"] else None}
+        for r in rows
+    ]
+    changes = [
+        {"url": after["url"], "from_version": before["version"], "to_version": after["version"],
+         "from_fetched_at": before["fetched_at"], "to_fetched_at": after["fetched_at"],
+         "from_article_id": before["article_id"], "to_article_id": after["article_id"],
+         **version_changes(texts[before["article_id"]], texts[after["article_id"]])}
+        for before, after in pairwise(rows)
+        if before["url"] == after["url"] and before["article_id"] in texts and after["article_id"] in texts
+    ]
+    return {"versions": versions, "changes": changes}
 
 
 @router.get("/stories", response_model=StoryPage, responses=errors())
@@ -451,6 +605,37 @@ def quotes_by_speaker(request: Request, speaker: Name, limit: Limit = 50, offset
     """The quotes attributed to one speaker, with their text and article."""
     config = config_of(request)
     return queries.quotes_by(config.store().db, speaker, limit, offset, config.cache).to_dict()
+
+
+@router.get("/sources", response_model=list[SourceHealth])
+def list_sources(request: Request) -> list[dict[str, Any]]:
+    """The sources `newsprism watch` collects from and their health: last fetch, errors, articles per day."""
+    return queries.source_health(config_of(request).store().db, datetime.now(UTC))
+
+
+Since = Annotated[str, Query(description="An ISO 8601 time, UTC unless it gives an offset: 2026-04-06T09:00:00Z.",
+                             json_schema_extra={"format": "date-time"})]
+
+
+NEW_LISTS = {"articles": queries.added_since, "changed": queries.changed_since, "stories": queries.grown_since}
+
+
+def new_since(db: Connection, since: str, limit: int, offset: int) -> tuple[str, dict[str, queries.Page]]:
+    """``since`` as the store writes times, and what is new then or later: stored articles, rewritten or
+    deleted pages, grown stories (each a page of ``limit`` from ``offset``); 400 when ``since`` is no time."""
+    try:
+        at = queries.iso_utc(since)
+    except ValueError as error:
+        raise HTTPException(400, str(error)) from None
+    return at, {name: listed(db, at, limit, offset) for name, listed in NEW_LISTS.items()}
+
+
+@router.get("/new", response_model=NewSince, responses=errors(400))
+def list_new(request: Request, since: Since, limit: Limit = 50, offset: Offset = 0) -> dict[str, Any]:
+    """What is new since a time, newest first: articles stored, pages the outlets rewrote or deleted, stories
+    (storylines) that grew. ``limit`` and ``offset`` page each of the three lists."""
+    at, found = new_since(config_of(request).store().db, since, limit, offset)
+    return {"since": at, **{name: listing.to_dict() for name, listing in found.items()}}
 
 
 @router.get("/search", response_model=HitPage, responses=errors())

@@ -10,10 +10,13 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
 from newsprism.serve.cache import AggregateCache
 from newsprism.store.base import Connection, search_terms
+from newsprism.watch.fetch import ROBOTS_REFUSAL
+from newsprism.watch.rounds import LISTING_KINDS
 
 SUMMARY_COLUMNS = "a.id, a.title, a.outlet, a.published, a.language, a.url"
 
@@ -425,3 +428,141 @@ def _quotes_by(db: Connection, speaker: str) -> list[dict[str, Any]]:
         [*map(_json_needle, names), *names],
     )
     return [{**dict(r), "speaker": speaker} for r in rows]
+
+
+# --- what `newsprism watch` collected: its sources' health, what is new since a time ---------------------
+
+WATCH_DAYS = 14  # days of articles per day on the sources' health
+# A fetch that went wrong, as the watcher's rounds count it: not the article pages robots.txt kept it from
+# asking for (its own choice), nor a known page answering 404/410 (the outlet deleted it: a version).
+FETCH_FAILED = (
+    "f.error IS NOT NULL AND NOT (f.kind = 'article' AND (f.error LIKE ? OR f.status IN (404, 410) AND EXISTS"
+    " (SELECT 1 FROM page_versions v WHERE v.url = f.url AND v.fetch_id <= f.id)))"
+)
+MAX_TIME_CHARS = 64
+
+
+def store_time(when: datetime) -> str:
+    """``when`` as the store writes times, 'YYYY-MM-DDTHH:MM:SSZ' in UTC (naive: UTC), so it compares with
+    them as text."""
+    if when.tzinfo is not None:
+        try:
+            when = when.astimezone(UTC).replace(tzinfo=None)
+        except OverflowError:  # hours off year 1 or 9999: before or after every stored time
+            when = datetime.min if when.year == 1 else datetime.max
+    return when.isoformat(timespec="seconds") + "Z"
+
+
+def iso_utc(value: str) -> str:
+    """An ISO 8601 time (UTC when it names no offset) as ``store_time``; ValueError, with the message for
+    the user, when it is none."""
+    try:
+        if len(value) > MAX_TIME_CHARS:
+            raise ValueError
+        return store_time(datetime.fromisoformat(value.strip().upper()))  # RFC 3339 allows a lower-case t and z
+    except ValueError:
+        raise ValueError(f"since: {value[:MAX_TIME_CHARS]!r} is not an ISO 8601 time such as"
+                         " 2026-04-06T09:00:00Z (UTC unless it gives an offset)") from None
+
+
+def source_health(db: Connection, now: datetime) -> list[dict[str, Any]]:
+    """Every source the watcher knows, by name, with its figures; the counts cover the 24 h before ``now``.
+
+    ``per_day`` counts the distinct articles first read from the source's pages each UTC day (version 1 of a
+    page, by its fetch time): what the outlet published and the watcher collected, rewrites not counted again
+    (articles by ``added_at`` would count each rewrite, and articles other ingests gave the same outlet).
+    ``health`` is ``stale`` when nothing was fetched in 24 h, ``failing`` when one of its listings (feed,
+    sitemap, home page) failed on its latest try or no answer in 24 h was OK, else ``ok``."""
+    day_ago = store_time(now - timedelta(days=1))
+    per_day = _articles_per_day(db, now)
+    names = [r[0] for r in db.execute("SELECT source FROM watch_pages UNION SELECT source FROM fetches ORDER BY 1")]
+    return [
+        {"name": name, **_source_figures(db, name, day_ago),
+         "per_day": [{"day": day, "articles": per_day.get((name, day), 0)} for day in _last_days(now)]}
+        for name in names
+    ]
+
+
+def _source_figures(db: Connection, name: str, day_ago: str) -> dict[str, Any]:
+    """One source's pages, fetches and health; each query keeps to the source's recent rows or stops at the
+    latest match (fetches grows by every request)."""
+    refused = f"%{ROBOTS_REFUSAL}"
+    pages = db.execute("SELECT count(*) AS pages, coalesce(sum(due), 0) AS due FROM watch_pages"
+                       " WHERE source = ? AND kind = 'article'", (name,)).fetchone()
+    recent = db.execute(
+        f"SELECT count(f.final_url) AS requests, coalesce(sum(CASE WHEN {FETCH_FAILED} THEN 1 ELSE 0 END), 0)"
+        " AS errors FROM fetches f WHERE f.source = ? AND f.fetched_at >= ?", (refused, name, day_ago),
+    ).fetchone()
+
+    def latest(columns: str, condition: str, params: tuple[Any, ...] = ()) -> Any:
+        return db.execute(f"SELECT {columns} FROM fetches f WHERE f.source = ? AND {condition}"
+                          " ORDER BY f.fetched_at DESC, f.id DESC LIMIT 1", (name, *params)).fetchone()
+
+    last_fetch = latest("f.fetched_at", "f.final_url IS NOT NULL")  # an exchange, not a refusal
+    last_ok = latest("f.fetched_at", "(f.status BETWEEN 200 AND 299 OR f.status = 304)")
+    last_error = latest("f.url, f.error, f.fetched_at AS at", FETCH_FAILED, (refused,))
+    kinds = ", ".join("?" * len(LISTING_KINDS))
+    listings_failing = db.execute(  # tried since it last read well (the watcher notes each good read)
+        f"SELECT count(*) FROM watch_pages w WHERE w.source = ? AND w.kind IN ({kinds}) AND (SELECT"
+        " max(f.fetched_at) FROM fetches f WHERE f.source = w.source AND f.fetched_at >= ? AND f.url = w.url)"
+        " > coalesce(w.fetched_at, '')", (name, *LISTING_KINDS, day_ago),
+    ).fetchone()[0]
+    last_fetch_at, last_ok_at = (row[0] if row else None for row in (last_fetch, last_ok))
+    if last_fetch_at is None or last_fetch_at < day_ago:
+        health = "stale"
+    elif listings_failing or last_ok_at is None or last_ok_at < day_ago:
+        health = "failing"
+    else:
+        health = "ok"
+    return {"pages": pages["pages"], "due": pages["due"], "last_fetch": last_fetch_at, "last_ok": last_ok_at,
+            "requests_24h": recent["requests"], "errors_24h": recent["errors"],
+            "last_error": dict(last_error) if last_error else None, "health": health}
+
+
+def _last_days(now: datetime) -> list[str]:
+    """The ``WATCH_DAYS`` UTC days up to ``now``'s, oldest first."""
+    today = now.astimezone(UTC).date()
+    return [(today - timedelta(days=n)).isoformat() for n in range(WATCH_DAYS - 1, -1, -1)]
+
+
+def _articles_per_day(db: Connection, now: datetime) -> dict[tuple[str, str], int]:
+    rows = db.execute(
+        "SELECT w.source, substr(v.fetched_at, 1, 10) AS day, count(DISTINCT v.article_id) AS articles"
+        " FROM page_versions v JOIN watch_pages w ON w.url = v.url WHERE v.version = 1"
+        " AND v.article_id IS NOT NULL AND v.fetched_at >= ? GROUP BY 1, 2", (_last_days(now)[0],),
+    )
+    return {(r["source"], r["day"]): r["articles"] for r in rows}
+
+
+def added_since(db: Connection, since: str, limit: int, offset: int) -> Page:
+    """The articles stored at ``since`` or later (``iso_utc``), newest first."""
+    total, rows = _paged(db, f"{SUMMARY_COLUMNS}, a.added_at", "FROM articles a WHERE a.added_at >= ?",
+                         "a.added_at DESC, a.id", [since], limit, offset)
+    return Page([dict(r) for r in rows], total, limit, offset)
+
+
+def changed_since(db: Connection, since: str, limit: int, offset: int) -> Page:
+    """The pages the watcher found rewritten or deleted at ``since`` or later (each such version), newest
+    first, with the version before it and the title (the new one's, or the deleted one's)."""
+    total, rows = _paged(
+        db,
+        "v.url, w.source, v.version, v.fetched_at, v.status, v.article_id, p.article_id AS previous_article_id,"
+        " p.fetched_at AS previous_fetched_at, coalesce(a.title, pa.title) AS title",
+        "FROM page_versions v JOIN page_versions p ON p.url = v.url AND p.version = v.version - 1"
+        " LEFT JOIN watch_pages w ON w.url = v.url LEFT JOIN articles a ON a.id = v.article_id"
+        " LEFT JOIN articles pa ON pa.id = p.article_id WHERE v.version > 1 AND v.fetched_at >= ?",
+        "v.fetched_at DESC, v.url, v.version DESC", [since], limit, offset,
+    )
+    return Page([dict(r) for r in rows], total, limit, offset)
+
+
+def grown_since(db: Connection, since: str, limit: int, offset: int) -> Page:
+    """The stories that gained articles stored at ``since`` or later (new stories too), the latest grown first."""
+    grown = (
+        "FROM (SELECT s.id, s.title, sum(CASE WHEN a.added_at >= ? THEN 1 ELSE 0 END) AS added, count(*) AS articles,"
+        " max(a.added_at) AS last_added FROM stories s JOIN story_articles sa ON sa.story_id = s.id"
+        " JOIN articles a ON a.id = sa.article_id GROUP BY s.id HAVING max(a.added_at) >= ?) AS grown"
+    )
+    total, rows = _paged(db, "id, title, added, articles, last_added", grown, "last_added DESC, id",
+                         [since, since], limit, offset)
+    return Page([dict(r) for r in rows], total, limit, offset)

@@ -6,6 +6,7 @@ script is static/app.js (legend toggles), loaded from this server as the CSP req
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Query, Request
@@ -26,6 +27,8 @@ from newsprism.serve.api import (
     found_event,
     found_story,
     member_articles,
+    new_since,
+    page_history,
 )
 from newsprism.serve.app import PACKAGE_DIR
 from newsprism.serve.exports import CSV_TABLES
@@ -124,6 +127,7 @@ def article_page(request: Request, article_id: str) -> HTMLResponse:
     spans = render.layer_spans(article, "techniques")
     colours = render.technique_colours(spans)
     counts = {name: sum(s.label == name for s in spans) for name in colours}
+    history = page_history(store, article_id)
     return page(
         request,
         "article.html",
@@ -136,7 +140,16 @@ def article_page(request: Request, article_id: str) -> HTMLResponse:
         entities=render.entity_rows(article),
         stories=queries.stories_of_article(store.db, article_id),
         event=queries.event_of_article(store.db, article_id),
+        history=history,
+        later=later_versions(history["versions"], article_id),
     )
+
+
+def later_versions(versions: list[dict[str, Any]], article_id: str) -> list[dict[str, Any]]:
+    """The latest version of each page the article was read from, where that is no longer this article: the
+    outlet rewrote or deleted the page since."""
+    latest = {v["url"]: v for v in versions}  # in version order: each page's last one stays
+    return [v for v in latest.values() if v["article_id"] != article_id]
 
 
 @router.get("/speakers", response_class=HTMLResponse)
@@ -220,3 +233,22 @@ def search_page(
 @router.get("/exports", response_class=HTMLResponse)
 def exports_page(request: Request) -> HTMLResponse:
     return page(request, "exports.html")
+
+
+@router.get("/sources", response_class=HTMLResponse)
+def sources_page(request: Request) -> HTMLResponse:
+    found = queries.source_health(config_of(request).store().db, datetime.now(UTC))
+    return page(request, "sources.html", sources=found)
+
+
+@router.get("/new", response_class=HTMLResponse)
+def new_page(request: Request, since: str | None = None, offset: Offset = 0) -> HTMLResponse:
+    """What is new since a time (default: 24 h ago); a time that is none shows the form with the reason."""
+    since = since or (datetime.now(UTC) - timedelta(days=1)).strftime("%Y-%m-%dT%H:%M")
+    try:
+        at, found = new_since(config_of(request).store().db, since, PAGE_SIZE, offset)
+    except HTTPException as error:
+        return page(request, "new.html", 400, since=since, problem=error.detail, found=None, pager=None)
+    longest = max(found.values(), key=lambda listing: listing.total)  # the pager goes on while one list does
+    return page(request, "new.html", since=at.removesuffix("Z"), problem=None, found=found,
+                pager=pager(request, longest))

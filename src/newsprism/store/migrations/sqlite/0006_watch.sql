@@ -43,3 +43,6 @@ CREATE TABLE page_versions (
     PRIMARY KEY (url, version)
 );
 CREATE INDEX page_versions_article ON page_versions(article_id);
+
+-- "what is new since": articles by when they were stored
+CREATE INDEX articles_added ON articles(added_at);
