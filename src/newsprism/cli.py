@@ -647,8 +647,10 @@ def bench_watch(copies: int, delay: float, corpus: Path | None, out: Path | None
 @click.option("--executor", "executors", type=click.Choice(["process", "pool", "dask"]), multiple=True,
               help="Ingest with these only (repeatable)  [default: all three]")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Also write JSON here.")
+@click.option("--store", "stores", type=click.Choice(["sqlite", "postgresql"]), multiple=True,
+              help="Measure on these stores only (repeatable)  [default: both]")
 def bench_scale(sizes: str, store_sizes: str, pg_url: str | None, clients: int, seconds: int,
-                only: tuple[str, ...], executors: tuple[str, ...], out: Path | None) -> None:
+                only: tuple[str, ...], executors: tuple[str, ...], stores: tuple[str, ...], out: Path | None) -> None:
     """Per-stage cost per core, ingest throughput and peak memory (one process, the local pool, a Dask
     LocalCluster; SQLite and PostgreSQL), and latency under concurrent readers: the figures of
     docs/scaling.md."""
@@ -659,7 +661,8 @@ def bench_scale(sizes: str, store_sizes: str, pg_url: str | None, clients: int, 
 
     results = scale.run(_sizes("--sizes", sizes), _sizes("--store-sizes", store_sizes), pg_url, clients, seconds,
                         parts=only or ("stages", "ingest", "store", "readers"), on_result=progress,
-                        executors=tuple(scale.EXECUTOR_NAMES[e] for e in executors) or tuple(scale.EXECUTORS))
+                        executors=tuple(scale.EXECUTOR_NAMES[e] for e in executors) or tuple(scale.EXECUTORS),
+                        stores=tuple(scale.STORE_NAMES[s] for s in stores) or tuple(scale.STORE_NAMES.values()))
     if out:
         write_text(json.dumps(results, indent=1), out)
     click.echo(scale.format_tables(results))

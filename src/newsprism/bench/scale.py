@@ -48,14 +48,17 @@ MEMORY_POLL = 0.2  # seconds between two readings of a process tree's memory
 EXPORT_FIELDS = ("title", "text", "published", "outlet")
 
 
+STORE_NAMES = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
+
 # --- where the stores live ---------------------------------------------------------------------
 
 @contextmanager
-def back_ends(pg_url: str | None) -> Iterator[dict[str, Any]]:
+def back_ends(pg_url: str | None, postgres: bool = True) -> Iterator[dict[str, Any]]:
     """A maker of fresh store targets per back end: SQLite files in a temporary folder, databases on the
-    PostgreSQL server at ``pg_url`` (its ``postgres`` database URL) or on a throwaway local server."""
+    PostgreSQL server at ``pg_url`` (its ``postgres`` database URL) or on a throwaway local server (none
+    without ``postgres``)."""
     with tempfile.TemporaryDirectory(prefix="newsprism-bench-scale-") as folder, \
-            (_given(pg_url) if pg_url else temporary_server()) as server:
+            (_given(pg_url) if pg_url or not postgres else temporary_server()) as server:
         count = iter(range(10**6))
 
         def sqlite() -> str:
@@ -68,7 +71,7 @@ def back_ends(pg_url: str | None) -> Iterator[dict[str, Any]]:
 
 
 @contextmanager
-def _given(url: str) -> Iterator[str]:
+def _given(url: str | None) -> Iterator[str | None]:
     yield url
 
 
@@ -196,12 +199,13 @@ def reader_latency(target: str, articles: int, clients: int, seconds: int, workd
 def run(pipeline_sizes: list[int], store_sizes: list[int], pg_url: str | None = None, clients: int = 8,
         seconds: int = 20, reader_articles: int = 10_000, data_dir: Path = DEFAULT_DATA_DIR,
         corpus: Path = REPO_CORPUS, parts: tuple[str, ...] = ("stages", "ingest", "store", "readers"),
-        on_result: Any = None, executors: tuple[str, ...] = tuple(EXECUTORS)) -> dict[str, Any]:
+        on_result: Any = None, executors: tuple[str, ...] = tuple(EXECUTORS),
+        stores: tuple[str, ...] = ("SQLite", "PostgreSQL")) -> dict[str, Any]:
     groups = _stream_groups(data_dir, corpus)
     results: dict[str, Any] = {"stages": {}, "ingest": [], "store": [], "readers": {}}
     report = on_result or (lambda *_: None)
-    with back_ends(pg_url) as stores:
-        names = ("SQLite", "PostgreSQL")
+    names = stores
+    with back_ends(pg_url, "PostgreSQL" in names) as stores:
         if "stages" in parts:
             for name in names:
                 results["stages"][name] = _in_child(stage_costs, stores[name](), data_dir, corpus)
