@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 
 from newsprism.bench.link import synthetic_stream
-from newsprism.bench.scale import format_tables, run_measured, write_export
+from newsprism.bench.scale import PART_RECORDS, format_tables, run_measured, write_export
 from newsprism.model import Article
 from newsprism.pipeline import extract_paths
 
@@ -21,9 +21,10 @@ def test_the_peak_memory_counts_the_children_of_the_command():
 def test_the_export_holds_the_stream_as_articles_an_ingest_reads(tmp_path):
     groups = [[("Ferry pier reopens", "The ferry pier in Port Velm reopened on Monday after repairs. "
                 "Crews worked through the night. The harbour master thanked them.")]]
-    export = write_export(tmp_path / "stream.jsonl", groups, 5)
+    export = write_export(tmp_path / "stream", groups, PART_RECORDS + 3)
+    assert [p.name for p in sorted(export.iterdir())] == ["part-00000.jsonl", "part-00001.jsonl"]
     read = [a for _, a in extract_paths([export]) if isinstance(a, Article)]
-    stream = [a for a, _ in synthetic_stream(groups, 5)]
+    stream = [a for a, _ in synthetic_stream(groups, PART_RECORDS + 3)]
     assert [(a.title, a.outlet, a.published[:19]) for a in read] == [  # dates read to the second
         (a.title, a.outlet, a.published[:19]) for a in stream]
 

@@ -22,6 +22,7 @@ import pytest
 
 from newsprism.bench.outlets import _insert_in_body, outlets
 from newsprism.serve import queries
+from newsprism.serve.app import background_server, create_app
 from newsprism.store import Store
 from newsprism.watch import parse_sources, watch_sources
 from serve_fixture import calm_article, live_server
@@ -127,6 +128,24 @@ def test_a_rewritten_page_keeps_both_versions_and_what_changed(base_url: str, wa
     assert [p["after"]["text"] for p in change["passages"] if p["kind"] == "added"] == [HOSTILE, UPDATE_NOTE]
     assert change["kept"] > 0
     assert get_json(f"{base_url}/api/articles/{watched['rewritten']}")["versions"] == versions
+
+
+def test_a_story_lists_the_rewritten_version_but_compares_the_page_as_it_is_now(
+        base_url: str, watched: dict[str, Any]) -> None:
+    [story] = get_json(f"{base_url}/api/articles/{watched['rewritten']}")["stories"]
+    found = get_json(f"{base_url}/api/stories/{story['id']}")
+    flags = {a["id"]: a["superseded"] for a in found["articles"]}
+    assert flags[watched["edited"]] is True and flags[watched["rewritten"]] is False
+    assert "earlier versions of pages" in main_of(f"{base_url}/stories/{story['id']}")
+    compared: list[str] = []
+
+    def recording(articles: list[Any]) -> dict[str, Any]:
+        compared.extend(a.id for a in articles)
+        return {"schema": "newsprism.comparison/1"}
+
+    with background_server(create_app(watched["target"], comparer=recording, annotate=False)) as url:
+        get_json(f"{url}/api/stories/{story['id']}/comparison")
+    assert watched["rewritten"] in compared and watched["edited"] not in compared
 
 
 def test_a_deleted_page_ends_with_its_410(base_url: str, watched: dict[str, Any]) -> None:

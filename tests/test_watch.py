@@ -190,6 +190,14 @@ def test_a_second_round_asks_conditionally_and_stores_an_edit_as_a_version(store
     with Store(db) as store:
         versions = store.page_versions(rows[1][3])
         before, after = store.article(versions[0]["article_id"]), store.article(versions[1]["article_id"])
+        # the rewritten version stays in the store, but a story's comparison reads the page as it is now
+        [(story,)] = store.db.execute("SELECT story_id FROM story_articles WHERE article_id = ?", (after.id,))
+        members = {row[0] for row in store.db.execute("SELECT article_id FROM story_articles WHERE story_id = ?",
+                                                      (story,))}
+        assert {before.id, after.id} <= members  # linked together: the same story, told twice
+        compared = {a.id for a in store.story_articles(story)}
+        assert after.id in compared and before.id not in compared
+        assert store.article(before.id) is not None
     from newsprism.compare.versions import version_changes
 
     changes = version_changes(before, after)

@@ -76,6 +76,12 @@ class ArticleSummary(BaseModel):
     url: str | None
 
 
+class MemberArticle(ArticleSummary):
+    superseded: bool = Field(False, description="Its outlet has rewritten the page since (see the article's"
+                             " versions): listed, but left out of the comparison, which reads each page as it"
+                             " is now.")
+
+
 class SearchHit(ArticleSummary):
     snippet: str | None = None
     score: float | None = None
@@ -212,7 +218,7 @@ class EventSummary(BaseModel):
 class StoryOut(BaseModel):
     id: str
     title: str | None
-    articles: list[ArticleSummary]
+    articles: list[MemberArticle]
     coverage: dict[str, int]
     events: list[EventSummary] = Field(description="The story's events, oldest first, undated last.")
     comparison: dict[str, Any] | None = Field(description="The comparison (newsprism.comparison/1) when available.")
@@ -225,7 +231,7 @@ class EventOut(BaseModel):
     first: str | None = Field(description="UTC date (YYYY-MM-DD) of the event's first article; null when undated.")
     last: str | None = Field(description="UTC date of the event's last article; null when undated.")
     story: StoryRef | None = Field(description="The story (storyline) the event belongs to.")
-    articles: list[ArticleSummary]
+    articles: list[MemberArticle]
     coverage: dict[str, int] = Field(description="Articles of the event per outlet.")
     comparison: dict[str, Any] | None = Field(description="The comparison (newsprism.comparison/1) when available.")
     comparison_failure: str | None = Field(None, description="Why the comparison failed, when it did (then null).")
@@ -472,8 +478,9 @@ def found_event(request: Request, event_id: str) -> dict[str, Any]:
 
 
 def member_articles(store: Store, found: dict[str, Any]) -> list[Article]:
-    """The full articles (with layers) of a story or event found by ``queries``."""
-    return [a for a in (store.article(s["id"]) for s in found["articles"]) if a is not None]
+    """The full articles (with layers) of a story or event found by ``queries``, as their pages read now."""
+    current = (s["id"] for s in found["articles"] if not s["superseded"])
+    return [a for a in map(store.article, current) if a is not None]
 
 
 def compared(config: ServeConfig, articles: list[Article]) -> tuple[dict[str, Any] | None, str | None]:

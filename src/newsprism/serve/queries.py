@@ -14,7 +14,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
 from newsprism.serve.cache import AggregateCache
-from newsprism.store.base import Connection, search_terms
+from newsprism.store.base import SUPERSEDED, Connection, search_terms
 from newsprism.watch.fetch import ROBOTS_REFUSAL
 from newsprism.watch.rounds import LISTING_KINDS
 
@@ -236,11 +236,12 @@ def member_summaries(db: Connection, link_id: str, level: Level = "story") -> li
     """The articles of a story (or event) in publication order (summaries)."""
     table, key = _MEMBERS[level]
     rows = db.execute(
-        f"SELECT {SUMMARY_COLUMNS} FROM {table} m JOIN articles a ON a.id = m.article_id"
-        f" WHERE m.{key} = ? ORDER BY a.published NULLS FIRST, a.outlet NULLS FIRST, a.id",
+        f"SELECT {SUMMARY_COLUMNS}, a.id IN ({SUPERSEDED}) AS superseded FROM {table} m"
+        f" JOIN articles a ON a.id = m.article_id WHERE m.{key} = ?"
+        " ORDER BY a.published NULLS FIRST, a.outlet NULLS FIRST, a.id",
         (link_id,),
     )
-    return [dict(r) for r in rows]
+    return [{**dict(r), "superseded": bool(r["superseded"])} for r in rows]
 
 
 def story(db: Connection, story_id: str) -> dict[str, Any] | None:

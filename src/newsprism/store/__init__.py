@@ -3,7 +3,7 @@
 import sqlite3
 
 from newsprism.errors import StoreWriteError, first_line
-from newsprism.store.base import EventRow, SearchHit, Store, is_postgres
+from newsprism.store.base import SUPERSEDED, EventRow, SearchHit, Store, is_postgres
 
 STORE_WRITE_ERRORS = (sqlite3.OperationalError, StoreWriteError)  # a store that stopped taking writes mid-command
 
@@ -18,4 +18,4 @@ def store_write_problem(error: Exception) -> str:
     return f"the store refused a write ({message})"
 
 
-__all__ = ["STORE_WRITE_ERRORS", "EventRow", "SearchHit", "Store", "is_postgres", "store_write_problem"]
+__all__ = ["STORE_WRITE_ERRORS", "SUPERSEDED", "EventRow", "SearchHit", "Store", "is_postgres", "store_write_problem"]

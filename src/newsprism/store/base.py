@@ -26,6 +26,12 @@ from newsprism.extract.text import normalise
 from newsprism.model import ARTICLE_FIELDS, Article, Event, Failure, Layer, RawRecord, Span, Story
 
 _JSON_FIELDS = ("authors", "tags", "credits", "extraction")
+# Articles an outlet has since rewritten (a later version of their page reads otherwise): they stay in
+# the store, their events and the article page's versions, but a comparison reads each outlet once, as
+# its page reads now. A page deleted since keeps its last article.
+SUPERSEDED = ("SELECT v.article_id FROM page_versions v JOIN page_versions latest ON latest.url = v.url"
+               " WHERE v.article_id IS NOT NULL AND latest.article_id IS NOT NULL AND latest.article_id <> v.article_id"
+               " AND latest.version = (SELECT max(m.version) FROM page_versions m WHERE m.url = v.url)")
 _MIGRATION_NAME = re.compile(r"^(\d{4})_\w+\.sql$")
 MAX_QUERY_PARAMETERS = 500  # keys per "IN (...)" query: SQLite caps the number of parameters of one query
 PAGE_ROWS = 500  # rows read at a time from a large table
@@ -378,8 +384,9 @@ class Store:
         return list(events.values())
 
     def event_articles(self, event_id: str) -> list[Article]:
-        rows = self.db.execute(
-            "SELECT article_id FROM event_articles WHERE event_id = ? ORDER BY article_id", (event_id,)).fetchall()
+        """The articles of one event with their layers, as their pages read now (see ``SUPERSEDED``)."""
+        rows = self.db.execute(f"SELECT article_id FROM event_articles WHERE event_id = ? AND article_id NOT IN"
+                               f" ({SUPERSEDED}) ORDER BY article_id", (event_id,)).fetchall()
         return [article for article in map(self.article, [row[0] for row in rows]) if article]
 
     def unlinked_article_ids(self) -> list[tuple[str, str | None]]:
@@ -537,10 +544,9 @@ class Store:
         return list(stories.values())
 
     def story_articles(self, story_id: str) -> list[Article]:
-        """The articles of one story with their layers (none for an unknown story)."""
-        rows = self.db.execute(
-            "SELECT article_id FROM story_articles WHERE story_id = ? ORDER BY article_id", (story_id,)
-        ).fetchall()
+        """The articles of one story with their layers (none for an unknown story), as their pages read now."""
+        rows = self.db.execute(f"SELECT article_id FROM story_articles WHERE story_id = ? AND article_id NOT IN"
+                               f" ({SUPERSEDED}) ORDER BY article_id", (story_id,)).fetchall()
         return [article for article in map(self.article, [row[0] for row in rows]) if article]
 
     def counts(self) -> dict[str, int]:
