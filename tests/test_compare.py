@@ -450,6 +450,22 @@ def test_a_score_is_not_a_count_and_a_part_of_a_season_is_not_the_season() -> No
     assert compare_story(story).conflicts == []
 
 
+def test_two_people_named_for_one_office_conflict_and_a_former_holder_does_not() -> None:
+    first = "Harlen Hawks general manager Ivo Marsh said the club would appeal the ban on Friday."
+    second = "The ban will be appealed, Harlen Hawks General Manager Pia Lund told reporters on Friday."
+    third = "The appeal was filed on Friday, Harlen Hawks general manager I. Marsh said."
+    former = "Former Harlen Hawks general manager Ola Berg called the ban harsh."
+    deputies = "Foreign Minister Ana Petrik met Foreign Minister Jon Vale in Brelmora on Friday."
+    story = [_article("Alpha", first), _article("Beta", second)]
+    [conflict] = compare_story(story).conflicts
+    assert conflict.kind == "person" and conflict.slot.lower() == "harlen hawks general manager"
+    assert sorted(v.value for v in conflict.values) == ["Ivo Marsh", "Pia Lund"]
+    alike = [_article("Alpha", first), _article("Gamma", third), _article("Delta", former), _article("Echo", deputies)]
+    comparison = compare_story(alike)
+    assert comparison.conflicts == []  # "I. Marsh" is "Ivo Marsh"; a former holder and an office of no one body
+    assert any(a.kind == "person" for a in comparison.agreements)
+
+
 def test_ages_and_homes_of_a_named_person_conflict_wherever_they_are_said() -> None:
     first = "Climber Tomas Varga, 34, of Kessel died after a fall on the Harn glacier on Sunday, police said."
     second = "Rescuers said the 35-year-old climber Tomas Varga fell on the Harn glacier. Varga, 35, of Lenz was alone."

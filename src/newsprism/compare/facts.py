@@ -474,7 +474,7 @@ def fact_mentions(articles: list[Article]) -> list[Mention]:
     for article in articles:
         found = sentences(article)
         parses = SentenceParses(article.text)
-        about_people = person_mentions(article, found)
+        about_people = person_mentions(article, found) + holder_mentions(article, found)
         others = number_mentions(article, found, parses, month) + date_mentions(article, found, parses)
         mentions += about_people + [m for m in others if not any(p.start <= m.start < p.end for p in about_people)]
     return mentions
@@ -513,7 +513,55 @@ def person_mentions(article: Article, found: list[Sentence]) -> list[Mention]:
     return mentions
 
 
-_PERSON_MEASURES = frozenset(measure for measure, _, _ in _PERSON_FACTS)
+# Who holds an office: "Chargers general manager A.J. Smith", "Russian Foreign Minister Sergei Lavrov". The
+# office is the title noun with the words before it back to a punctuation mark or a lower-case word that is
+# no part of a title; it must carry a qualifier (an organisation, a country: three words or more), since two
+# countries' "Foreign Minister" are two offices. Former, acting and deputy holders are other people.
+_TITLE_NOUNS = ("manager|coach|director|minister|secretary|president|chairman|chairwoman|spokesman|spokeswoman|"
+                "spokesperson|commander|chief|governor|mayor|superintendent|commissioner|prosecutor|sheriff|"
+                "ambassador|captain|owner|editor|ceo|premier|chancellor")
+_HOLDER = re.compile(rf"\b(?i:{_TITLE_NOUNS})\s(?P<name>(?:[A-Z]\.\s?)+[A-Z][a-z]+|[A-Z][a-z]+(?:\s[A-Z][a-z]+){{1,2}})"
+                     r"(?![A-Za-z])")
+_WORDS_BEFORE = re.compile(r"(?:[A-Za-z][A-Za-z'’&-]*\s)+$")  # the words up to the name, no punctuation between
+_TITLE_WORDS = frozenset(("general", "chief", "executive", "head", "foreign", "defence", "defense", "interior",
+                          "finance", "prime", "vice", "state", "national", "security", "press", "team", "club"))
+_OTHER_HOLDER = frozenset(("former", "ex", "acting", "interim", "deputy", "assistant", "then", "late", "new",
+                           "incoming", "outgoing", "future", "previous", "vice"))
+MIN_OFFICE_WORDS, MAX_OFFICE_WORDS = 3, 5
+
+
+def holder_mentions(article: Article, found: list[Sentence]) -> list[Mention]:
+    """Who holds a named office, by the office: two outlets naming two people for it disagree."""
+    mentions = []
+    for match in _HOLDER.finditer(article.text):
+        office = _office(article.text, match.start("name"))
+        sentence = sentence_at(found, match.start())
+        if office is None or sentence is None:
+            continue
+        name = match.group("name")
+        role = Role("holder", None, office.lower(), frozenset(), office)
+        mentions.append(Mention(article, "person", name, match.start("name"), match.end("name"), sentence,
+                                frozenset(), measure="holder", role=role))
+    return mentions
+
+
+def _office(text: str, end: int) -> str | None:
+    """The office written right before ``end`` ("Chargers general manager"); None when it has no qualifier
+    or names a former, acting or deputy holder."""
+    run = _WORDS_BEFORE.search(text, max(0, end - 80), end)
+    words: list[str] = []
+    for token in reversed(run.group(0).split() if run else []):
+        if token.lower() in _OTHER_HOLDER:
+            return None
+        if token[0].islower() and token not in _TITLE_WORDS and not re.fullmatch(_TITLE_NOUNS, token):
+            break
+        words.insert(0, token)
+        if len(words) == MAX_OFFICE_WORDS:
+            break
+    return " ".join(words) if len(words) >= MIN_OFFICE_WORDS else None
+
+
+_PERSON_MEASURES = frozenset(measure for measure, _, _ in _PERSON_FACTS) | {"holder"}
 _NOT_NAMES = frozenset(("The", "A", "An", "In", "On", "At", "By", "Police", "Officials", "Monday", "Tuesday",
                         "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"))
 
@@ -779,6 +827,8 @@ def _compatible(group: list[Mention]) -> bool:
     if group[0].kind == "place":
         places = {tuple(m.value.split()) for m in group}
         return all(_within(a, b) or _within(b, a) for a in places for b in places)
+    if group[0].kind == "person":  # a name is known by its last word: "Smith" is "A.J. Smith"
+        return len({m.value.split()[-1] for m in group}) == 1
     intervals = [_interval(m) for m in group]
     if any(i is None for i in intervals):
         return len({m.value for m in group}) == 1
@@ -824,6 +874,8 @@ def slot_name(group: list[Mention]) -> str:
     labels = [m.role.label for m in group if m.role is not None and m.role.label]
     if not labels:
         return _context_words(group)
+    if group[0].measure == "holder":  # the label is the office as most write it: "Chargers general manager"
+        return max(sorted(set(labels)), key=labels.count)
     if group[0].measure in _PERSON_MEASURES:  # the label names the person: "Robert Buckley: age"
         return _person_label(labels)
     names = _shared_names(group)
