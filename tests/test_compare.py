@@ -450,6 +450,19 @@ def test_a_score_is_not_a_count_and_a_part_of_a_season_is_not_the_season() -> No
     assert compare_story(story).conflicts == []
 
 
+def test_a_sum_written_with_a_hyphen_and_wounded_for_injured_are_read_as_the_facts_they_are() -> None:
+    first = "Thieves made off with $ 42-million of gold from the Lenz vault on Sunday, police said."
+    second = "Thieves made off with $ 55 million of gold from the Lenz vault on Sunday, the bank said."
+    sums = {c.slot: sorted(v.value for v in c.values) for c in compare_story(
+        [_article("Alpha", first), _article("Beta", second)]).conflicts}
+    assert list(sums.values()) == [["42", "55"]] and "USD" in next(iter(sums))
+    hurt = "A bus crash on the Orla road on Monday killed 4 people and wounded 12, the regional governor said."
+    injured = "A bus crash on the Orla road on Monday killed 4 people and injured 15, the regional governor said."
+    tolls = [sorted(v.value for v in c.values) for c in compare_story(
+        [_article("Alpha", hurt), _article("Beta", injured)]).conflicts]
+    assert tolls == [["12", "15"]]
+
+
 def test_two_people_named_for_one_office_conflict_and_a_former_holder_does_not() -> None:
     first = "Harlen Hawks general manager Ivo Marsh said the club would appeal the ban on Friday."
     second = "The ban will be appealed, Harlen Hawks General Manager Pia Lund told reporters on Friday."

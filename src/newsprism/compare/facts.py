@@ -63,7 +63,7 @@ _NOT_A_COUNT_AFTER = r"(?!\s?-\s?(?:time|by|gauge|caliber|calibre)\b|\s?[×x]\s?
 _NUMBER = re.compile(
     _NOT_A_COUNT_BEFORE + r"(?<![\w.,:/×-])"
     r"(\d{1,3} ?- ?\d{1,3}(?![\w,:/-]|\.\d)|\d{1,3}(?:, ?\d{3})+(?![\d.])|\d{1,7}(?:\.\d{1,3})?)"
-    r"(?![\w.,:/×]\d|(?!" + _UNIT_SUFFIX + r")\w|-[^\W\d])" + _NOT_A_COUNT_AFTER +
+    r"(?![\w.,:/×]\d|(?!" + _UNIT_SUFFIX + r")\w|-(?!(?:million|billion|trillion)\b)[^\W\d])" + _NOT_A_COUNT_AFTER +
     r"|" + _NOT_A_COUNT_BEFORE + r"\b(" + "|".join(sorted(_WORDS_PER_NUMBER, key=len, reverse=True)) + r")"
     r"(?:-(one|two|three|four|five|six|seven|eight|nine))?\b" + _NOT_A_COUNT_AFTER,
     re.IGNORECASE,
@@ -237,7 +237,8 @@ def _role(token: Token) -> Role:
     )
     agent = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass") and c.pos_ == "PROPN"), None) \
         if verb is not None else None
-    return Role(_counted(noun) if noun is not None else None, verb.lemma_.lower() if verb else None,
+    action = verb.lemma_.lower() if verb else None
+    return Role(_counted(noun) if noun is not None else None, _CASUALTY_ACTIONS.get(action or "", action),
                 agent.lower_ if agent is not None else None, qualifiers, _label(token, noun, verb))
 
 
@@ -349,8 +350,8 @@ def _magnitude(value: str) -> float | None:
 
 
 _CURRENCY_BEFORE = re.compile(r"(?:([$€£¥])|\b(US|USD|EUR|GBP|Rs)\.?)\s?$")
-_MONEY_AFTER = re.compile(r"^\s?(?:million|billion|trillion|bn|m)?\s?(dollars|euros|pounds|rubles|roubles|yuan|"
-                          r"rupees|hryvnias?)\b|^\s?(?:million|billion|trillion)\b(?=\s+(?:in|of|worth)\b)",
+_MONEY_AFTER = re.compile(r"^\s?-?(?:million|billion|trillion|bn|m)?\s?(dollars|euros|pounds|rubles|roubles|yuan|"
+                          r"rupees|hryvnias?)\b|^\s?-?(?:million|billion|trillion)\b(?=\s+(?:in|of|worth)\b)",
                           re.IGNORECASE)
 _CURRENCIES = {"$": "USD", "us": "USD", "usd": "USD", "dollars": "USD", "€": "EUR", "eur": "EUR", "euros": "EUR",
                "£": "GBP", "gbp": "GBP", "pounds": "GBP", "¥": "JPY", "yuan": "CNY", "rs": "INR", "rupees": "INR",
@@ -410,12 +411,18 @@ def clause_context(text: str, sentence: Sentence, start: int, end: int) -> list[
     return _keys(text, clause_start, start, reverse=True) + _keys(text, end, clause_end)
 
 
+# Outlets write a toll's "injured" as "wounded" or "hurt": one fact, one key and one action.
+_CASUALTY_ACTIONS = {"wound": "injure", "hurt": "injure"}
+_CASUALTY_KEYS = {word_key(word): word_key("injured") for word in ("wounded", "hurt", "injuries")}
+
+
 def _keys(text: str, start: int, end: int, reverse: bool = False) -> list[str]:
     """Up to CONTEXT_WORDS content-word keys between start and end, nearest first; qualifiers skipped."""
     tokens = [m.group(0) for m in _TOKEN.finditer(text, start, end)]
     keys = []
     for token in reversed(tokens) if reverse else tokens:
         key = None if token.isdigit() or token.lower() in _QUALIFIERS else word_key(token)
+        key = _CASUALTY_KEYS.get(key or "", key)
         if key:
             keys.append(key)
         if len(keys) == CONTEXT_WORDS:
