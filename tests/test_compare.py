@@ -463,6 +463,16 @@ def test_a_sum_written_with_a_hyphen_and_wounded_for_injured_are_read_as_the_fac
     assert tolls == [["12", "15"]]
 
 
+def test_a_bound_before_a_currency_sign_bounds_the_sum() -> None:
+    first = "The Harlen Hawks offered the striker Ivo Marsh a contract worth in excess of $160 million on Monday."
+    second = "The Harlen Hawks offered the striker Ivo Marsh a contract worth $200 million on Monday, agents said."
+    third = "The Harlen Hawks offered the striker Ivo Marsh a contract worth up to $180 million on Monday."
+    story = [_article("Alpha", first), _article("Beta", second)]
+    assert compare_story(story).conflicts == []  # more than 160 million: 200 million fits
+    [conflict] = compare_story(story + [_article("Gamma", third)]).conflicts
+    assert sorted(v.value for v in conflict.values) == ["160", "180", "200"]
+
+
 def test_two_people_named_for_one_office_conflict_and_a_former_holder_does_not() -> None:
     first = "Harlen Hawks general manager Ivo Marsh said the club would appeal the ban on Friday."
     second = "The ban will be appealed, Harlen Hawks General Manager Pia Lund told reporters on Friday."

@@ -173,7 +173,9 @@ _BOUNDS = (
     ("<=", r"up to|as many as|at most|no more than|a maximum of"),
     ("~", r"about|around|some|roughly|approximately|approx\.|an estimated|estimated|circa|~"),
 )
-_BOUND_BEFORE = [(bound, re.compile(rf"\b(?:{words})\s*$", re.IGNORECASE)) for bound, words in _BOUNDS]
+# "up to $180 million": a currency sign may stand between the bound and the number
+_BOUND_BEFORE = [(bound, re.compile(rf"\b(?:{words})\s*(?:[$€£¥]|US\$|Rs\.?)?\s*$", re.IGNORECASE))
+                 for bound, words in _BOUNDS]
 _BOUND_AFTER = ((">=", re.compile(r"\s?(?:-\s?plus\b|\+|\s(?:or|and) (?:more|over|above)\b)")),
                 ("~", re.compile(r"\s(?:or so|odd)\b")))
 
