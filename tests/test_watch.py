@@ -342,3 +342,35 @@ def test_a_watch_stopped_by_sigterm_exits_cleanly_and_the_next_run_completes_it(
     assert first < expected  # stopped midway
     assert {u for (u,) in stored(db, "SELECT url FROM articles")} == expected
     assert set(gets.values()) == {1}  # nothing fetched twice
+
+
+def test_the_address_is_checked_where_the_connection_is_made() -> None:
+    """A name is resolved once, at connection time, and the connection goes to the address checked: a
+    name that resolves to a public address for a check and a private one for the connection (DNS
+    rebinding) cannot get through, because there is no second lookup."""
+    from newsprism.watch.fetch import PublicNetwork, Refused, public_address
+
+    with outlets(CORPUS) as sites:
+        port = int(sites["herald"].base.rsplit(":", 1)[1])
+        with pytest.raises(Refused, match="private or loopback"):
+            public_address("localhost", port)
+        assert public_address("localhost", port, allow_private=True) in ("127.0.0.1", "::1")
+        network = PublicNetwork()
+        with pytest.raises(Refused):
+            network.connect_tcp("localhost", port)
+        network.allow_private(True)
+        network.connect_tcp("127.0.0.1", port).close()
+        config = parse_sources({"watch": FAST, "source": [
+            {"name": "H", "feeds": [f"http://localhost:{port}/rss.xml"]}]})
+        fetcher = Fetcher(config)
+        try:
+            [fetched] = fetcher.fetch(fetcher_request(config, f"http://localhost:{port}/rss.xml"))
+        finally:
+            fetcher.close()
+        assert sites["herald"].hits == [] and "private or loopback" in (fetched.refused or "")
+
+
+def fetcher_request(config: Any, url: str) -> Any:
+    from newsprism.watch.fetch import Request
+
+    return Request(url, config.sources[0], "feed")

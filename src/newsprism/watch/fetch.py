@@ -21,9 +21,11 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from http.cookiejar import CookieJar, DefaultCookiePolicy
+from typing import Any
 from urllib.parse import urljoin, urlsplit
 from urllib.robotparser import RobotFileParser
 
+import httpcore
 import httpx
 
 from newsprism.errors import first_line
@@ -128,14 +130,17 @@ class Fetcher:
         self.stopping = stopping or threading.Event()
         self._hosts: dict[str, _Host] = {}
         self._hosts_lock = threading.Lock()
+        self.network = PublicNetwork()
+        transport = httpx.HTTPTransport(limits=httpx.Limits(max_connections=config.max_concurrency), trust_env=False)
+        transport._pool._network_backend = self.network  # httpx takes no backend of its own; its pool does
         self.client = httpx.Client(
+            transport=transport,
             follow_redirects=False,
             timeout=httpx.Timeout(config.timeout),
             headers={"User-Agent": config.agent(), "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,"
                      "application/rss+xml,application/atom+xml,*/*;q=0.5"},
             cookies=CookieJar(policy=DefaultCookiePolicy(allowed_domains=[])),  # never keep one
             trust_env=False,
-            limits=httpx.Limits(max_connections=config.max_concurrency),
         )
 
     def close(self) -> None:
@@ -184,15 +189,15 @@ class Fetcher:
         url = request.url
         for _ in range(self.config.max_redirects + 1):
             try:
-                self._check_address(url, request.source)
+                _check_scheme(url)
                 fetched += self._robots_for(url, request.source)
                 if not self._allowed(url):
                     raise Refused(ROBOTS_REFUSAL)
+                conditional = request if url == request.url else None
+                responses += self._with_retries(url, request.source, conditional)
             except Refused as why:
                 return [*fetched, Fetch(request, responses, refused=f"redirected to {url[:200]}: {why}" if responses
                                                  else str(why))]
-            conditional = request if url == request.url else None
-            responses += self._with_retries(url, request.source, conditional)
             final = responses[-1]
             location = final.header("location")
             if final.status not in REDIRECT_STATUSES or not location:
@@ -224,10 +229,10 @@ class Fetcher:
                 break
             robots_url = urljoin(robots_url, location.strip())
             try:
-                self._check_address(robots_url, source)
+                _check_scheme(robots_url)
+                responses += self._with_retries(robots_url, source, None, retries=1)
             except Refused:
                 break
-            responses += self._with_retries(robots_url, source, None, retries=1)
         final = responses[-1]
         parser = RobotFileParser(robots_url)
         if final.status is not None and 200 <= final.status < 300:
@@ -259,7 +264,7 @@ class Fetcher:
         """Ask until an answer that is not 429/5xx, at most ``retries`` times, waiting as told."""
         responses = []
         for attempt in range(retries or self.config.retries):
-            response = self._polite_get(url, conditional)
+            response = self._polite_get(url, source, conditional)
             responses.append(response)
             transient = response.status in RETRY_STATUSES or (response.status is None and "connect" in
                                                                (response.error or "").lower())
@@ -270,35 +275,20 @@ class Fetcher:
                 break
         return responses
 
-    def _polite_get(self, url: str, conditional: Request | None) -> Response:
+    def _polite_get(self, url: str, source: Source, conditional: Request | None) -> Response:
         host = self._host(url)
         wait = host.next_at - self.clock()
         if wait > 0:
             self.stopping.wait(wait)
         with self.slots:
-            response = self._get(url, conditional)
+            response = self._get(url, source, conditional)
         host.next_at = self.clock() + self._delay(url)
         return response
 
     # --- one exchange ---------------------------------------------------------------------------
 
-    def _check_address(self, url: str, source: Source) -> None:
-        """Only http(s) to public addresses, unless the source is local; checked on every hop."""
-        parts = urlsplit(url)
-        if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise Refused("not an http(s) URL")
-        if source.local:
-            return
-        try:
-            port = parts.port or (443 if parts.scheme == "https" else 80)
-            addresses = {info[4][0] for info in socket.getaddrinfo(parts.hostname, port, type=socket.SOCK_STREAM)}
-        except (OSError, ValueError) as error:
-            raise Refused(f"cannot resolve {parts.hostname}: {first_line(error)}") from None
-        for address in addresses:
-            if not ipaddress.ip_address(address.split("%")[0]).is_global:
-                raise Refused(f"{parts.hostname} is a private or loopback address ({address})")
-
-    def _get(self, url: str, conditional: Request | None) -> Response:
+    def _get(self, url: str, source: Source, conditional: Request | None) -> Response:
+        self.network.allow_private(source.local)
         headers = {}
         if conditional and conditional.etag:
             headers["If-None-Match"] = conditional.etag
@@ -337,6 +327,43 @@ class Fetcher:
 
 class _TooLarge(Exception):
     pass
+
+
+def _check_scheme(url: str) -> None:
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise Refused("not an http(s) URL")
+
+
+class PublicNetwork(httpcore.SyncBackend):
+    """Resolves a host itself and connects to the very address it checked, so a name that resolves to a
+    public address for a check and to a private one for the connection (DNS rebinding) gets nowhere.
+    Private, loopback, link-local and reserved addresses are refused unless this thread's request is for
+    a source marked local."""
+
+    def __init__(self) -> None:
+        self._local = threading.local()
+
+    def allow_private(self, allowed: bool) -> None:
+        self._local.allowed = allowed
+
+    def connect_tcp(self, host: str, port: int, timeout: float | None = None, local_address: str | None = None,
+                    socket_options: Iterable[Any] | None = None) -> httpcore.NetworkStream:
+        address = public_address(host, port, getattr(self._local, "allowed", False))
+        return super().connect_tcp(address, port, timeout, local_address, socket_options)
+
+
+def public_address(host: str, port: int, allow_private: bool = False) -> str:
+    """The address to connect to for ``host``: its first, when every address it resolves to is public."""
+    try:
+        addresses = [info[4][0] for info in socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)]
+    except (OSError, UnicodeError) as error:
+        raise httpcore.ConnectError(f"cannot resolve {host}: {first_line(error)}") from None
+    if not allow_private:
+        for address in addresses:
+            if not ipaddress.ip_address(address.split("%")[0]).is_global:
+                raise Refused(f"{host} is a private or loopback address ({address})")
+    return addresses[0]
 
 
 def retry_after(value: str | None, default: float) -> float:
