@@ -469,7 +469,7 @@ def test_a_bound_before_a_currency_sign_bounds_the_sum() -> None:
     third = "The Harlen Hawks offered the striker Ivo Marsh a contract worth up to $180 million on Monday."
     story = [_article("Alpha", first), _article("Beta", second)]
     assert compare_story(story).conflicts == []  # more than 160 million: 200 million fits
-    [conflict] = compare_story(story + [_article("Gamma", third)]).conflicts
+    [conflict] = compare_story([*story, _article("Gamma", third)]).conflicts
     assert sorted(v.value for v in conflict.values) == ["160", "180", "200"]
 
 

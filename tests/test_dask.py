@@ -146,3 +146,20 @@ def test_an_item_that_kills_its_worker_fails_alone_and_the_run_goes_on(client):
     assert [r for item, r in results if item != 3] == [item * 10 for item in range(12) if item != 3]
     assert results[3][1].reason == pipeline.WORKER_DIED
 
+
+
+def test_a_watch_round_on_a_cluster_stores_what_one_process_stores(client, tmp_path):
+    from newsprism.bench.outlets import outlets
+    from newsprism.watch import parse_sources, watch_sources
+
+    stores = {}
+    with outlets(CORPUS) as sites:
+        config = parse_sources({"watch": {"per_host_delay": 0}, "source": [
+            {"name": "Herald", "feeds": [sites["herald"].url("/rss.xml")], "local": True},
+            {"name": "Courier", "home": sites["courier"].url("/"), "local": True}]})
+        for name, where in (("one", None), ("cluster", client.scheduler.address)):
+            with Store(tmp_path / f"{name}.sqlite") as store:
+                [report] = watch_sources(config, store, tmp_path / f"{name}.warc", once=True, dask=where)
+            assert report.new == 8 and not report.errors
+            stores[name] = snapshot(tmp_path / f"{name}.sqlite")
+    assert stores["cluster"] == stores["one"]

@@ -124,7 +124,12 @@ def ingest(paths: tuple[Path, ...], db: str, jobs: int, dask: str | None, progre
 @click.option("--warc-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Where the WARC files go  [default: DB.warc/ beside an SQLite store, ./newsprism-warc/ for"
                    " PostgreSQL]")
-def watch(sources: Path, db: str, once: bool, interval: float, warc_dir: Path | None) -> None:
+@click.option("--jobs", "-j", type=click.IntRange(0, 64), default=1, show_default=True,
+              help="Worker processes that extract and annotate the fetched pages, started each round (0: one per"
+                   " core, at most 8).")
+@dask_option
+def watch(sources: Path, db: str, once: bool, interval: float, warc_dir: Path | None, jobs: int,
+          dask: str | None) -> None:
     """Poll the outlets in SOURCES (TOML), fetch new and changed articles politely, archive every response
     as WARC and ingest the articles. Runs until stopped (Ctrl-C), unless --once."""
     from newsprism.watch import SourcesError, load_sources, watch_sources
@@ -154,7 +159,8 @@ def watch(sources: Path, db: str, once: bool, interval: float, warc_dir: Path | 
     signal.signal(signal.SIGINT, stopping)
     signal.signal(signal.SIGTERM, stopping)
     with Store(db) as store:
-        watch_sources(config, store, warc_dir, once=once, interval=interval, stop=stop, on_round=summary)
+        watch_sources(config, store, warc_dir, once=once, interval=interval, stop=stop, on_round=summary, jobs=jobs,
+                      dask=dask)
     sys.exit(1 if once and failed else 0)
 
 

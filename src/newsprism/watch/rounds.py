@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from newsprism.errors import InputError
 from newsprism.ingest.detect import detect_kind
 from newsprism.model import Article, RawRecord
-from newsprism.pipeline import failure_errors, linked, safe_extract
+from newsprism.pipeline import WORKER_DIED, failure_errors, in_workers, linked, safe_extract
 from newsprism.store import Store
 from newsprism.watch.archive import WarcArchive
 from newsprism.watch.fetch import ROBOTS_REFUSAL, Fetch, Fetcher, Request, utc_now
@@ -53,9 +53,11 @@ class Round:
     """The work of one round over one store; the store is used from this thread only."""
 
     def __init__(self, config: WatchConfig, store: Store, archive: WarcArchive, fetcher: Fetcher,
-                 annotate: bool = True, on_page: Callable[[], object] | None = None) -> None:
+                 annotate: bool = True, on_page: Callable[[], object] | None = None, jobs: int = 1,
+                 dask: str | None = None) -> None:
         self.config, self.store, self.archive, self.fetcher = config, store, archive, fetcher
         self.annotate, self.on_page = annotate, on_page
+        self.jobs, self.dask = jobs, dask  # where pages are extracted and annotated, as for `ingest`
         self.report = RoundReport()
 
     def run(self) -> RoundReport:
@@ -119,52 +121,65 @@ class Round:
         sources = {s.name: s for s in self.config.sources}
         due = [Request(row["url"], sources[row["source"]], "article", row["etag"], row["last_modified"])
                for row in self.store.due_pages() if row["source"] in sources]
+        pages = self._fetched_pages(due)
+        for page, result in in_workers(extract_page, pages, Page, self.jobs, _page_crashed, self.dask):
+            self._store_page(page, result)
+            self.store.commit()
+            if self.on_page:
+                self.on_page()
+
+    def _fetched_pages(self, due: list[Request]) -> Iterator[Page]:
+        """The fetched pages that hold an article to read, each response kept first; the other outcomes
+        (failures, 304s, deletions) are settled here."""
         # a page redirecting to another page of this round is not fetched twice
         for fetch in self.fetcher.fetch_all(due, frozenset(r.url for r in due)):
             fetch_id = self._keep(fetch)
-            if fetch.request.kind == "article":
-                self._article_fetched(fetch, fetch_id)
-                if self.on_page:
-                    self.on_page()
+            if fetch.request.kind != "article":
+                self.store.commit()
+                continue
+            page = self._settled(fetch, fetch_id)
+            if page is not None:
+                yield page
+                continue
             self.store.commit()
+            if self.on_page:
+                self.on_page()
 
-    def _article_fetched(self, fetch: Fetch, fetch_id: int) -> None:
+    def _settled(self, fetch: Fetch, fetch_id: int) -> Page | None:
+        """Record a fetch that gives no article to read; the Page to extract when it does."""
         url, final = fetch.request.url, fetch.final
         if fetch.error is not None and not (final and final.status in GONE and self.store.has_versions(url)):
             self.store.page_failed(url, final.fetched_at if final else utc_now(), fetch.error, GIVE_UP_AFTER)
             if not fetch.refused or not fetch.refused.endswith(ROBOTS_REFUSAL):
                 self._error(url, fetch.error)
-            return
+            return None
         assert final is not None
-        if fetch.listed_elsewhere:
-            pass  # fetched as itself
-        elif final.status == 304:
+        if final.status == 200 and not fetch.listed_elsewhere:  # else: fetched as itself
+            record = RawRecord(source=final.url, kind=detect_kind(final.body[:4096]), data=final.body, url=final.url,
+                               fetched=final.fetched_at, meta={"watch_source": fetch.request.source.name})
+            return Page(url, fetch.request.source, record, fetch_id, self.annotate, final.header("etag"),
+                        final.header("last-modified"))
+        if final.status == 304:
             self.report.not_modified += 1
         elif final.status in GONE:
             self.report.gone += self.store.add_version(url, final.fetched_at, final.status, None, fetch_id) is not None
-        else:
-            self._ingest_page(fetch, fetch_id)
         self.store.page_fetched(url, final.fetched_at, final.header("etag"), final.header("last-modified"))
+        return None
 
-    def _ingest_page(self, fetch: Fetch, fetch_id: int) -> None:
-        final = fetch.final
-        assert final is not None
+    def _store_page(self, page: Page, result: Article | InputError) -> None:
         self.report.fetched += 1
-        kind = detect_kind(final.body[:4096])
-        record = RawRecord(source=final.url, kind=kind, data=final.body, url=final.url, fetched=final.fetched_at,
-                           meta={"watch_source": fetch.request.source.name})
-        result = (safe_extract(record, self.annotate) if kind in ("html", "dump")
-                  else InputError(final.url, f"not an article page (a {kind} file)"))
-        raw_id = self.store.add_raw(record)
+        raw_id = self.store.add_raw(page.record)
         if isinstance(result, InputError):
-            self._error(fetch.request.url, result.reason)
+            self._error(page.url, result.reason)
             self.store.add_failure(result.source, result.reason)
-            return
-        article = _as_published_by(result, fetch.request.source)
-        self.report.errors += failure_errors(article.source, article.failures)
-        self.report.new += self.store.add_article(article, raw_id)
-        version = self.store.add_version(fetch.request.url, final.fetched_at, 200, article.id, fetch_id)
-        self.report.changed += bool(version and version > 1)
+        else:
+            article = _as_published_by(result, page.source)
+            self.report.errors += failure_errors(article.source, article.failures)
+            self.report.new += self.store.add_article(article, raw_id)
+            version = self.store.add_version(page.url, page.record.fetched or utc_now(), 200, article.id,
+                                             page.fetch_id)
+            self.report.changed += bool(version and version > 1)
+        self.store.page_fetched(page.url, page.record.fetched or utc_now(), page.etag, page.last_modified)
 
     # --- the evidence ----------------------------------------------------------------------------
 
@@ -201,6 +216,31 @@ class Round:
         self.report.errors.append(InputError(url, reason))
 
 
+@dataclass
+class Page:
+    """A fetched article page on its way to extraction: in this process, in worker processes or on a
+    cluster, so it holds only what that needs and what storing it afterwards needs."""
+
+    url: str  # as listed
+    source: Source
+    record: RawRecord
+    fetch_id: int
+    annotate: bool
+    etag: str | None
+    last_modified: str | None
+
+
+def extract_page(page: Page) -> Article | InputError:
+    """The article of a fetched page (a pure function of the page, so it runs anywhere)."""
+    if page.record.kind not in ("html", "dump"):
+        return InputError(page.record.source, f"not an article page (a {page.record.kind} file)")
+    return safe_extract(page.record, page.annotate)
+
+
+def _page_crashed(page: Page) -> InputError:
+    return InputError(page.record.source, WORKER_DIED)
+
+
 def _listings_of(source: Source) -> list[tuple[str, str]]:
     listed = [("feed", url) for url in source.feeds] + [("sitemap", url) for url in source.sitemaps]
     if not listed and source.home:
@@ -216,15 +256,15 @@ def _as_published_by(article: Article, source: Source) -> Article:
 
 
 def watch_sources(config: WatchConfig, store: Store, warc_dir: Path, once: bool = False, interval: float = 600.0,
-          stop: threading.Event | None = None, on_round: Callable[[RoundReport], object] | None = None,
-          annotate: bool = True) -> list[RoundReport]:
+                  stop: threading.Event | None = None, on_round: Callable[[RoundReport], object] | None = None,
+                  annotate: bool = True, jobs: int = 1, dask: str | None = None) -> list[RoundReport]:
     """Rounds every ``interval`` seconds until ``stop`` is set (or one round with ``once``)."""
     stop = stop or threading.Event()
     archive, fetcher = WarcArchive(warc_dir), Fetcher(config, stopping=stop)
     reports = []
     try:
         while True:
-            report = Round(config, store, archive, fetcher, annotate).run()
+            report = Round(config, store, archive, fetcher, annotate, jobs=jobs, dask=dask).run()
             reports.append(report)
             if on_round:
                 on_round(report)
