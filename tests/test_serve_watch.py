@@ -24,6 +24,7 @@ from newsprism.bench.outlets import _insert_in_body, outlets
 from newsprism.serve import queries
 from newsprism.serve.app import background_server, create_app
 from newsprism.store import Store
+from newsprism.store.base import store_time
 from newsprism.watch import parse_sources, watch_sources
 from serve_fixture import calm_article, live_server
 
@@ -42,7 +43,7 @@ def _article_of(store: Store, url: str, version: int = 1) -> str:
 def watched(module_store_target: str, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     """Two rounds over the Herald with a rewrite and a deletion between them, and one article from elsewhere."""
     warc = tmp_path_factory.mktemp("warc")
-    before = queries.store_time(datetime.now(UTC) - timedelta(seconds=1))
+    before = store_time(datetime.now(UTC) - timedelta(seconds=1))
     with outlets(CORPUS) as sites, Store(module_store_target) as store:
         herald = sites["herald"]
         config = parse_sources({"watch": {"per_host_delay": 0, "timeout": 2, "backoff": 0.1}, "source": [
@@ -51,7 +52,7 @@ def watched(module_store_target: str, tmp_path_factory: pytest.TempPathFactory) 
         first = watch_sources(config, store, warc, once=True, annotate=False)[0]
         edited, deleted = herald.article_paths()[:2]
         time.sleep(1.01 - time.time() % 1)  # the rounds' times differ by at least a second
-        between = queries.store_time(datetime.now(UTC))
+        between = store_time(datetime.now(UTC))
         doc = herald._docs[edited]  # edit() adds a fixed note: a paragraph of markup goes in first
         doc.body = _insert_in_body(doc.body, HOSTILE_HTML)
         herald.edit(edited)
@@ -63,7 +64,7 @@ def watched(module_store_target: str, tmp_path_factory: pytest.TempPathFactory) 
         found = {"edited": _article_of(store, herald.url(edited)), "deleted": _article_of(store, herald.url(deleted)),
                  "rewritten": _article_of(store, herald.url(edited), 2)}
     assert (first.new, second.changed, second.gone) == (6, 1, 1)
-    after = queries.store_time(datetime.now(UTC) + timedelta(seconds=1))
+    after = store_time(datetime.now(UTC) + timedelta(seconds=1))
     return {**found, "elsewhere": elsewhere.id, "target": module_store_target, "first": first, "second": second,
             "before": before, "between": between, "after": after}
 

@@ -374,3 +374,27 @@ def fetcher_request(config: Any, url: str) -> Any:
     from newsprism.watch.fetch import Request
 
     return Request(url, config.sources[0], "feed")
+
+
+def test_a_quiet_rewrite_is_caught_only_when_recent_pages_are_revisited(tmp_path: Path) -> None:
+    """An outlet that rewrites a story without touching its feed date: the default watch does not ask
+    again (the listing says nothing changed); with revisit_hours it asks, conditionally, and keeps both."""
+    with outlets(CORPUS) as sites:
+        herald = sites["herald"]
+        plain = config_for(sites, ["herald"], per_host_delay=0.05)
+        revisiting = config_for(sites, ["herald"], per_host_delay=0.05, revisit_hours=1, revisit_every_hours=0)
+        for name, config in (("plain", plain), ("revisiting", revisiting)):
+            db = tmp_path / f"{name}.sqlite"
+            one_round(config, db, tmp_path / "warc")
+            path = herald.article_paths()[0 if name == "plain" else 1]
+            herald.edit(path, silently=True)
+            count = len(herald.hits)
+            second = one_round(config, db, tmp_path / "warc")
+            asked = [h for h in herald.hits[count:] if h.path.startswith("/news/")]
+            if name == "plain":
+                assert asked == [] and second.changed == 0
+            else:
+                pages = [h for h in asked if h.path in herald.article_paths()]  # and the redirect, asked again
+                assert {h.path for h in pages} == set(herald.article_paths())
+                assert all("if-none-match" in h.headers for h in pages)
+                assert second.changed == 1 and second.not_modified == len(pages) - 1

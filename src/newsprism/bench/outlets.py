@@ -78,9 +78,11 @@ class _Doc:
     etag: str = ""
     deleted: bool = False
     edits: int = 0
+    listed: datetime | None = None  # the date its feed and sitemap entries give: modified, unless edited silently
 
     def __post_init__(self) -> None:
         self.etag = _etag(self.body)
+        self.listed = self.listed or self.modified
 
 
 @dataclass
@@ -95,7 +97,7 @@ class _Entry:
     @property
     def updated(self) -> datetime:
         if self.doc is not None:
-            return self.doc.modified
+            return self.doc.listed or self.doc.modified
         assert self.date is not None
         return self.date
 
@@ -270,8 +272,9 @@ class Outlet:
         with self._lock:
             return [path for path in self._articles if not self._docs[path].deleted]
 
-    def edit(self, path: str) -> None:
-        """Rewrite one article: a new paragraph, one headline word changed, new ETag, later dates."""
+    def edit(self, path: str, silently: bool = False) -> None:
+        """Rewrite one article: a new paragraph, one headline word changed, new ETag, later dates (``silently``:
+        its feed and sitemap entries keep their date, as outlets that rewrite quietly do)."""
         with self._lock:
             doc = self._docs[path]
             doc.edits += 1
@@ -282,13 +285,15 @@ class Outlet:
             doc.body = _insert_in_body(body, note)
             doc.etag = _etag(doc.body)
             doc.modified = max(_now(), doc.modified + timedelta(seconds=1))
+            if not silently:
+                doc.listed = doc.modified
 
     def delete(self, path: str) -> None:
         """From now on the page answers 410 Gone; its feed or sitemap entry stays, with a later date."""
         with self._lock:
             doc = self._docs[path]
             doc.deleted = True
-            doc.modified = max(_now(), doc.modified + timedelta(seconds=1))
+            doc.modified = doc.listed = max(_now(), doc.modified + timedelta(seconds=1))
 
     def hits_to(self, prefix: str) -> list[Hit]:
         """The requests whose path (with query) starts with prefix, in arrival order."""

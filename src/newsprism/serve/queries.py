@@ -14,7 +14,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
 from newsprism.serve.cache import AggregateCache
-from newsprism.store.base import SUPERSEDED, Connection, search_terms
+from newsprism.store.base import SUPERSEDED, Connection, search_terms, store_time
 from newsprism.watch.fetch import ROBOTS_REFUSAL
 from newsprism.watch.rounds import LISTING_KINDS
 
@@ -441,17 +441,6 @@ FETCH_FAILED = (
     " (SELECT 1 FROM page_versions v WHERE v.url = f.url AND v.fetch_id <= f.id)))"
 )
 MAX_TIME_CHARS = 64
-
-
-def store_time(when: datetime) -> str:
-    """``when`` as the store writes times, 'YYYY-MM-DDTHH:MM:SSZ' in UTC (naive: UTC), so it compares with
-    them as text."""
-    if when.tzinfo is not None:
-        try:
-            when = when.astimezone(UTC).replace(tzinfo=None)
-        except OverflowError:  # hours off year 1 or 9999: before or after every stored time
-            when = datetime.min if when.year == 1 else datetime.max
-    return when.isoformat(timespec="seconds") + "Z"
 
 
 def iso_utc(value: str) -> str:

@@ -16,6 +16,7 @@ import re
 import zlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
 from typing import Any, Protocol
@@ -442,10 +443,14 @@ class Store:
     def watch_page(self, url: str) -> Any:
         return self.db.execute("SELECT * FROM watch_pages WHERE url = ?", (url,)).fetchone()
 
-    def due_pages(self, kind: str = "article") -> list[Any]:
-        """The pages to fetch in this round, in the order they were found."""
-        return self.db.execute("SELECT * FROM watch_pages WHERE due = 1 AND kind = ? ORDER BY first_seen, url",
-                               (kind,)).fetchall()
+    def due_pages(self, kind: str = "article", revisit: tuple[str, str] | None = None) -> list[Any]:
+        """The pages to fetch in this round, in the order they were found; with ``revisit`` (first seen
+        since, last fetched before) also the recent pages not asked for in a while."""
+        if revisit is None:
+            return self.db.execute("SELECT * FROM watch_pages WHERE due = 1 AND kind = ? ORDER BY first_seen, url",
+                                   (kind,)).fetchall()
+        return self.db.execute("SELECT * FROM watch_pages WHERE kind = ? AND (due = 1 OR (first_seen >= ? AND"
+                               " fetched_at <= ?)) ORDER BY first_seen, url", (kind, *revisit)).fetchall()
 
     def page_fetched(self, url: str, at: str, etag: str | None, last_modified: str | None) -> None:
         """A page answered (200, 304, or gone): not due until its listing says it changed."""
@@ -629,6 +634,17 @@ def article_from_row(row: Any) -> Article:
     for name in _JSON_FIELDS:
         data[name] = json.loads(data[name])
     return Article.from_dict(data)
+
+
+def store_time(when: datetime) -> str:
+    """``when`` as the store writes times, 'YYYY-MM-DDTHH:MM:SSZ' in UTC (naive: UTC), so times compare
+    as text on every back end."""
+    if when.tzinfo is not None:
+        try:
+            when = when.astimezone(UTC).replace(tzinfo=None)
+        except OverflowError:  # hours off year 1 or 9999: before or after every stored time
+            when = datetime.min if when.year == 1 else datetime.max
+    return when.isoformat(timespec="seconds") + "Z"
 
 
 def search_terms(query: str) -> str:

@@ -29,6 +29,7 @@ import httpcore
 import httpx
 
 from newsprism.errors import first_line
+from newsprism.store.base import store_time
 from newsprism.watch.listings import normal_url
 from newsprism.watch.sources import Source, WatchConfig, host_of
 
@@ -43,7 +44,7 @@ ROBOTS_REFUSAL = "robots.txt disallows it"
 
 
 def utc_now() -> str:
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return store_time(datetime.now(UTC))
 
 
 @dataclass

@@ -8,7 +8,7 @@ import gzip
 import io
 import zlib
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from time import struct_time
 from urllib.parse import urljoin, urlsplit, urlunsplit
 from xml.sax import SAXException
@@ -18,6 +18,7 @@ import feedparser
 from lxml import etree, html
 
 from newsprism.errors import first_line
+from newsprism.store.base import store_time
 
 MAX_ENTRIES = 50_000  # a sitemap's own limit
 MAX_LISTING_BYTES = 50_000_000
@@ -143,5 +144,5 @@ def _gunzipped(body: bytes) -> bytes | None:
 def _iso(value: struct_time | None) -> str | None:
     if not value:
         return None
-    return datetime(*value[:6], tzinfo=UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return store_time(datetime(*value[:6]))
 

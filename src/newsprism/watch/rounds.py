@@ -11,6 +11,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from newsprism.errors import InputError
@@ -18,6 +19,7 @@ from newsprism.ingest.detect import detect_kind
 from newsprism.model import Article, RawRecord
 from newsprism.pipeline import WORKER_DIED, failure_errors, in_workers, linked, safe_extract
 from newsprism.store import Store
+from newsprism.store.base import store_time
 from newsprism.watch.archive import WarcArchive
 from newsprism.watch.fetch import ROBOTS_REFUSAL, Fetch, Fetcher, Request, utc_now
 from newsprism.watch.listings import read_listing
@@ -120,7 +122,7 @@ class Round:
     def _fetch_articles(self) -> None:
         sources = {s.name: s for s in self.config.sources}
         due = [Request(row["url"], sources[row["source"]], "article", row["etag"], row["last_modified"])
-               for row in self.store.due_pages() if row["source"] in sources]
+               for row in self.store.due_pages(revisit=_revisit(self.config)) if row["source"] in sources]
         pages = self._fetched_pages(due)
         for page, result in in_workers(extract_page, pages, Page, self.jobs, _page_crashed, self.dask):
             self._store_page(page, result)
@@ -239,6 +241,15 @@ def extract_page(page: Page) -> Article | InputError:
 
 def _page_crashed(page: Page) -> InputError:
     return InputError(page.record.source, WORKER_DIED)
+
+
+def _revisit(config: WatchConfig) -> tuple[str, str] | None:
+    """(first seen since, last fetched before) of the pages to ask for again unlisted, if any."""
+    if config.revisit_hours <= 0:
+        return None
+    now = datetime.now(UTC)
+    return (store_time(now - timedelta(hours=config.revisit_hours)),
+            store_time(now - timedelta(hours=config.revisit_every_hours)))
 
 
 def _listings_of(source: Source) -> list[tuple[str, str]]:

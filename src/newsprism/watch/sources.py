@@ -58,6 +58,10 @@ class WatchConfig:
     max_redirects: int = 5
     retries: int = 3  # attempts on 429 / 5xx / a dropped connection, in one round
     backoff: float = 2.0  # seconds before the first retry (doubled each time) when no Retry-After is given
+    # Outlets that rewrite a story quietly leave its feed date as it was: pages first seen in the last
+    # ``revisit_hours`` are asked again (conditionally) every ``revisit_every_hours``. 0: only when listed.
+    revisit_hours: float = 0.0
+    revisit_every_hours: float = 6.0
 
     def agent(self) -> str:
         """The User-Agent: who is asking and how to reach them."""
@@ -65,7 +69,7 @@ class WatchConfig:
 
 
 _WATCH_KEYS = {"user_agent", "contact", "per_host_delay", "max_concurrency", "timeout", "max_page_bytes",
-               "max_redirects", "retries", "backoff"}
+               "max_redirects", "retries", "backoff", "revisit_hours", "revisit_every_hours"}
 _SOURCE_KEYS = {"name", "language", "home", "feeds", "sitemaps", "include", "local"}
 
 
@@ -103,7 +107,7 @@ def parse_sources(document: dict[str, Any], where: str = "SOURCES.toml") -> Watc
         raise SourcesError(f"{where}: source name given twice: {twice[0]!r}")
     checks = {"user_agent": str, "contact": str, "per_host_delay": (int, float), "max_concurrency": int,
               "timeout": (int, float), "max_page_bytes": int, "max_redirects": int, "retries": int,
-              "backoff": (int, float)}
+              "backoff": (int, float), "revisit_hours": (int, float), "revisit_every_hours": (int, float)}
     for key, value in settings.items():
         if not isinstance(value, checks[key]) or isinstance(value, bool):
             raise SourcesError(f"{where}: [watch] {key}: wrong type ({type(value).__name__})")
