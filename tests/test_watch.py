@@ -304,8 +304,8 @@ def test_bench_watch_measures_pages_and_politeness() -> None:
     from newsprism.bench import watch as watch_bench
 
     results = watch_bench.run(CORPUS, copies=2, delay=0.05)
-    full, fetch_only = results["throughput"]
-    assert full["pages"] == fetch_only["pages"] > 0 and full["pages_per_s"] > 0
+    full, workers, fetch_only = results["throughput"]
+    assert full["pages"] == workers["pages"] == fetch_only["pages"] > 0 and full["pages_per_s"] > 0
     polite = results["politeness"]
     assert polite["forbidden_requests"] == 0
     assert polite["hosts"]["ledger"]["min_gap_s"] >= 0.95  # its Crawl-delay, not the 0.05 s asked

@@ -2,7 +2,8 @@
 outlets of newsprism.bench.outlets (the sample corpus published ``copies`` times over five sites).
 
 Two runs on fresh stores: **throughput** (no delay between requests to a host, every layer as `watch`
-runs it, then the same without annotation, so collecting and analysing can be told apart) and
+runs it, in its own process and in two worker processes, then without annotation, so collecting and
+analysing can be told apart) and
 **politeness** (``delay`` seconds between requests to a host; the gaps each server measured between the
 requests it got, robots.txt refusals, and a second round that should ask only conditionally).
 """
@@ -42,7 +43,7 @@ def sources_for(sites: dict[str, Outlet], names: tuple[str, ...] = SITES, **watc
 
 
 def rounds(config: Any, db: str, warc: Path, annotate: bool, count: int = 1,
-           between: Callable[[], object] | None = None) -> list[tuple[RoundReport, float]]:
+           between: Callable[[], object] | None = None, jobs: int = 1) -> list[tuple[RoundReport, float]]:
     """``count`` rounds as `newsprism watch` runs them: one fetcher (its robots.txt and rate limits) for all."""
     fetcher, archive = Fetcher(config, stopping=threading.Event()), WarcArchive(warc)
     done = []
@@ -52,7 +53,7 @@ def rounds(config: Any, db: str, warc: Path, annotate: bool, count: int = 1,
                 if n and between:
                     between()
                 started = time.monotonic()
-                report = Round(config, store, archive, fetcher, annotate=annotate).run()
+                report = Round(config, store, archive, fetcher, annotate=annotate, jobs=jobs).run()
                 done.append((report, time.monotonic() - started))
     finally:
         fetcher.close()
@@ -60,12 +61,13 @@ def rounds(config: Any, db: str, warc: Path, annotate: bool, count: int = 1,
     return done
 
 
-def throughput(corpus: Path, copies: int, annotate: bool, folder: Path) -> dict[str, Any]:
+def throughput(corpus: Path, copies: int, annotate: bool, folder: Path, jobs: int = 1) -> dict[str, Any]:
     with outlets(corpus, copies=copies) as sites:
         # not ledger: its Crawl-delay of 1 s, which the watcher keeps, would be all this measures
         config = sources_for(sites, THROUGHPUT_SITES, per_host_delay=0.0, max_concurrency=4, timeout=2.0, backoff=0.2)
-        [(report, seconds)] = rounds(config, str(folder / f"t{annotate}.sqlite"), folder / f"warc{annotate}", annotate)
-    return {"annotate": annotate, "copies": copies, "pages": report.fetched, "articles": report.new,
+        name = f"t-{annotate}-{jobs}"
+        [(report, seconds)] = rounds(config, str(folder / f"{name}.sqlite"), folder / name, annotate, jobs=jobs)
+    return {"annotate": annotate, "jobs": jobs, "copies": copies, "pages": report.fetched, "articles": report.new,
             "requests": report.requests, "failed": len(report.errors), "seconds": round(seconds, 2),
             "pages_per_s": round(report.fetched / seconds, 1), "requests_per_s": round(report.requests / seconds, 1),
             "megabytes": round(report.bytes / 1e6, 1)}
@@ -99,13 +101,14 @@ def politeness(corpus: Path, delay: float, folder: Path) -> dict[str, Any]:
 def run(corpus: Path, copies: int, delay: float) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="newsprism-bench-watch-") as folder:
         return {
-            "throughput": [throughput(corpus, copies, annotate, Path(folder)) for annotate in (True, False)],
+            "throughput": [throughput(corpus, copies, annotate, Path(folder), jobs)
+                           for annotate, jobs in ((True, 1), (True, 2), (False, 1))],
             "politeness": politeness(corpus, delay, Path(folder)),
         }
 
 
 def format_tables(results: dict[str, Any]) -> str:
-    rows = [["every layer" if r["annotate"] else "fetch + extract only", r["pages"], r["requests"], r["failed"],
+    rows = [[_run_name(r), r["pages"], r["requests"], r["failed"],
              r["seconds"], r["pages_per_s"], r["requests_per_s"], r["megabytes"]] for r in results["throughput"]]
     lines = markdown_table("`watch`, one round against four loopback outlets (no per-host delay, at most 4 in flight)",
                            ["run", "article pages", "requests", "failed", "s", "pages/s", "requests/s", "MB"],
@@ -120,3 +123,9 @@ def format_tables(results: dict[str, Any]) -> str:
     lines.append(f"Requests robots.txt forbids that reached a server: {polite['forbidden_requests']}"
                  f" (refused by the watcher: {polite['refused']}).")
     return "\n".join(lines) + "\n"
+
+
+def _run_name(row: dict[str, Any]) -> str:
+    if not row["annotate"]:
+        return "fetch + extract only"
+    return "every layer, in the watch process" if row["jobs"] == 1 else f"every layer, {row['jobs']} worker processes"
