@@ -443,14 +443,16 @@ class Store:
     def watch_page(self, url: str) -> Any:
         return self.db.execute("SELECT * FROM watch_pages WHERE url = ?", (url,)).fetchone()
 
-    def due_pages(self, kind: str = "article", revisit: tuple[str, str] | None = None) -> list[Any]:
-        """The pages to fetch in this round, in the order they were found; with ``revisit`` (first seen
-        since, last fetched before) also the recent pages not asked for in a while."""
-        if revisit is None:
-            return self.db.execute("SELECT * FROM watch_pages WHERE due = 1 AND kind = ? ORDER BY first_seen, url",
-                                   (kind,)).fetchall()
-        return self.db.execute("SELECT * FROM watch_pages WHERE kind = ? AND (due = 1 OR (first_seen >= ? AND"
-                               " fetched_at <= ?)) ORDER BY first_seen, url", (kind, *revisit)).fetchall()
+    def due_pages(self, kind: str = "article", revisit: tuple[str, str] | None = None,
+                  per_source: int | None = None) -> list[Any]:
+        """The pages to fetch in this round: at most ``per_source`` of each source, the most recently listed
+        first (then in the order they were found); with ``revisit`` (first seen since, last fetched before)
+        also the recent pages not asked for in a while."""
+        due = "due = 1" if revisit is None else "(due = 1 OR (first_seen >= ? AND fetched_at <= ?))"
+        ranked = (f"SELECT *, row_number() OVER (PARTITION BY source ORDER BY listed DESC NULLS LAST, first_seen,"
+                  f" url) AS rank FROM watch_pages WHERE kind = ? AND {due}")
+        return self.db.execute(f"SELECT * FROM ({ranked}) AS ranked WHERE rank <= ? ORDER BY rank, source",
+                               (kind, *(revisit or ()), per_source or 2**62)).fetchall()
 
     def page_fetched(self, url: str, at: str, etag: str | None, last_modified: str | None) -> None:
         """A page answered (200, 304, or gone): not due until its listing says it changed."""

@@ -83,6 +83,7 @@ class Fetch:
     request: Request
     responses: list[Response]
     refused: str | None = None  # why it was not fetched at all (robots.txt, address, scheme)
+    for_now: bool = False  # refused only until the host's robots.txt can be read
     listed_elsewhere: str | None = None  # a redirect to a page the watcher fetches on its own: not followed
 
     @property
@@ -108,7 +109,11 @@ class Fetch:
 
 
 class Refused(Exception):
-    """A URL the watcher will not ask for; the message says why."""
+    """A URL the watcher will not ask for; the message says why, ``for_now`` whether that may change soon."""
+
+    def __init__(self, why: str, for_now: bool = False) -> None:
+        super().__init__(why)
+        self.for_now = for_now
 
 
 class _Host:
@@ -116,6 +121,7 @@ class _Host:
 
     def __init__(self) -> None:
         self.robots: RobotFileParser | None = None
+        self.robots_unread = False  # a 5xx or no answer: everything disallowed until it is read again
         self.robots_at = 0.0
         self.next_at = 0.0
 
@@ -193,12 +199,12 @@ class Fetcher:
                 _check_scheme(url)
                 fetched += self._robots_for(url, request.source)
                 if not self._allowed(url):
-                    raise Refused(ROBOTS_REFUSAL)
+                    raise Refused(ROBOTS_REFUSAL, for_now=self._host(url).robots_unread)
                 conditional = request if url == request.url else None
                 responses += self._with_retries(url, request.source, conditional)
             except Refused as why:
-                return [*fetched, Fetch(request, responses, refused=f"redirected to {url[:200]}: {why}" if responses
-                                                 else str(why))]
+                refusal = f"redirected to {url[:200]}: {why}" if responses else str(why)
+                return [*fetched, Fetch(request, responses, refused=refusal, for_now=why.for_now)]
             final = responses[-1]
             location = final.header("location")
             if final.status not in REDIRECT_STATUSES or not location:
@@ -242,6 +248,7 @@ class Fetcher:
             parser.allow_all = True
         else:
             parser.disallow_all = True
+        host.robots_unread = parser.disallow_all and not (final.status is not None and 200 <= final.status < 300)
         host.robots, host.robots_at = parser, self.clock()
         host.next_at = max(host.next_at, host.robots_at + self._delay(url))  # its Crawl-delay counts from now
         return [Fetch(request, responses)]

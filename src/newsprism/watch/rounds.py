@@ -122,7 +122,9 @@ class Round:
     def _fetch_articles(self) -> None:
         sources = {s.name: s for s in self.config.sources}
         due = [Request(row["url"], sources[row["source"]], "article", row["etag"], row["last_modified"])
-               for row in self.store.due_pages(revisit=_revisit(self.config)) if row["source"] in sources]
+               for row in self.store.due_pages(revisit=_revisit(self.config),
+                                               per_source=self.config.max_pages_per_round)
+               if row["source"] in sources]
         pages = self._fetched_pages(due)
         for page, result in in_workers(extract_page, pages, Page, self.jobs, _page_crashed, self.dask):
             self._store_page(page, result)
@@ -151,8 +153,11 @@ class Round:
         """Record a fetch that gives no article to read; the Page to extract when it does."""
         url, final = fetch.request.url, fetch.final
         if fetch.error is not None and not (final and final.status in GONE and self.store.has_versions(url)):
-            self.store.page_failed(url, final.fetched_at if final else utc_now(), fetch.error, GIVE_UP_AFTER)
-            if not fetch.refused or not fetch.refused.endswith(ROBOTS_REFUSAL):
+            by_robots = (fetch.refused or "").endswith(ROBOTS_REFUSAL)
+            # a page robots.txt forbids is left alone (asked again when its listing changes), not retried
+            give_up_after = 1 if by_robots and not fetch.for_now else GIVE_UP_AFTER
+            self.store.page_failed(url, final.fetched_at if final else utc_now(), fetch.error, give_up_after)
+            if not by_robots:
                 self._error(url, fetch.error)
             return None
         assert final is not None

@@ -62,6 +62,9 @@ class WatchConfig:
     # ``revisit_hours`` are asked again (conditionally) every ``revisit_every_hours``. 0: only when listed.
     revisit_hours: float = 0.0
     revisit_every_hours: float = 6.0
+    # A sitemap may list a whole archive: a round fetches at most this many pages per source, the most
+    # recently listed first, and the next rounds go on with the rest, so listings stay fresh.
+    max_pages_per_round: int = 200
 
     def agent(self) -> str:
         """The User-Agent: who is asking and how to reach them."""
@@ -69,7 +72,7 @@ class WatchConfig:
 
 
 _WATCH_KEYS = {"user_agent", "contact", "per_host_delay", "max_concurrency", "timeout", "max_page_bytes",
-               "max_redirects", "retries", "backoff", "revisit_hours", "revisit_every_hours"}
+               "max_redirects", "retries", "backoff", "revisit_hours", "revisit_every_hours", "max_pages_per_round"}
 _SOURCE_KEYS = {"name", "language", "home", "feeds", "sitemaps", "include", "local"}
 
 
@@ -107,11 +110,13 @@ def parse_sources(document: dict[str, Any], where: str = "SOURCES.toml") -> Watc
         raise SourcesError(f"{where}: source name given twice: {twice[0]!r}")
     checks = {"user_agent": str, "contact": str, "per_host_delay": (int, float), "max_concurrency": int,
               "timeout": (int, float), "max_page_bytes": int, "max_redirects": int, "retries": int,
-              "backoff": (int, float), "revisit_hours": (int, float), "revisit_every_hours": (int, float)}
+              "backoff": (int, float), "revisit_hours": (int, float), "revisit_every_hours": (int, float),
+              "max_pages_per_round": int}
     for key, value in settings.items():
         if not isinstance(value, checks[key]) or isinstance(value, bool):
             raise SourcesError(f"{where}: [watch] {key}: wrong type ({type(value).__name__})")
-        if checks[key] is not str and value < (1 if key in ("max_concurrency", "retries", "timeout") else 0):
+        if checks[key] is not str and value < (1 if key in ("max_concurrency", "retries", "timeout",
+                                                            "max_pages_per_round") else 0):
             raise SourcesError(f"{where}: [watch] {key}: must be positive")
     return WatchConfig(sources=sources, **settings)
 
