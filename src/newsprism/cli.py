@@ -128,8 +128,9 @@ def ingest(paths: tuple[Path, ...], db: str, jobs: int, dask: str | None, progre
               help="Worker processes that extract and annotate the fetched pages, started each round (0: one per"
                    " core, at most 8).")
 @dask_option
+@progress_option
 def watch(sources: Path, db: str, once: bool, interval: float, warc_dir: Path | None, jobs: int,
-          dask: str | None) -> None:
+          dask: str | None, progress: bool | None) -> None:
     """Poll the outlets in SOURCES (TOML), fetch new and changed articles politely, archive every response
     as WARC and ingest the articles. Runs until stopped (Ctrl-C), unless --once."""
     from newsprism.watch import SourcesError, load_sources, watch_sources
@@ -141,12 +142,16 @@ def watch(sources: Path, db: str, once: bool, interval: float, warc_dir: Path | 
     warc_dir = warc_dir or (Path("newsprism-warc") if is_postgres(db) else Path(f"{db}.warc"))
     failed = False
 
+    bar = tqdm(desc="watch", unit=" pages", disable=_no_bar(progress), file=sys.stderr)
+
     def summary(report: Any) -> None:
         nonlocal failed
         for error in report.errors:
             report_error(error)
         failed = failed or bool(report.errors)
-        click.echo(f"watched into {db}: {json.dumps(report.to_dict())}", err=True)
+        tqdm.write(f"watched into {db}: {json.dumps(report.to_dict())}", file=sys.stderr)
+        if not once:
+            bar.reset()  # each round counts its own pages
 
     stop = threading.Event()
 
@@ -158,9 +163,9 @@ def watch(sources: Path, db: str, once: bool, interval: float, warc_dir: Path | 
 
     signal.signal(signal.SIGINT, stopping)
     signal.signal(signal.SIGTERM, stopping)
-    with Store(db) as store:
+    with Store(db) as store, bar:
         watch_sources(config, store, warc_dir, once=once, interval=interval, stop=stop, on_round=summary, jobs=jobs,
-                      dask=dask)
+                      dask=dask, on_page=bar.update)
     sys.exit(1 if once and failed else 0)
 
 

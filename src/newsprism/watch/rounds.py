@@ -273,14 +273,15 @@ def _as_published_by(article: Article, source: Source) -> Article:
 
 def watch_sources(config: WatchConfig, store: Store, warc_dir: Path, once: bool = False, interval: float = 600.0,
                   stop: threading.Event | None = None, on_round: Callable[[RoundReport], object] | None = None,
-                  annotate: bool = True, jobs: int = 1, dask: str | None = None) -> list[RoundReport]:
+                  annotate: bool = True, jobs: int = 1, dask: str | None = None,
+                  on_page: Callable[[], object] | None = None) -> list[RoundReport]:
     """Rounds every ``interval`` seconds until ``stop`` is set (or one round with ``once``)."""
     stop = stop or threading.Event()
     archive, fetcher = WarcArchive(warc_dir), Fetcher(config, stopping=stop)
     reports = []
     try:
         while True:
-            report = Round(config, store, archive, fetcher, annotate, jobs=jobs, dask=dask).run()
+            report = Round(config, store, archive, fetcher, annotate, on_page, jobs=jobs, dask=dask).run()
             reports.append(report)
             if on_round:
                 on_round(report)
