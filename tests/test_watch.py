@@ -416,3 +416,14 @@ def test_a_round_fetches_at_most_its_share_of_a_source_the_newest_first(tmp_path
     assert all(len({p for p in paths if p != newest_first[0]}) <= 2 for paths in asked)
     assert newest_first[0] in asked[0] and newest_first[-1] not in asked[0] + asked[1]
     assert {u for (u,) in stored(db, "SELECT url FROM articles")} == {herald.url(p) for p in newest_first}
+
+
+def test_a_feed_may_list_its_articles_on_another_host_and_a_stray_link_stays_out() -> None:
+    from newsprism.watch.sources import article_host
+
+    source = parse_sources({"source": [{"name": "B", "feeds": ["https://feeds.example.net/world.xml"]}]}).sources[0]
+    links = [f"https://www.example-news.com/world/{n}" for n in range(5)] + ["https://ads.example.org/x"]
+    host = article_host(links)
+    assert host == "www.example-news.com"
+    assert [source.keeps(url, host) for url in links] == [True] * 5 + [False]
+    assert article_host(["https://a.example/1", "https://b.example/2"]) is None  # no host holds most of them

@@ -23,7 +23,7 @@ from newsprism.store.base import store_time
 from newsprism.watch.archive import WarcArchive
 from newsprism.watch.fetch import ROBOTS_REFUSAL, Fetch, Fetcher, Request, utc_now
 from newsprism.watch.listings import read_listing
-from newsprism.watch.sources import Source, WatchConfig
+from newsprism.watch.sources import Source, WatchConfig, article_host
 
 LISTING_KINDS = ("feed", "sitemap", "home")
 MAX_LISTING_WAVES = 3  # home page -> feed, sitemap index -> sitemap -> ...: no deeper
@@ -100,7 +100,8 @@ class Round:
         listing = read_listing(request.kind, final.body, final.url)
         if listing.problem:
             self._error(request.url, listing.problem)
-        entries = [(e.url, e.listed) for e in listing.entries if source.keeps(e.url)]
+        linked_to = article_host([e.url for e in listing.entries]) if request.kind == "feed" else None
+        entries = [(e.url, e.listed) for e in listing.entries if source.keeps(e.url, linked_to)]
         self.report.listed += self.store.list_pages(source.name, "article", entries, final.fetched_at)
         more = [self._request(url, source, "sitemap") for url in listing.sitemaps]
         more += [self._request(url, source, "feed") for url in listing.feeds]

@@ -4,6 +4,7 @@ typo is one line naming the source and the key, not a half-done round."""
 from __future__ import annotations
 
 import tomllib
+from collections import Counter
 from dataclasses import dataclass
 from difflib import get_close_matches
 from pathlib import Path
@@ -38,12 +39,25 @@ class Source:
                 found |= {host, host.removeprefix("www."), "www." + host.removeprefix("www.")}
         return found
 
-    def keeps(self, url: str) -> bool:
-        """An article URL of this source: on one of its hosts and under one of its ``include`` prefixes."""
+    def keeps(self, url: str, article_host: str | None = None) -> bool:
+        """An article URL of this source: on one of its hosts (or the ``article_host`` its feed links to) and
+        under one of its ``include`` prefixes."""
         parts = urlsplit(url)
-        if parts.scheme not in ("http", "https") or host_of(url) not in self.hosts():
+        host = host_of(url)
+        if parts.scheme not in ("http", "https") or (host not in self.hosts() and host != article_host):
             return False
         return not self.include or any(parts.path.startswith(prefix) for prefix in self.include)
+
+
+def article_host(urls: list[str]) -> str | None:
+    """The host most of a listing's links are on, when more than half are: a feed served from one host
+    often lists its outlet's articles on another (feeds.bbci.co.uk lists www.bbc.com), while a stray link
+    to another site stays one among many."""
+    hosts = Counter(host_of(url) for url in urls)
+    if not hosts:
+        return None
+    host, count = hosts.most_common(1)[0]
+    return host if 2 * count > len(urls) else None
 
 
 @dataclass(frozen=True)
