@@ -427,3 +427,15 @@ def test_a_feed_may_list_its_articles_on_another_host_and_a_stray_link_stays_out
     assert host == "www.example-news.com"
     assert [source.keeps(url, host) for url in links] == [True] * 5 + [False]
     assert article_host(["https://a.example/1", "https://b.example/2"]) is None  # no host holds most of them
+
+
+def test_a_json_feed_is_read_too() -> None:
+    feed = json.dumps({"version": "https://jsonfeed.org/version/1.1", "title": "Harbour Gazette", "items": [
+        {"id": "1", "url": "/news/pier-reopens", "date_published": "2026-05-10T08:00:00Z"},
+        {"id": "2", "external_url": "https://harbour.example/news/ferry?utm_source=feed"},
+        {"id": "3", "content_text": "no link"}]}).encode()
+    listing = read_listing("feed", feed, "https://harbour.example/feed.json")
+    assert [(e.url, e.listed) for e in listing.entries] == [
+        ("https://harbour.example/news/pier-reopens", "2026-05-10T08:00:00Z"),
+        ("https://harbour.example/news/ferry", None)]
+    assert read_listing("feed", b"{not json", "https://harbour.example/f.json").problem.startswith("unreadable JSON")

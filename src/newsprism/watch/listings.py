@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import gzip
 import io
+import json
 import zlib
 from dataclasses import dataclass
 from datetime import datetime
@@ -64,6 +65,8 @@ def read_listing(kind: str, body: bytes, base: str) -> Listing:
 
 
 def _feed(body: bytes, base: str) -> Listing:
+    if body.lstrip()[:1] == b"{":
+        return _json_feed(body, base)
     try:
         parsed = feedparser.parse(io.BytesIO(body), sanitize_html=False, resolve_relative_uris=False)
     except Exception as error:  # feedparser has crashed on malformed encoding declarations
@@ -81,6 +84,25 @@ def _feed(body: bytes, base: str) -> Listing:
     elif not parsed.entries and not parsed.get("version"):
         problem = "not a feed"
     return Listing(entries, [], [], problem)
+
+
+def _json_feed(body: bytes, base: str) -> Listing:
+    """A JSON Feed (jsonfeed.org, version 1 or 1.1), which feedparser does not read: items' url and dates."""
+    try:
+        document = json.loads(body)
+    except (ValueError, RecursionError) as error:
+        return Listing([], [], [], f"unreadable JSON feed ({first_line(error)})")
+    items = document.get("items") if isinstance(document, dict) else None
+    if not isinstance(items, list):
+        return Listing([], [], [], "not a feed (a JSON document without items)")
+    entries = []
+    for item in items[:MAX_ENTRIES]:
+        link = item.get("url") or item.get("external_url") if isinstance(item, dict) else None
+        url = normal_url(link, base) if isinstance(link, str) else None
+        if url:
+            date = item.get("date_modified") or item.get("date_published")
+            entries.append(Entry(url, date if isinstance(date, str) else None))
+    return Listing(entries, [], [])
 
 
 def _sitemap(body: bytes | None, base: str) -> Listing:
