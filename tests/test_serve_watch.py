@@ -137,7 +137,10 @@ def test_a_story_lists_the_rewritten_version_but_compares_the_page_as_it_is_now(
     found = get_json(f"{base_url}/api/stories/{story['id']}")
     flags = {a["id"]: a["superseded"] for a in found["articles"]}
     assert flags[watched["edited"]] is True and flags[watched["rewritten"]] is False
-    assert "earlier versions of pages" in main_of(f"{base_url}/stories/{story['id']}")
+    page = main_of(f"{base_url}/stories/{story['id']}")
+    assert "earlier versions of pages" in page
+    current = sum(not a["superseded"] for a in found["articles"])
+    assert f"{current} articles from" in page  # the earlier version is listed, not counted
     compared: list[str] = []
 
     def recording(articles: list[Any]) -> dict[str, Any]:
