@@ -465,7 +465,7 @@ def source_health(db: Connection, now: datetime) -> list[dict[str, Any]]:
     sitemap, home page) failed on its latest try or no answer in 24 h was OK, else ``ok``."""
     day_ago = store_time(now - timedelta(days=1))
     per_day = _articles_per_day(db, now)
-    names = [r[0] for r in db.execute("SELECT source FROM watch_pages UNION SELECT source FROM fetches ORDER BY 1")]
+    names = [r[0] for r in db.execute("SELECT DISTINCT source FROM watch_pages ORDER BY 1")]  # listings too
     return [
         {"name": name, **_source_figures(db, name, day_ago),
          "per_day": [{"day": day, "articles": per_day.get((name, day), 0)} for day in _last_days(now)]}

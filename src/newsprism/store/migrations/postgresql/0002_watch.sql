@@ -43,6 +43,10 @@ CREATE TABLE page_versions (
     PRIMARY KEY (url, version)
 );
 CREATE INDEX page_versions_article ON page_versions(article_id);
+CREATE INDEX page_versions_at ON page_versions(fetched_at);  -- what changed since, articles per day
+CREATE INDEX watch_pages_source ON watch_pages(source, kind);
+-- a source's last error without reading every fetch it made
+CREATE INDEX fetches_errors ON fetches(source, fetched_at) WHERE error IS NOT NULL;
 
 -- "what is new since": articles by when they were stored
 CREATE INDEX articles_added ON articles(added_at);
