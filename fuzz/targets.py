@@ -1,4 +1,4 @@
-"""Coverage-guided fuzzing (atheris, libFuzzer) of every reader and every annotation layer.
+"""Coverage-guided fuzzing (atheris, libFuzzer) of every reader, the watcher's listings and every annotation layer.
 
     python fuzz/targets.py TARGET [libFuzzer options and corpus folders]
 
@@ -27,6 +27,7 @@ with atheris.instrument_imports(include=["newsprism"]):
     from newsprism.ingest.encoding import decode_text
     from newsprism.ingest.warc import read_warc
     from newsprism.model import RawRecord
+    from newsprism.watch.listings import read_listing
 
 SCRATCH = Path(tempfile.mkdtemp(prefix="newsprism-fuzz-"))
 
@@ -67,6 +68,12 @@ def encoding(data: bytes) -> None:
     decode_text(data)
 
 
+def listing(data: bytes) -> None:
+    """What `watch` reads from a hostile site before any article: a feed, a sitemap, a home page."""
+    for kind in ("feed", "sitemap", "home"):
+        read_listing(kind, data, "https://fuzz.example/feed")
+
+
 def layer(name: str) -> Callable[[bytes], None]:
     def one_input(data: bytes) -> None:
         provider = atheris.FuzzedDataProvider(data)
@@ -81,6 +88,7 @@ TARGETS: dict[str, Callable[[bytes], None]] = {
     "file": any_file,
     "warc": warc,
     "encoding": encoding,
+    "listing": listing,
     **{name: layer(name) for name in available_layers()},
 }
 

@@ -82,3 +82,22 @@ def test_two_workers_give_what_one_process_gives(bodies: list[str]) -> None:
         two = [(r.source if r else None, a.to_dict() if isinstance(a, Article) else str(a))
                for r, a in extract_paths([folder], jobs=2)]
         assert one == two
+
+
+LISTING_PARTS = [b"<?xml version='1.0'?>", b"<rss version='2.0'><channel>", b"<item><link>", b"/news/a",
+                 b"https://x.example/b?utm_source=1", b"</link><pubDate>Mon, 02 Mar 2026 10:00:00 GMT</pubDate></item>",
+                 b"<urlset><url><loc>", b"</loc><lastmod>2026-03-02</lastmod></url>", b"<sitemapindex><sitemap><loc>",
+                 b"<!DOCTYPE x [<!ENTITY e SYSTEM 'file:///etc/passwd'>]>", b"&e;", b"\x1f\x8b\x08", b"{\"items\": [",
+                 b"{\"url\": \"/c\"}", b"]}", b"<link rel='alternate' type='application/rss+xml' href='/f'>",
+                 b"\xff\xfe", b"\x00", b"javascript:alert(1)", b"</channel></rss>"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(parts=st.lists(st.sampled_from(LISTING_PARTS) | st.binary(max_size=40), max_size=30))
+def test_a_listing_from_a_hostile_site_never_raises_and_gives_only_http_links(parts: list[bytes]) -> None:
+    from newsprism.watch.listings import read_listing
+
+    for kind in ("feed", "sitemap", "home"):
+        listing = read_listing(kind, b"".join(parts), "https://site.example/feed")
+        for url in [e.url for e in listing.entries] + listing.sitemaps + listing.feeds:
+            assert url.startswith(("http://", "https://")) and "root:" not in url  # no entity was expanded
