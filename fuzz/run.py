@@ -28,6 +28,7 @@ SEEDS = {
     "file": [FIXTURES / "ingest", FIXTURES / "html", ROOT / "corpus" / "warc"],
     "warc": [ROOT / "corpus" / "warc"],
     "encoding": [FIXTURES / "ingest", FIXTURES / "html"],
+    "listing": [ROOT / "corpus" / "feeds", FIXTURES / "ingest"],
     "entities": TEXTS,
     "quotes": TEXTS,
     "timex": TEXTS,
