@@ -473,6 +473,16 @@ def test_a_bound_before_a_currency_sign_bounds_the_sum() -> None:
     assert sorted(v.value for v in conflict.values) == ["160", "180", "200"]
 
 
+def test_an_article_that_states_its_hedged_count_plainly_claims_it_exactly() -> None:
+    hedged = ("A landslide hit the village of Orla on Tuesday, killing at least three people, officials said. "
+              "Rescuers told the agency that two houses had been buried and three people killed.")
+    plain = "A landslide hit the village of Orla on Tuesday, killing 10 people, officials said."
+    [conflict] = compare_story([_article("Alpha", hedged), _article("Beta", plain)]).conflicts
+    assert sorted(v.value for v in conflict.values) == ["10", "3"]
+    only_hedged = "A landslide hit the village of Orla on Tuesday, killing at least three people, officials said."
+    assert compare_story([_article("Alpha", only_hedged), _article("Beta", plain)]).conflicts == []  # 10 >= 3
+
+
 def test_two_people_named_for_one_office_conflict_and_a_former_holder_does_not() -> None:
     first = "Harlen Hawks general manager Ivo Marsh said the club would appeal the ban on Friday."
     second = "The ban will be appealed, Harlen Hawks General Manager Pia Lund told reporters on Friday."

@@ -485,7 +485,20 @@ def fact_mentions(articles: list[Article]) -> list[Mention]:
         parses = SentenceParses(article.text)
         about_people = person_mentions(article, found) + holder_mentions(article, found)
         others = number_mentions(article, found, parses, month) + date_mentions(article, found, parses)
-        mentions += about_people + [m for m in others if not any(p.start <= m.start < p.end for p in about_people)]
+        numbers = [m for m in others if not any(p.start <= m.start < p.end for p in about_people)]
+        mentions += about_people + _exact_where_stated(numbers)
+    return mentions
+
+
+def _exact_where_stated(mentions: list[Mention]) -> list[Mention]:
+    """An article that writes "at least three people killed" in its lead and "three people killed" further
+    on claims exactly three: its hedged mentions of a count it also states plainly take the plain bound."""
+    exact = {(m.value, m.role.counted, m.role.action) for m in mentions
+             if m.kind == "number" and m.bound == "=" and m.role is not None and m.role.counted}
+    for m in mentions:
+        if m.kind == "number" and m.bound in (">=", "~") and m.role is not None \
+                and (m.value, m.role.counted, m.role.action) in exact:
+            m.bound = "="
     return mentions
 
 
