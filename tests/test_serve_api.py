@@ -362,7 +362,8 @@ def test_serve_benchmark_times_every_page_kind(store_ids: tuple[str, dict[str, s
 
 def test_smoke_check_fetches_every_page_kind(store_ids: tuple[str, dict[str, str]]) -> None:
     statuses = smoke_check(store_ids[0])
-    assert statuses["/stories/s-pier"] == 200 and statuses["/events/ev-reopened"] == 200 and len(statuses) == 12
+    assert statuses["/stories/s-pier"] == 200 and statuses["/events/ev-reopened"] == 200 and len(statuses) == 16
+    assert statuses["/sources"] == statuses["/api/new?since=2000-01-01"] == 200  # the watch pages, empty or not
     assert set(statuses.values()) == {200}
 
 

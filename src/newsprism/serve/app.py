@@ -299,8 +299,9 @@ def background_server(app: FastAPI, host: str = DEFAULT_HOST, port: int = 0) -> 
         thread.join(timeout=10)
 
 
-SMOKE_PATHS = ("/", "/search?q=minister", "/outlets", "/speakers", "/exports", "/api/openapi.json",
-               "/api/articles?limit=5", "/api/stories?limit=5", "/api/export/stories.csv")
+SMOKE_PATHS = ("/", "/search?q=minister", "/outlets", "/speakers", "/exports", "/sources", "/new",
+               "/api/openapi.json", "/api/articles?limit=5", "/api/stories?limit=5", "/api/sources",
+               "/api/new?since=2000-01-01", "/api/export/stories.csv")
 
 
 def smoke_check(db_path: str | Path) -> dict[str, int]:
