@@ -95,6 +95,11 @@ class Fetch:
         return self.final.status if self.final else None
 
     @property
+    def by_robots(self) -> bool:
+        """Not fetched because robots.txt forbids it (a politeness decision, not a failure)."""
+        return (self.refused or "").endswith(ROBOTS_REFUSAL)
+
+    @property
     def error(self) -> str | None:
         if self.refused:
             return self.refused
@@ -205,13 +210,12 @@ class Fetcher:
             except Refused as why:
                 refusal = f"redirected to {url[:200]}: {why}" if responses else str(why)
                 return [*fetched, Fetch(request, responses, refused=refusal, for_now=why.for_now)]
-            final = responses[-1]
-            location = final.header("location")
-            if final.status not in REDIRECT_STATUSES or not location:
+            target = _redirect(url, responses[-1])
+            if target is None:
                 return [*fetched, Fetch(request, responses)]
-            url = urljoin(url, location.strip())
-            if normal_url(url) in listed and normal_url(url) != request.url:
-                return [*fetched, Fetch(request, responses, listed_elsewhere=normal_url(url))]
+            url, normal = target, normal_url(target)
+            if normal in listed and normal != request.url:
+                return [*fetched, Fetch(request, responses, listed_elsewhere=normal)]
         return [*fetched, Fetch(request, responses, refused=f"more than {self.config.max_redirects} redirects")]
 
     # --- politeness -------------------------------------------------------------------------
@@ -231,24 +235,24 @@ class Fetcher:
         request = Request(robots_url, source, "robots")
         responses = self._with_retries(robots_url, source, None, retries=1)
         for _ in range(self.config.max_redirects):  # RFC 9309: follow redirects, at least five
-            location = responses[-1].header("location")
-            if responses[-1].status not in REDIRECT_STATUSES or not location:
+            target = _redirect(robots_url, responses[-1])
+            if target is None:
                 break
-            robots_url = urljoin(robots_url, location.strip())
+            robots_url = target
             try:
                 _check_scheme(robots_url)
                 responses += self._with_retries(robots_url, source, None, retries=1)
             except Refused:
                 break
-        final = responses[-1]
+        status = responses[-1].status or 0
         parser = RobotFileParser(robots_url)
-        if final.status is not None and 200 <= final.status < 300:
-            parser.parse(final.body[:MAX_ROBOTS_BYTES].decode("utf-8", "replace").splitlines())
-        elif final.status is not None and 400 <= final.status < 500:
+        host.robots_unread = False
+        if 200 <= status < 300:
+            parser.parse(responses[-1].body[:MAX_ROBOTS_BYTES].decode("utf-8", "replace").splitlines())
+        elif 400 <= status < 500:
             parser.allow_all = True
         else:
-            parser.disallow_all = True
-        host.robots_unread = parser.disallow_all and not (final.status is not None and 200 <= final.status < 300)
+            parser.disallow_all = host.robots_unread = True
         host.robots, host.robots_at = parser, self.clock()
         host.next_at = max(host.next_at, host.robots_at + self._delay(url))  # its Crawl-delay counts from now
         return [Fetch(request, responses)]
@@ -271,12 +275,13 @@ class Fetcher:
                       retries: int | None = None) -> list[Response]:
         """Ask until an answer that is not 429/5xx, at most ``retries`` times, waiting as told."""
         responses = []
-        for attempt in range(retries or self.config.retries):
+        attempts = retries or self.config.retries
+        for attempt in range(attempts):
             response = self._polite_get(url, source, conditional)
             responses.append(response)
             transient = response.status in RETRY_STATUSES or (response.status is None and "connect" in
                                                                (response.error or "").lower())
-            if not transient or attempt + 1 == (retries or self.config.retries):
+            if not transient or attempt + 1 == attempts:
                 break
             wait = retry_after(response.header("retry-after"), self.config.backoff * 2**attempt)
             if wait > MAX_RETRY_AFTER or self.stopping.wait(wait):
@@ -335,6 +340,14 @@ class Fetcher:
 
 class _TooLarge(Exception):
     pass
+
+
+def _redirect(url: str, response: Response) -> str | None:
+    """Where a redirect response sends ``url``; None for any other response."""
+    location = response.header("location")
+    if response.status not in REDIRECT_STATUSES or not location:
+        return None
+    return urljoin(url, location.strip())
 
 
 def _check_scheme(url: str) -> None:

@@ -19,6 +19,7 @@ import feedparser
 from lxml import etree, html
 
 from newsprism.errors import first_line
+from newsprism.ingest.detect import GZIP_MAGIC
 from newsprism.store.base import store_time
 
 MAX_ENTRIES = 50_000  # a sitemap's own limit
@@ -154,7 +155,7 @@ def _child_text(node: etree._Element, name: str) -> str | None:
 
 
 def _gunzipped(body: bytes) -> bytes | None:
-    if not body.startswith(b"\x1f\x8b"):
+    if not body.startswith(GZIP_MAGIC):
         return body
     try:
         out = zlib.decompressobj(wbits=31).decompress(body, MAX_LISTING_BYTES)

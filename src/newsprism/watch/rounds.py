@@ -21,7 +21,7 @@ from newsprism.pipeline import WORKER_DIED, failure_errors, in_workers, linked, 
 from newsprism.store import Store
 from newsprism.store.base import store_time
 from newsprism.watch.archive import WarcArchive
-from newsprism.watch.fetch import ROBOTS_REFUSAL, Fetch, Fetcher, Request, utc_now
+from newsprism.watch.fetch import Fetch, Fetcher, Request, utc_now
 from newsprism.watch.listings import read_listing
 from newsprism.watch.sources import Source, WatchConfig, article_host
 
@@ -154,11 +154,10 @@ class Round:
         """Record a fetch that gives no article to read; the Page to extract when it does."""
         url, final = fetch.request.url, fetch.final
         if fetch.error is not None and not (final and final.status in GONE and self.store.has_versions(url)):
-            by_robots = (fetch.refused or "").endswith(ROBOTS_REFUSAL)
             # a page robots.txt forbids is left alone (asked again when its listing changes), not retried
-            give_up_after = 1 if by_robots and not fetch.for_now else GIVE_UP_AFTER
+            give_up_after = 1 if fetch.by_robots and not fetch.for_now else GIVE_UP_AFTER
             self.store.page_failed(url, final.fetched_at if final else utc_now(), fetch.error, give_up_after)
-            if not by_robots:
+            if not fetch.by_robots:
                 self._error(url, fetch.error)
             return None
         assert final is not None
@@ -176,6 +175,7 @@ class Round:
 
     def _store_page(self, page: Page, result: Article | InputError) -> None:
         self.report.fetched += 1
+        fetched_at = page.record.fetched or utc_now()
         raw_id = self.store.add_raw(page.record)
         if isinstance(result, InputError):
             self._error(page.url, result.reason)
@@ -184,10 +184,9 @@ class Round:
             article = _as_published_by(result, page.source)
             self.report.errors += failure_errors(article.source, article.failures)
             self.report.new += self.store.add_article(article, raw_id)
-            version = self.store.add_version(page.url, page.record.fetched or utc_now(), 200, article.id,
-                                             page.fetch_id)
+            version = self.store.add_version(page.url, fetched_at, 200, article.id, page.fetch_id)
             self.report.changed += bool(version and version > 1)
-        self.store.page_fetched(page.url, page.record.fetched or utc_now(), page.etag, page.last_modified)
+        self.store.page_fetched(page.url, fetched_at, page.etag, page.last_modified)
 
     # --- the evidence ----------------------------------------------------------------------------
 
@@ -216,7 +215,7 @@ class Round:
         if request.kind == "robots":
             if fetch.status is None or fetch.status >= 500:  # RFC 9309: the whole host is off limits for now
                 self._error(request.url, f"unavailable ({fetch.error}): nothing is fetched from this host")
-        elif fetch.error and request.kind != "article" and not (fetch.refused or "").endswith(ROBOTS_REFUSAL):
+        elif fetch.error and request.kind != "article" and not fetch.by_robots:
             self._error(request.url, fetch.error)
         return fetch_id
 
