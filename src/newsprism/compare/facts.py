@@ -545,8 +545,9 @@ _TITLE_NOUNS = ("manager|coach|director|minister|secretary|president|chairman|ch
 _HOLDER = re.compile(rf"\b(?i:{_TITLE_NOUNS})\s(?P<name>(?:[A-Z]\.\s?)+[A-Z][a-z]+|[A-Z][a-z]+(?:\s[A-Z][a-z]+){{1,2}})"
                      r"(?![A-Za-z])")
 _WORDS_BEFORE = re.compile(r"(?:[A-Za-z][A-Za-z'’&-]*\s)+$")  # the words up to the name, no punctuation between
-_TITLE_WORDS = frozenset(("general", "chief", "executive", "head", "foreign", "defence", "defense", "interior",
-                          "finance", "prime", "vice", "state", "national", "security", "press", "team", "club"))
+# lower-case words of an office besides its title noun ("chief" is one; "vice" names another holder)
+_TITLE_WORDS = frozenset(("general", "executive", "head", "foreign", "defence", "defense", "interior",
+                          "finance", "prime", "state", "national", "security", "press", "team", "club"))
 _OTHER_HOLDER = frozenset(("former", "ex", "acting", "interim", "deputy", "assistant", "then", "late", "new",
                            "incoming", "outgoing", "future", "previous", "vice"))
 MIN_OFFICE_WORDS, MAX_OFFICE_WORDS = 3, 5
