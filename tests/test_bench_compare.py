@@ -64,3 +64,8 @@ def test_a_fact_in_agreement_that_is_reported_in_conflict_counts_as_false(tmp_pa
     gold.write_text("\n".join([header, *wrongly_agreed]) + "\n", encoding="utf-8")
     result = compare_bench.run("dev", data, gold)
     assert (result["differ"], result["agree"], result["false"]) == (0, 1, ["1-killed"])
+
+
+def test_a_duration_reported_with_its_unit_matches_the_golds_bare_number() -> None:
+    assert compare_bench._same_value("<3", "3 hours") and compare_bench._same_value("2", "2")
+    assert not compare_bench._same_value("2", "3 hours") and not compare_bench._same_value("2", "2011-02-02")

@@ -691,3 +691,62 @@ def test_a_unit_written_onto_its_number_is_no_action_of_the_fact() -> None:
     conflicts = compare_story([_article("Alpha", first), _article("Beta", second)]).conflicts
     assert [sorted(v.value for v in c.values) for c in conflicts] == [["600", "700"]]
     assert "ming" not in conflicts[0].slot and "fell" in conflicts[0].slot
+
+
+def _lasting(outlet: str, text: str, part: str, value: str) -> Article:
+    return _article(outlet, text, timex=[_span(text, part, "DURATION", value=value)])
+
+
+def test_two_lengths_of_one_standoff_told_with_other_verbs_conflict() -> None:
+    """What filled a length of time says which it is ("negotiated with the gunman"), not the verb beside it;
+    "almost three hours" is less than three and more than two."""
+    first = "Police negotiated with the gunman for two hours before he gave himself up, the chief said."
+    second = "Police sealed off Market Square for almost three hours while they negotiated with the gunman."
+    story = [_lasting("Alpha", first, "two hours", "PT2H"), _lasting("Beta", second, "almost three hours", "PT3H")]
+    [conflict] = compare_story(story).conflicts
+    assert [v.value for v in conflict.values] == ["2 hours", "3 hours"] and conflict.slot.startswith("duration (")
+    agreeing = "Police negotiated with the gunman for nearly two hours before he gave himself up, a witness said."
+    story = [_lasting("Alpha", first, "two hours", "PT2H"), _lasting("Gamma", agreeing, "nearly two hours", "PT2H")]
+    assert compare_story(story).conflicts == []
+
+
+def test_lengths_of_different_peoples_work_or_of_many_offers_are_no_slot() -> None:
+    dorsey = "Dorsey has been at the bakery for 37 years and worked on the third floor with the victims."
+    ryan = "Baker Ivo Ryan, who has worked at the bakery for nearly 30 years, was on the third floor."
+    story = [_lasting("Alpha", dorsey, "37 years", "P37Y"), _lasting("Beta", ryan, "nearly 30 years", "P30Y")]
+    assert compare_story(story).conflicts == []
+    offers = "Harlen offered the striker eight years, Velka seven years and Orla a ten-year deal, agents said."
+    spans = [_span(offers, part, "DURATION", value=value)
+             for part, value in (("eight years", "P8Y"), ("seven years", "P7Y"), ("ten-year", "P10Y"))]
+    one_offer = "Orla offered the striker a deal for seven years and a club record fee, agents said."
+    story = [_article("Alpha", offers, timex=spans), _lasting("Beta", one_offer, "seven years", "P7Y")]
+    assert compare_story(story).conflicts == []  # which of Alpha's three lengths is Orla's? Its words do not say
+
+
+def _on_day(outlet: str, text: str, part: str, value: str) -> Article:
+    return _article(outlet, text, published=None, timex=[_span(text, part, "DATE", value=value)])
+
+
+def test_the_day_of_each_leads_main_event_conflicts_though_no_word_stands_beside_it() -> None:
+    friday = _on_day("Alpha", "Early Friday morning, around 1:30 a.m., the singer checked into the Harlen clinic.",
+                     "Early Friday morning", "XXXX-WXX-5")
+    thursday = _on_day("Beta", "Singer Ada Lenk checked into the Harlen clinic, in Velka, on Thursday night.",
+                       "Thursday night", "XXXX-WXX-4")
+    [conflict] = compare_story([friday, thursday]).conflicts
+    assert [v.value for v in conflict.values] == ["Friday", "Thursday"]
+    aftershock = _on_day("Alpha", "A strong aftershock shook the island of Velka, in the gulf, on Monday.",
+                         "Monday", "XXXX-WXX-1")
+    quake = _on_day("Beta", "An earthquake shook the island of Velka, in the gulf, on Sunday, killing ten.",
+                    "Sunday", "XXXX-WXX-7")
+    assert compare_story([aftershock, quake]).conflicts == []  # one verb, two happenings
+
+
+@pytest.mark.parametrize(("date", "in_conflict"), [("2005-12-19", False), ("2005-12-20", True)])
+def test_a_weekday_and_a_date_of_one_death_agree_when_the_date_falls_on_it(date: str, in_conflict: bool) -> None:
+    monday = _on_day("Alpha", "Orlen Vasik died in the Harlen prison hospital on Monday, officials said.",
+                     "Monday", "XXXX-WXX-1")
+    text = "Orlen Vasik died in the Harlen prison hospital on 19 December 2005, officials said."
+    dated = _on_day("Beta", text, "19 December 2005", date)
+    comparison = compare_story([monday, dated])
+    assert [c.kind for c in comparison.conflicts] == (["date"] if in_conflict else [])
+    assert len(comparison.agreements) == (0 if in_conflict else 1)  # 2005-12-19 was a Monday

@@ -12,6 +12,7 @@ one of its passages. Tune on train, report dev.
 from __future__ import annotations
 
 import csv
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -97,8 +98,9 @@ def _matched_values(conflict: Conflict, fact: Fact, ids: dict[str, str]) -> set[
 
 
 def _same_value(gold: str, reported: str) -> bool:
-    """Gold ">=20", "~20" or ">02:30" is reported "20" or "02:30": the qualifier is the passage's wording."""
-    return gold.lstrip("<>=~") == reported
+    """Gold ">=20", "~20" or ">02:30" is reported "20" or "02:30": the qualifier is the passage's wording.
+    A duration is reported with its unit ("2 hours"), which the gold's slot names."""
+    return gold.lstrip("<>=~") == re.sub(r"^(\d+) [a-z]+$", r"\1", reported)
 
 
 def _gives_two_values(conflict: Conflict, fact: Fact, ids: dict[str, str]) -> bool:

@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from itertools import pairwise
 from typing import TYPE_CHECKING
 
@@ -41,6 +41,7 @@ CONTEXT_WORDS = 2  # content words on each side of a value, inside its clause, t
 # Two outlets' figures for one quantity are of one order: twenty times apart, they count different things
 # (one game's catches and a season's), while crowd sizes disputed tenfold ("40" / "400") stay one slot.
 MIN_CLOSENESS = 0.05
+MIN_LENGTH_CLOSENESS = 0.5  # "two hours" and "almost three" may be one standoff; "two hours" and "six" are not
 # An article that counts one thing with this many values (a game report's "162 yards", "73 yards", "86
 # yards") does not say by the thing alone which of its figures another outlet's figure is: only the same
 # value links. People are exempt: tolls and crowds are what news counts, and told apart by their verbs.
@@ -73,6 +74,8 @@ _TOKEN = re.compile(r"[^\W\d_][\w'’-]{0,40}|\d+")
 _QUALIFIERS = frozenset(("least", "about", "around", "nearly", "almost", "some", "more", "than", "over", "under",
                          "roughly", "approximately", "early", "late", "among", "including", "them", "whom"))
 _CLAUSE_BREAK = re.compile(r"[,;:()\u2013\u2014]|\b(?:and|but|while|when|as|which|who|whose|leaving)\b", re.IGNORECASE)
+# "for almost three hours while they negotiated": what filled a length of time follows "while"
+_DURATION_BREAK = re.compile(r"[,;:()\u2013\u2014]|\b(?:and|but|when|as|which|who|whose|leaving)\b", re.IGNORECASE)
 # "said on Tuesday": the day a statement was made, not the date of the event it reports.
 _REPORTED_ON = re.compile(
     r"\b(?:said|says|confirmed|announced|told|added|stated|reported|declared|posted|published|updated)\s+"
@@ -104,6 +107,7 @@ class Role:
     agent: str | None  # a named subject of that verb: "DiLeo has spent 19 seasons" is not "Cheeks spent four"
     qualifiers: frozenset[str]  # names and part words before the noun, "and crew", a partitive ("18 of 23")
     label: str = ""  # the fact in a reader's words: "people killed", "date of the meeting"
+    subject: str | None = None  # lemma of a common-noun subject of the verb: "aftershock" (shook) is no "earthquake"
 
 
 @dataclass
@@ -237,11 +241,12 @@ def _role(token: Token) -> Role:
         | (_joined(noun) if noun is not None else set())  # "420 passengers and crew"
         | {"of" for child in token.children if child.dep_ == "prep" and child.lower_ == "of"}  # "18 of 23"
     )
-    agent = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass") and c.pos_ == "PROPN"), None) \
-        if verb is not None else None
+    subjects = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")] if verb is not None else []
+    agent = next((c.lower_ for c in subjects if c.pos_ == "PROPN"), None)
+    subject = next((c.lemma_.lower() for c in subjects if c.pos_ == "NOUN"), None)
     action = verb.lemma_.lower() if verb else None
     return Role(_counted(noun) if noun is not None else None, _CASUALTY_ACTIONS.get(action or "", action),
-                agent.lower_ if agent is not None else None, qualifiers, _label(token, noun, verb))
+                agent, qualifiers, _label(token, noun, verb), subject)
 
 
 def _glued(number: Token, word: Token) -> bool:
@@ -405,9 +410,10 @@ def _names_a_thing(text: str, sentence_start: int, start: int, end: int) -> bool
                 or _STREET_AFTER.match(text, end, end + 40))
 
 
-def clause_context(text: str, sentence: Sentence, start: int, end: int) -> list[str]:
+def clause_context(text: str, sentence: Sentence, start: int, end: int,
+                   clause_break: re.Pattern[str] = _CLAUSE_BREAK) -> list[str]:
     """Content-word keys next to ``text[start:end]`` on each side, not crossing a clause break."""
-    breaks = [m.span() for m in _CLAUSE_BREAK.finditer(text, sentence.start, sentence.end)]
+    breaks = [m.span() for m in clause_break.finditer(text, sentence.start, sentence.end)]
     clause_start = max([e for s, e in breaks if e <= start], default=sentence.start)
     clause_end = min([s for s, e in breaks if s >= end], default=sentence.end)
     return _keys(text, clause_start, start, reverse=True) + _keys(text, end, clause_end)
@@ -443,16 +449,34 @@ def date_mentions(article: Article, found: list[Sentence], parses: SentenceParse
         season = _YEAR_RANGE.match(article.text, span.start)  # "the 2008-09 season" is no one year
         if sentence is None or said_on or season:
             continue
-        context = frozenset(clause_context(article.text, sentence, span.start, span.end))
-        first_digit = re.search(r"\d", article.text[span.start : span.end])
-        bound = _bound(article.text, sentence.start, span.start + (first_digit.start() if first_digit else 0), span.end)
-        for measure, value in _whens(str(span.attrs.get("value") or "")):
+        value = str(span.attrs.get("value") or "")
+        clause_break = _DURATION_BREAK if value.startswith("P") else _CLAUSE_BREAK
+        context = frozenset(clause_context(article.text, sentence, span.start, span.end, clause_break))
+        number = _NUMBER.search(article.text, span.start, span.end)  # "almost three hours": the bound is inside
+        bound = _bound(article.text, sentence.start, number.start() if number else span.start, span.end)
+        for measure, when in _whens(value):
             kind = "number" if measure == "duration" else "date"
-            mentions.append(Mention(article, kind, value, span.start, span.end, sentence, context, measure=measure,
+            mentions.append(Mention(article, kind, when, span.start, span.end, sentence, context, measure=measure,
                                     role=parses.role(sentence, span.start, span.end), bound=bound))
+    _mark_crowded_durations(mentions)
+    days_in_lead = [m for m in mentions if m.sentence.lead and m.measure in _DAY_MEASURES]
+    if len(days_in_lead) == 1:
+        days_in_lead[0].single_in_lead = True
     return mentions
 
 
+def _mark_crowded_durations(mentions: list[Mention]) -> None:
+    """An article that gives CROWDED lengths in one unit or more ("seven years", "eight years", "a 10-year
+    deal": the offers of several clubs) does not say by the unit alone which of them another outlet's is."""
+    values_of: dict[str, set[str]] = defaultdict(set)
+    for m in mentions:
+        if m.measure == "duration":
+            values_of[_unit(m)].add(m.value)
+    for m in mentions:
+        m.crowded = m.measure == "duration" and len(values_of[_unit(m)]) >= CROWDED
+
+
+_DAY_MEASURES = frozenset(("day", "weekday"))  # a date and a weekday name can say which day one happening was
 _WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 _DURATION_UNITS = {"Y": "year", "M": "month", "W": "week", "D": "day", "TH": "hour", "TM": "minute"}
 
@@ -620,7 +644,7 @@ def _score(a: Mention, b: Mention) -> float:
     counts need a shared word that is not just "people" ("injured 17" / "injured 15"),
     or must be the one count in each article's lead ("400 people rallied" / "40 activists gathered").
     """
-    if a.kind != b.kind or a.measure != b.measure or _unit(a) != _unit(b) or a.running_total != b.running_total:
+    if a.kind != b.kind or _measure(a) != _measure(b) or _unit(a) != _unit(b) or a.running_total != b.running_total:
         return 0.0  # a running total is another quantity than one happening's count, even when they are equal
     if a.measure in _PERSON_MEASURES:
         same_person = a.role is not None and b.role is not None and a.role.agent == b.role.agent
@@ -628,11 +652,14 @@ def _score(a: Mention, b: Mention) -> float:
     if (_magnitude(a.value) is None) != (_magnitude(b.value) is None):
         return 0.0  # a score or record ("13-13") is not a count ("13")
     sentence_score = overlap(a.sentence.keys, b.sentence.keys)
-    leads = a.sentence.lead and b.sentence.lead
-    aligned = leads or (len(a.sentence.keys & b.sentence.keys) >= MIN_SHARED_KEYS and sentence_score >= MIN_OVERLAP)
+    aligned = _aligned(a, b)
     words, counted = shared_context(a, b)
     same = SAME_VALUE_BONUS if a.value == b.value else 0.0
+    if a.measure == "duration" and not same:
+        return words + sentence_score + _closeness(a, b) if _lengths_alike(a, b) else 0.0
     if a.kind == "date" and _dates_one_happening(a, b, sentence_score):
+        return words + sentence_score + same
+    if a.kind == "date" and _leads_alike(a, b):
         return words + sentence_score + same
     clock = a.measure == "time"  # clock times are few per story: one shared context word suffices
     if not (words or counted) or not (aligned or words >= 2 or ((same or clock) and words)):
@@ -645,6 +672,41 @@ def _score(a: Mention, b: Mention) -> float:
     if not same and not (aligned and _one_fact(a, b)):
         return 0.0
     return max(words, 1) + sentence_score + _closeness(a, b) + same
+
+
+def _measure(m: Mention) -> str:
+    """What a value measures, with a date and a weekday name as one ("2011-11-10" is a Thursday)."""
+    return "day" if m.measure in _DAY_MEASURES else m.measure
+
+
+def _leads_alike(a: Mention, b: Mention) -> bool:
+    """The one day of each article's lead, the day of its main event, when the parse shows one action done
+    by no two different things: "the actress checked into the clinic early Friday" / "Lohan checked into the
+    clinic on Thursday night", not "an aftershock shook the island on Monday" / "an earthquake shook it on
+    Sunday". Leads put their day anywhere between commas, where no context word stands beside it."""
+    if not (a.single_in_lead and b.single_in_lead and a.role is not None and b.role is not None):
+        return False
+    first, second = a.role, b.role
+    subjects_differ = first.subject is not None and second.subject is not None and first.subject != second.subject
+    return first.action is not None and first.action == second.action and not subjects_differ
+
+
+def _aligned(a: Mention, b: Mention) -> bool:
+    """Both sentences are their articles' leads, or share enough content words (``MIN_SHARED_KEYS``)."""
+    shared = a.sentence.keys & b.sentence.keys
+    return (a.sentence.lead and b.sentence.lead) or (
+        len(shared) >= MIN_SHARED_KEYS and overlap(a.sentence.keys, b.sentence.keys) >= MIN_OVERLAP)
+
+
+def _lengths_alike(a: Mention, b: Mention) -> bool:
+    """Two lengths of time in one unit are of one happening when two of their words say alike what filled
+    them ("two hours of negotiations with police" / "three hours while they negotiated with the suspect").
+    The verbs beside them differ too often to tell ("surrendered after", "spent", "locked down for"), aligned
+    sentences do not tell whose length it is ("Dorsey has been at the plant for 37 years" / "Ryan, who has
+    worked at the plant for nearly 30 years"), and lengths far apart are of different things."""
+    if a.crowded or b.crowded or _closeness(a, b) < MIN_LENGTH_CLOSENESS:
+        return False
+    return shared_context(a, b)[0] >= 2
 
 
 def _unit(m: Mention) -> str:
@@ -696,6 +758,8 @@ def _one_fact(a: Mention, b: Mention) -> bool:
         return True
     if a.kind == "date":
         return a.measure == "time" or (_planned(a) and _planned(b)) or _count_alike(a, b)
+    if a.measure == "duration":
+        return _lengths_alike(a, b)
     if a.crowded or b.crowded:
         return False
     return _closeness(a, b) >= MIN_CLOSENESS and _count_alike(a, b)
@@ -852,6 +916,8 @@ def _compatible(group: list[Mention]) -> bool:
         return all(_within(a, b) or _within(b, a) for a in places for b in places)
     if group[0].kind == "person":  # a name is known by its last word: "Smith" is "A.J. Smith"
         return len({m.value.split()[-1] for m in group}) == 1
+    if any(m.measure == "weekday" for m in group):  # "Thursday" and "2011-11-10" (a Thursday) agree
+        return len({_weekday(m.value) for m in group}) == 1
     intervals = [_interval(m) for m in group]
     if any(i is None for i in intervals):
         return len({m.value for m in group}) == 1
@@ -860,6 +926,11 @@ def _compatible(group: list[Mention]) -> bool:
     if low != high:
         return low < high
     return not any((i[0] == low and i[2]) or (i[1] == high and i[3]) for i in intervals if i)
+
+
+def _weekday(value: str) -> str:
+    """ "2011-11-10" -> "Thursday"; a weekday name as it is."""
+    return _WEEKDAYS[date.fromisoformat(value).weekday()] if value[:1].isdigit() else value
 
 
 def _within(place: tuple[str, ...], other: tuple[str, ...]) -> bool:
@@ -904,7 +975,9 @@ def slot_name(group: list[Mention]) -> str:
     names = _shared_names(group)
     label = max(sorted(set(labels)), key=labels.count)
     measure = group[0].measure
-    if measure in _DATE_WORDS and label.startswith("date"):
+    if measure == "duration":  # the verbs beside a length differ ("spent", "surrendered after"): its words say what
+        label = f"duration ({_context_words(group, most=2, sep=', ')})"
+    elif measure in _DATE_WORDS and label.startswith("date"):
         label = _DATE_WORDS[measure] + label[len("date"):]  # "time of the raid", "year founded"
     elif measure == "money" or measure.isupper():
         label = f"{label} ({measure})"  # "offered (USD)"
@@ -943,7 +1016,7 @@ def _shared_names(group: list[Mention], most: int = 2) -> list[str]:
     return [surface[k] for k in sorted(shared, key=lambda k: (k not in people, -counts[k], k))[:most]]
 
 
-def _context_words(group: list[Mention]) -> str:
+def _context_words(group: list[Mention], most: int = 3, sep: str = " ") -> str:
     """The context words most of the slot's mentions share, as written."""
     counts: dict[str, int] = defaultdict(int)
     surface: dict[str, str] = {}
@@ -952,5 +1025,5 @@ def _context_words(group: list[Mention]) -> str:
             counts[key] += 1
             if key in m.sentence.surface:
                 surface.setdefault(key, m.sentence.surface[key])
-    top = sorted((k for k in counts if k in surface and not k.startswith("@")), key=lambda k: (-counts[k], k))[:3]
-    return " ".join(surface[k] for k in top)
+    top = sorted((k for k in counts if k in surface and not k.startswith("@")), key=lambda k: (-counts[k], k))[:most]
+    return sep.join(surface[k] for k in top)
