@@ -41,7 +41,7 @@ CONTEXT_WORDS = 2  # content words on each side of a value, inside its clause, t
 # Two outlets' figures for one quantity are of one order: twenty times apart, they count different things
 # (one game's catches and a season's), while crowd sizes disputed tenfold ("40" / "400") stay one slot.
 MIN_CLOSENESS = 0.05
-MIN_LENGTH_CLOSENESS = 0.5  # "two hours" and "almost three" may be one standoff; "two hours" and "six" are not
+MIN_LENGTH_CLOSENESS = 0.6  # "two hours" and "almost three" may be one standoff; "15 years" and "30" are not
 # An article that counts one thing with this many values (a game report's "162 yards", "73 yards", "86
 # yards") does not say by the thing alone which of its figures another outlet's figure is: only the same
 # value links. People are exempt: tolls and crowds are what news counts, and told apart by their verbs.
@@ -82,6 +82,7 @@ _REPORTED_ON = re.compile(
     r"(?:on\s+|late\s+|early\s+)?$|\b(?:posted|published|updated) in [^.]{1,60}? on\s+$",
     re.IGNORECASE,
 )
+_AGE_AFTER = re.compile(r"\s?-?\s?old\b")
 _YEAR_RANGE = re.compile(r"\d{4}\s?[-–/]\s?\d{2,4}\b")
 # Nouns for people counted (lemma, plural): "400 people" and "40 activists" may count the same crowd;
 # "people" is the generic one, so "11 civilians" and "100 prisoners" are not taken for one count.
@@ -349,9 +350,9 @@ def _is_year(value: str) -> bool:
 
 
 def _magnitude(value: str) -> float | None:
-    """A count's size, for how close two counts are; None for a record or score."""
+    """A count's or a length's size ("2 hours" -> 2), for how close two are; None for a record or score."""
     try:
-        return float(value)
+        return float(value.removesuffix(" " + value.split(" ")[-1]) if " " in value else value)
     except ValueError:
         return None
 
@@ -447,7 +448,8 @@ def date_mentions(article: Article, found: list[Sentence], parses: SentenceParse
         sentence = sentence_at(found, span.start)
         said_on = _REPORTED_ON.search(article.text, max(0, span.start - 80), span.start)
         season = _YEAR_RANGE.match(article.text, span.start)  # "the 2008-09 season" is no one year
-        if sentence is None or said_on or season:
+        age = _AGE_AFTER.match(article.text, span.end)  # "the 36-year-old climber": an age, a fact of its person
+        if sentence is None or said_on or season or age:
             continue
         value = str(span.attrs.get("value") or "")
         clause_break = _DURATION_BREAK if value.startswith("P") else _CLAUSE_BREAK
@@ -700,13 +702,18 @@ def _aligned(a: Mention, b: Mention) -> bool:
 
 def _lengths_alike(a: Mention, b: Mention) -> bool:
     """Two lengths of time in one unit are of one happening when two of their words say alike what filled
-    them ("two hours of negotiations with police" / "three hours while they negotiated with the suspect").
-    The verbs beside them differ too often to tell ("surrendered after", "spent", "locked down for"), aligned
-    sentences do not tell whose length it is ("Dorsey has been at the plant for 37 years" / "Ryan, who has
-    worked at the plant for nearly 30 years"), and lengths far apart are of different things."""
+    them ("two hours of negotiations with police" / "three hours while they negotiated with the suspect"), or
+    one word and the verb ("hospitalized for three weeks with pneumonia" / "hospitalized in Los Angeles for
+    four weeks due to pneumonia"): the verbs beside them differ too often to tell alone ("surrendered after",
+    "spent", "locked down for"). Aligned sentences do not tell whose length it is ("Dorsey has been at the
+    plant for 37 years" / "Ryan, who has worked at the plant for nearly 30 years"), and lengths far apart are
+    of different things."""
     if a.crowded or b.crowded or _closeness(a, b) < MIN_LENGTH_CLOSENESS:
         return False
-    return shared_context(a, b)[0] >= 2
+    words = shared_context(a, b)[0]
+    same_action = a.role is not None and b.role is not None and a.role.action is not None \
+        and a.role.action == b.role.action
+    return words >= 2 or (words == 1 and same_action)
 
 
 def _unit(m: Mention) -> str:
