@@ -750,3 +750,46 @@ def test_a_weekday_and_a_date_of_one_death_agree_when_the_date_falls_on_it(date:
     comparison = compare_story([monday, dated])
     assert [c.kind for c in comparison.conflicts] == (["date"] if in_conflict else [])
     assert len(comparison.agreements) == (0 if in_conflict else 1)  # 2005-12-19 was a Monday
+
+
+@pytest.mark.parametrize(("first", "second", "in_conflict"), [
+    ("at around 9 p.m.", "at 8:49 p.m.", False),  # a round hour given as approximate is good to HOUR_SLACK
+    ("at around 9:30 p.m.", "at 9:19 p.m.", True),  # a time to the minute only to CLOCK_SLACK
+    ("by 9 p.m.", "at 8:40 p.m.", False),  # "by": then or before
+])
+def test_round_hours_and_by_a_time_bound_a_clock_time(first: str, second: str, in_conflict: bool) -> None:
+    texts = {"Alpha": f"Police said Orlen was driving his grey van {first} on the Harlen ring road.",
+             "Beta": f"Orlen was stopped in his grey van {second}, a spokesman for the highway patrol said."}
+    story = [_article(name, text, timex=[_span(text, part.removeprefix("by "), "TIME",
+                                               value=f"2026-05-10T{_clock(part)}")])
+             for (name, text), part in zip(texts.items(), (first, second), strict=True)]
+    assert [c.kind for c in compare_story(story).conflicts] == (["date"] if in_conflict else [])
+
+
+def test_clock_times_hours_apart_are_two_happenings_not_one_slot() -> None:
+    called = "Firefighters from Velka were called to the burning Orla mill at 3:30 a.m., the fire chief said."
+    out = "Firefighters from Velka had the burning Orla mill under control at 6:40 a.m., the fire chief said."
+    story = [_article("Alpha", called, timex=[_span(called, "3:30 a.m.", "TIME", value="2026-05-10T03:30")]),
+             _article("Beta", out, timex=[_span(out, "6:40 a.m.", "TIME", value="2026-05-10T06:40")])]
+    assert compare_story(story).conflicts == []
+
+
+def test_figures_of_two_named_people_are_not_one_fact() -> None:
+    """A player's yards are not another player's, and a day one player was placed on the list is not the
+    day another was; a figure with no name stays open to a named one when its own sentence names him."""
+    bush = "Ivo Brandt finishes the season with 404 rushing yards for the Harlen Hawks, the club said."
+    lind = "Oskar Lind finishes the season with 498 rushing yards for the Harlen Hawks, the club said."
+    assert compare_story([_article("Alpha", bush), _article("Beta", lind)]).conflicts == []
+    other = "Ivo Brandt finishes the season with 440 rushing yards for the Harlen Hawks, the club said."
+    assert compare_story([_article("Alpha", bush), _article("Gamma", other)]).conflicts
+    placed = {"Alpha": ("The Hawks placed Ivo Brandt on injured reserve on Tuesday, the club said.", "Tuesday", 2),
+              "Beta": ("The Hawks placed Oskar Lind on injured reserve on Wednesday, the club said.", "Wednesday", 3)}
+    story = [_on_day(name, text, day, f"XXXX-WXX-{n}") for name, (text, day, n) in placed.items()]
+    assert compare_story(story).conflicts == []
+
+
+def test_the_day_a_statement_was_made_is_no_fact_of_the_story() -> None:
+    first = "Seacom announced on its website on Friday that the cable between Abu Talat and Marseille was repaired."
+    second = "Seacom announced to its clients on Thursday that the cable between Abu Talat and Marseille was repaired."
+    story = [_on_day("Alpha", first, "Friday", "XXXX-WXX-5"), _on_day("Beta", second, "Thursday", "XXXX-WXX-4")]
+    assert compare_story(story).conflicts == []

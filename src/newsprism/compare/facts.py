@@ -82,6 +82,10 @@ _REPORTED_ON = re.compile(
     r"(?:on\s+|late\s+|early\s+)?$|\b(?:posted|published|updated) in [^.]{1,60}? on\s+$",
     re.IGNORECASE,
 )
+_STATEMENT_VERBS = frozenset(("say", "announce", "confirm", "tell", "add", "state", "report", "declare", "post",
+                              "publish", "update"))
+_DIGIT = re.compile(r"\d")
+_BY_TIME = re.compile(r"\bby\s+$", re.IGNORECASE)
 _AGE_AFTER = re.compile(r"\s?-?\s?old\b")
 _YEAR_RANGE = re.compile(r"\d{4}\s?[-–/]\s?\d{2,4}\b")
 # Nouns for people counted (lemma, plural): "400 people" and "40 activists" may count the same crowd;
@@ -109,6 +113,7 @@ class Role:
     qualifiers: frozenset[str]  # names and part words before the noun, "and crew", a partitive ("18 of 23")
     label: str = ""  # the fact in a reader's words: "people killed", "date of the meeting"
     subject: str | None = None  # lemma of a common-noun subject of the verb: "aftershock" (shook) is no "earthquake"
+    patient: str | None = None  # a named object of the verb: "placed Ivory on injured reserve"
 
 
 @dataclass
@@ -245,9 +250,11 @@ def _role(token: Token) -> Role:
     subjects = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")] if verb is not None else []
     agent = next((c.lower_ for c in subjects if c.pos_ == "PROPN"), None)
     subject = next((c.lemma_.lower() for c in subjects if c.pos_ == "NOUN"), None)
+    patient = next((c.lower_ for c in verb.children if c.dep_ == "dobj" and c.pos_ == "PROPN"), None) \
+        if verb is not None else None
     action = verb.lemma_.lower() if verb else None
     return Role(_counted(noun) if noun is not None else None, _CASUALTY_ACTIONS.get(action or "", action),
-                agent, qualifiers, _label(token, noun, verb), subject)
+                agent, qualifiers, _label(token, noun, verb), subject, patient)
 
 
 def _glued(number: Token, word: Token) -> bool:
@@ -454,12 +461,21 @@ def date_mentions(article: Article, found: list[Sentence], parses: SentenceParse
         value = str(span.attrs.get("value") or "")
         clause_break = _DURATION_BREAK if value.startswith("P") else _CLAUSE_BREAK
         context = frozenset(clause_context(article.text, sentence, span.start, span.end, clause_break))
-        number = _NUMBER.search(article.text, span.start, span.end)  # "almost three hours": the bound is inside
+        # "almost three hours", "around 9pm": the bound is inside the time expression, before its first number
+        number = _NUMBER.search(article.text, span.start, span.end) or _DIGIT.search(article.text, span.start, span.end)
         bound = _bound(article.text, sentence.start, number.start() if number else span.start, span.end)
+        if _BY_TIME.search(article.text, max(0, span.start - 4), span.start):
+            bound = "<="  # "by 6 : 40 a. m.": done at that time or before
+        role = parses.role(sentence, span.start, span.end)
+        # "Seacom announced on Twitter today (20 October)": the day of a statement, wherever it stands (a clock
+        # time stays: "the fire was reported at 3:33 a.m." is when it was called in)
+        statement = role is not None and role.action in _STATEMENT_VERBS
         for measure, when in _whens(value):
+            if statement and measure in _DAY_MEASURES:
+                continue
             kind = "number" if measure == "duration" else "date"
             mentions.append(Mention(article, kind, when, span.start, span.end, sentence, context, measure=measure,
-                                    role=parses.role(sentence, span.start, span.end), bound=bound))
+                                    role=role, bound=bound))
     _mark_crowded_durations(mentions)
     days_in_lead = [m for m in mentions if m.sentence.lead and m.measure in _DAY_MEASURES]
     if len(days_in_lead) == 1:
@@ -743,11 +759,27 @@ def _count_alike(a: Mention, b: Mention) -> bool:
     first, second = a.role, b.role
     if first.qualifiers != second.qualifiers:
         return False  # "12 Somali pirates" / "23 pirates", "three other rifles" / "seven rifles"
-    if first.agent and second.agent and first.agent != second.agent:
-        return False
+    if not (_same_named(first.agent, second.agent, a, b) and _same_named(first.patient, second.patient, a, b)):
+        return False  # "Thomas rushed for 63 yards" / "Ivory rushed for 716"; "placed Ivory on IR" / "placed Thomas"
     if first.counted and second.counted:
         return first.counted == second.counted or _people_alike(first.counted, second.counted)
     return bool(first.action) and first.action == second.action
+
+
+def _same_named(first: str | None, second: str | None, a: Mention, b: Mention) -> bool:
+    """The named doer (or undergoer) of two mentions' actions is one: the same name, or, when one parse names
+    none, a person the other sentence carries too ("Thomas has 498 rushing yards" is not of a sentence on
+    Bush alone; "the Navy confiscated 14 rifles" may be "six rifles were confiscated")."""
+    if first and second:
+        return first == second
+    named, mention, other = (first, a, b) if first else (second, b, a)
+    return named is None or not _is_person(mention.sentence, named) or word_key(named) in other.sentence.names
+
+
+def _is_person(sentence: Sentence, name: str) -> bool:
+    """The entities layer tags a person in the sentence whose name ends with ``name``."""
+    return any(label == "PERSON" and sentence.surface.get(key, "").lower().split()[-1:] == [name]
+               for key, label in sentence.actors.items())
 
 
 def _values_one_fact(first: list[Mention], second: list[Mention]) -> bool:
@@ -764,12 +796,22 @@ def _one_fact(a: Mention, b: Mention) -> bool:
     if a.value == b.value:
         return True
     if a.kind == "date":
-        return a.measure == "time" or (_planned(a) and _planned(b)) or _count_alike(a, b)
+        return _clocks_close(a, b) or (_planned(a) and _planned(b)) or _count_alike(a, b)
     if a.measure == "duration":
         return _lengths_alike(a, b)
     if a.crowded or b.crowded:
         return False
     return _closeness(a, b) >= MIN_CLOSENESS and _count_alike(a, b)
+
+
+def _clocks_close(a: Mention, b: Mention) -> bool:
+    """Two clock times of one story an hour apart or less: outlets that disagree on when something happened
+    are minutes apart ("3:30" / "3:33"), while a story's happenings are hours apart (a fire called in at 3:30,
+    put out by 6:40)."""
+    if a.measure != "time" or b.measure != "time":
+        return False
+    minutes = [int(m.value[:2]) * 60 + int(m.value[3:]) for m in (a, b)]
+    return abs(minutes[0] - minutes[1]) <= MAX_CLOCK_GAP
 
 
 def _closeness(a: Mention, b: Mention) -> float:
@@ -894,6 +936,8 @@ APPROXIMATELY = 0.1  # "about 600 metres" agrees with 609: a figure given as app
 
 
 CLOCK_SLACK = 10  # minutes: "at about 7 p.m." agrees with 7:01 p.m., "about 1 a.m." differs from "around 1:30"
+MAX_CLOCK_GAP = 60  # minutes between two clock times that may be one happening's
+HOUR_SLACK = 15  # "around 9pm", a round hour, is coarser: it agrees with 20:49
 
 
 def _interval(m: Mention) -> tuple[float, float, bool, bool] | None:
@@ -901,7 +945,10 @@ def _interval(m: Mention) -> tuple[float, float, bool, bool] | None:
     None for a day, a year or a score."""
     if m.measure == "time":
         hours, minutes = m.value.split(":")
-        at, slack = int(hours) * 60 + int(minutes), CLOCK_SLACK if m.bound == "~" else 0
+        at = int(hours) * 60 + int(minutes)
+        if m.bound == "<=":  # "extinguished by 7 a.m."
+            return float("-inf"), at, False, False
+        slack = (HOUR_SLACK if minutes == "00" else CLOCK_SLACK) if m.bound == "~" else 0
         return at - slack, at + slack, False, False
     size = _magnitude(m.value) if m.kind == "number" else None
     if size is None:
