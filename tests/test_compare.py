@@ -793,3 +793,12 @@ def test_the_day_a_statement_was_made_is_no_fact_of_the_story() -> None:
     second = "Seacom announced to its clients on Thursday that the cable between Abu Talat and Marseille was repaired."
     story = [_on_day("Alpha", first, "Friday", "XXXX-WXX-5"), _on_day("Beta", second, "Thursday", "XXXX-WXX-4")]
     assert compare_story(story).conflicts == []
+
+
+def test_two_clock_times_of_one_action_conflict_with_no_word_beside_them() -> None:
+    first = "Officers were called to the house in Orla, near the harbour, at 8.40am on Saturday."
+    second = "At 8:39am officers were called to a house in Orla, a neighbour told the court on Monday."
+    story = [_article("Alpha", first, timex=[_span(first, "8.40am", "TIME", value="2026-05-09T08:40")]),
+             _article("Beta", second, timex=[_span(second, "8:39am", "TIME", value="2026-05-09T08:39")])]
+    [conflict] = compare_story(story).conflicts
+    assert [v.value for v in conflict.values] == ["08:39", "08:40"]

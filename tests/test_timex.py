@@ -51,6 +51,8 @@ def spans(text: str, dct: str | None = DCT) -> list[tuple[str, str, str]]:
         ("The mill bell rang at 6 p.m. local time.", [("6 p.m. local time", "TIME", "2022-02-23T18:00")]),
         ("The van was stopped around 1 : 30 a. m. on the ring road.",  # a tokenised page: spaces everywhere
          [("around 1 : 30 a. m.", "TIME", "2022-02-23T01:30")]),
+        ("Crews were called to the bakery at 8.40am, the brigade said.",  # British style, a full stop
+         [("8.40am", "TIME", "2022-02-23T08:40")]),
         ("The ferry left this morning.", [("this morning", "TIME", "2022-02-23TMO")]),
         ("Tolls are now higher than in the past.", [("now", "DATE", "PRESENT_REF"), ("the past", "DATE", "PAST_REF")]),
         ("The lighthouse was recently painted.", [("recently", "DATE", "PAST_REF")]),

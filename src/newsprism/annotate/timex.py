@@ -606,7 +606,7 @@ RULES: list[tuple[re.Pattern[str], Resolver]] = [
                 r"lately|the\s+past|formerly|the\s+future|these\s+days|"
                 r"the\s+near\s+term|the\s+short\s+term)\b(?![-'])", re.I), _resolve_ref),
     (re.compile(r"\b(?:(?:around|about|at about|shortly after|shortly before|before|after)\s+)?"
-                r"(?P<hour>[01]?\d|2[0-3])(?:(?:\s?:\s?(?P<minute>[0-5]\d))?\s*(?P<meridian>[ap]\.\s?m\.|[ap]m\b)|"
+                r"(?P<hour>[01]?\d|2[0-3])(?:(?:\s?[:.]\s?(?P<minute>[0-5]\d))?\s*(?P<meridian>[ap]\.\s?m\.|[ap]m\b)|"
                 rf":(?P<minute24>[0-5]\d)\b(?=\s+(?:GMT|UTC|[ECMP][SD]T|BST|CES?T|EES?T|MSK)\b)){_ZONE}"
                 rf"(?:\s+(?P<weekday>{_WEEKDAY}))?", re.I), _resolve_clock),
     (re.compile(r"\b(?P<word>noon|midnight)\b", re.I), _resolve_noon),

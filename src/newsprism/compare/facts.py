@@ -462,8 +462,9 @@ def date_mentions(article: Article, found: list[Sentence], parses: SentenceParse
         clause_break = _DURATION_BREAK if value.startswith("P") else _CLAUSE_BREAK
         context = frozenset(clause_context(article.text, sentence, span.start, span.end, clause_break))
         # "almost three hours", "around 9pm": the bound is inside the time expression, before its first number
-        number = _NUMBER.search(article.text, span.start, span.end) or _DIGIT.search(article.text, span.start, span.end)
-        bound = _bound(article.text, sentence.start, number.start() if number else span.start, span.end)
+        numbers = [m.start() for m in (_NUMBER.search(article.text, span.start, span.end),
+                                       _DIGIT.search(article.text, span.start, span.end)) if m]
+        bound = _bound(article.text, sentence.start, min(numbers, default=span.start), span.end)
         if _BY_TIME.search(article.text, max(0, span.start - 4), span.start):
             bound = "<="  # "by 6 : 40 a. m.": done at that time or before
         role = parses.role(sentence, span.start, span.end)
@@ -679,7 +680,9 @@ def _score(a: Mention, b: Mention) -> float:
         return words + sentence_score + same
     if a.kind == "date" and _leads_alike(a, b):
         return words + sentence_score + same
-    clock = a.measure == "time"  # clock times are few per story: one shared context word suffices
+    clock = a.measure == "time"  # clock times are few per story: one shared context word suffices ...
+    if clock and _same_action(a, b):
+        words += 1  # ... or the same action: "police were called at 8.40am" / "at 8:39am police were called"
     if not (words or counted) or not (aligned or words >= 2 or ((same or clock) and words)):
         return 0.0
     if a.kind == "date":
@@ -727,9 +730,7 @@ def _lengths_alike(a: Mention, b: Mention) -> bool:
     if a.crowded or b.crowded or _closeness(a, b) < MIN_LENGTH_CLOSENESS:
         return False
     words = shared_context(a, b)[0]
-    same_action = a.role is not None and b.role is not None and a.role.action is not None \
-        and a.role.action == b.role.action
-    return words >= 2 or (words == 1 and same_action)
+    return words >= 2 or (words == 1 and _same_action(a, b))
 
 
 def _unit(m: Mention) -> str:
@@ -796,7 +797,9 @@ def _one_fact(a: Mention, b: Mention) -> bool:
     if a.value == b.value:
         return True
     if a.kind == "date":
-        return _clocks_close(a, b) or (_planned(a) and _planned(b)) or _count_alike(a, b)
+        if a.measure == "time":
+            return _clocks_close(a, b)
+        return (_planned(a) and _planned(b)) or _count_alike(a, b)
     if a.measure == "duration":
         return _lengths_alike(a, b)
     if a.crowded or b.crowded:
@@ -804,12 +807,16 @@ def _one_fact(a: Mention, b: Mention) -> bool:
     return _closeness(a, b) >= MIN_CLOSENESS and _count_alike(a, b)
 
 
+def _same_action(a: Mention, b: Mention) -> bool:
+    """One action, other than saying so ("Fanning said ... at about 4:20" tells nothing of what happened then)."""
+    return a.role is not None and b.role is not None and a.role.action not in _STATEMENT_VERBS | {None} \
+        and a.role.action == b.role.action
+
+
 def _clocks_close(a: Mention, b: Mention) -> bool:
     """Two clock times of one story an hour apart or less: outlets that disagree on when something happened
     are minutes apart ("3:30" / "3:33"), while a story's happenings are hours apart (a fire called in at 3:30,
     put out by 6:40)."""
-    if a.measure != "time" or b.measure != "time":
-        return False
     minutes = [int(m.value[:2]) * 60 + int(m.value[3:]) for m in (a, b)]
     return abs(minutes[0] - minutes[1]) <= MAX_CLOCK_GAP
 
