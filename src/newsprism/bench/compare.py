@@ -12,7 +12,6 @@ one of its passages. Tune on train, report dev.
 from __future__ import annotations
 
 import csv
-import re
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -20,6 +19,7 @@ from pathlib import Path
 from newsprism.annotate.registry import annotate_article
 from newsprism.bench.link import DATA_DIR, DEFAULT_DATA_DIR, load_gold, read_doc_at
 from newsprism.compare import compare_story
+from newsprism.compare.facts import amount
 from newsprism.compare.result import Conflict
 from newsprism.model import Article
 
@@ -100,7 +100,7 @@ def _matched_values(conflict: Conflict, fact: Fact, ids: dict[str, str]) -> set[
 def _same_value(gold: str, reported: str) -> bool:
     """Gold ">=20", "~20" or ">02:30" is reported "20" or "02:30": the qualifier is the passage's wording.
     A duration is reported with its unit ("2 hours"), which the gold's slot names."""
-    return gold.lstrip("<>=~") == re.sub(r"^(\d+) [a-z]+$", r"\1", reported)
+    return gold.lstrip("<>=~") == amount(reported)
 
 
 def _gives_two_values(conflict: Conflict, fact: Fact, ids: dict[str, str]) -> bool:

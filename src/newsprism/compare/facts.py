@@ -359,9 +359,18 @@ def _is_year(value: str) -> bool:
 def _magnitude(value: str) -> float | None:
     """A count's or a length's size ("2 hours" -> 2), for how close two are; None for a record or score."""
     try:
-        return float(value.removesuffix(" " + value.split(" ")[-1]) if " " in value else value)
+        return float(amount(value))
     except ValueError:
         return None
+
+
+_LENGTH = re.compile(r"(\d+) [a-z]+")
+
+
+def amount(value: str) -> str:
+    """The number of a length of time as a value gives it ("2 hours" -> "2"); any other value as it is."""
+    length = _LENGTH.fullmatch(value)
+    return length.group(1) if length else value
 
 
 _CURRENCY_BEFORE = re.compile(r"(?:([$€£¥])|\b(US|USD|EUR|GBP|Rs)\.?)\s?$")
@@ -671,7 +680,8 @@ def _score(a: Mention, b: Mention) -> float:
     if (_magnitude(a.value) is None) != (_magnitude(b.value) is None):
         return 0.0  # a score or record ("13-13") is not a count ("13")
     sentence_score = overlap(a.sentence.keys, b.sentence.keys)
-    aligned = _aligned(a, b)
+    leads = a.sentence.lead and b.sentence.lead
+    aligned = leads or (len(a.sentence.keys & b.sentence.keys) >= MIN_SHARED_KEYS and sentence_score >= MIN_OVERLAP)
     words, counted = shared_context(a, b)
     same = SAME_VALUE_BONUS if a.value == b.value else 0.0
     if a.measure == "duration" and not same:
@@ -709,14 +719,7 @@ def _leads_alike(a: Mention, b: Mention) -> bool:
         return False
     first, second = a.role, b.role
     subjects_differ = first.subject is not None and second.subject is not None and first.subject != second.subject
-    return first.action is not None and first.action == second.action and not subjects_differ
-
-
-def _aligned(a: Mention, b: Mention) -> bool:
-    """Both sentences are their articles' leads, or share enough content words (``MIN_SHARED_KEYS``)."""
-    shared = a.sentence.keys & b.sentence.keys
-    return (a.sentence.lead and b.sentence.lead) or (
-        len(shared) >= MIN_SHARED_KEYS and overlap(a.sentence.keys, b.sentence.keys) >= MIN_OVERLAP)
+    return _same_action(a, b) and not subjects_differ
 
 
 def _lengths_alike(a: Mention, b: Mention) -> bool:
@@ -817,8 +820,13 @@ def _clocks_close(a: Mention, b: Mention) -> bool:
     """Two clock times of one story an hour apart or less: outlets that disagree on when something happened
     are minutes apart ("3:30" / "3:33"), while a story's happenings are hours apart (a fire called in at 3:30,
     put out by 6:40)."""
-    minutes = [int(m.value[:2]) * 60 + int(m.value[3:]) for m in (a, b)]
-    return abs(minutes[0] - minutes[1]) <= MAX_CLOCK_GAP
+    return abs(_minutes(a.value) - _minutes(b.value)) <= MAX_CLOCK_GAP
+
+
+def _minutes(clock: str) -> int:
+    """ "02:30" -> 150."""
+    hours, minutes = clock.split(":")
+    return int(hours) * 60 + int(minutes)
 
 
 def _closeness(a: Mention, b: Mention) -> float:
@@ -951,11 +959,10 @@ def _interval(m: Mention) -> tuple[float, float, bool, bool] | None:
     """The values a count or a clock time (in minutes) allows: (low, high, low end open, high end open);
     None for a day, a year or a score."""
     if m.measure == "time":
-        hours, minutes = m.value.split(":")
-        at = int(hours) * 60 + int(minutes)
+        at = _minutes(m.value)
         if m.bound == "<=":  # "extinguished by 7 a.m."
             return float("-inf"), at, False, False
-        slack = (HOUR_SLACK if minutes == "00" else CLOCK_SLACK) if m.bound == "~" else 0
+        slack = (HOUR_SLACK if at % 60 == 0 else CLOCK_SLACK) if m.bound == "~" else 0
         return at - slack, at + slack, False, False
     size = _magnitude(m.value) if m.kind == "number" else None
     if size is None:
