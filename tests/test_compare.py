@@ -440,6 +440,10 @@ def test_passengers_and_crew_are_not_the_passengers_and_a_model_number_counts_no
     fourth = "Police at Harrow Point seized three machine guns from the ferry Orla, officers said."
     story = [_article("Alpha", first), _article("Beta", second), _article("Gamma", third), _article("Delta", fourth)]
     assert compare_story(story).conflicts == []
+    # a tokenised fraction ("41 / 2" for 4 1/2) holds no count of 41 or 2
+    garbled = "The captain of the Orla served 41 / 2 months in prison for fraud, the court heard."
+    plain = "The captain of the Orla served 4 months in prison for fraud, the court heard."
+    assert compare_story([_article("Alpha", garbled), _article("Beta", plain)]).conflicts == []
 
 
 def test_a_score_is_not_a_count_and_a_part_of_a_season_is_not_the_season() -> None:
@@ -727,18 +731,32 @@ def _on_day(outlet: str, text: str, part: str, value: str) -> Article:
     return _article(outlet, text, published=None, timex=[_span(text, part, "DATE", value=value)])
 
 
-def test_the_day_of_each_leads_main_event_conflicts_though_no_word_stands_beside_it() -> None:
-    friday = _on_day("Alpha", "Early Friday morning, around 1:30 a.m., the singer checked into the Harlen clinic.",
-                     "Early Friday morning", "XXXX-WXX-5")
-    thursday = _on_day("Beta", "Singer Ada Lenk checked into the Harlen clinic, in Velka, on Thursday night.",
-                       "Thursday night", "XXXX-WXX-4")
-    [conflict] = compare_story([friday, thursday]).conflicts
-    assert [v.value for v in conflict.values] == ["Friday", "Thursday"]
-    aftershock = _on_day("Alpha", "A strong aftershock shook the island of Velka, in the gulf, on Monday.",
-                         "Monday", "XXXX-WXX-1")
-    quake = _on_day("Beta", "An earthquake shook the island of Velka, in the gulf, on Sunday, killing ten.",
-                    "Sunday", "XXXX-WXX-7")
-    assert compare_story([aftershock, quake]).conflicts == []  # one verb, two happenings
+_WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+def _on_weekday(outlet: str, text: str, part: str) -> Article:
+    number = next(i for i, name in enumerate(_WEEKDAY_NAMES, 1) if name in part)
+    return _on_day(outlet, text, part, f"XXXX-WXX-{number}")
+
+
+@pytest.mark.parametrize(("first", "second", "in_conflict"), [
+    # the day of each lead's main event, though no word stands beside it: one act, one verb
+    (("Early Friday morning, around 1:30 a.m., the singer checked into the Harlen clinic.", "Early Friday morning"),
+     ("Singer Ada Lenk checked into the Harlen clinic, in Velka, on Thursday night.", "Thursday night"), True),
+    # one act told with other verbs: two words beside the day that say where stand for the verb
+    (("Singer Ada Lenk entered the Harlen Rest treatment center on Tuesday, her agent said.", "Tuesday"),
+     ("Ada Lenk checked into the Harlen Rest treatment center on Friday for an unnamed problem.", "Friday"), True),
+    # one verb, two happenings: what shook differs
+    (("A strong aftershock shook the island of Velka, in the gulf, on Monday.", "Monday"),
+     ("An earthquake shook the island of Velka, in the gulf, on Sunday, killing ten.", "Sunday"), False),
+    # the same place, but another named doer: another happening
+    (("Judge Orla Vasik sentenced Ivo Lind at the Harlen county courthouse on Saturday.", "Saturday"),
+     ("Ivo Lind shot two guards at the Harlen county courthouse on Friday, police said.", "Friday"), False),
+])
+def test_the_day_of_each_leads_main_event(first: tuple[str, str], second: tuple[str, str], in_conflict: bool) -> None:
+    conflicts = compare_story([_on_weekday("Alpha", *first), _on_weekday("Beta", *second)]).conflicts
+    days = sorted(day for _, part in (first, second) for day in _WEEKDAY_NAMES if day in part)
+    assert [[v.value for v in c.values] for c in conflicts] == ([days] if in_conflict else [])
 
 
 @pytest.mark.parametrize(("date", "in_conflict"), [("2005-12-19", False), ("2005-12-20", True)])

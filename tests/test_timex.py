@@ -59,6 +59,17 @@ def spans(text: str, dct: str | None = DCT) -> list[tuple[str, str, str]]:
         ("The dig lasted three years, then two weeks, then several months.",
          [("three years", "DURATION", "P3Y"), ("two weeks", "DURATION", "P2W"), ("several months", "DURATION", "PXM")]),
         ("The strike lasted 48 hours.", [("48 hours", "DURATION", "PT48H")]),
+        # a half is written in the next smaller unit, as TimeML does; "41/2" (a fraction that lost its space) is no 2
+        ("He served 2 1/2 years, a 4-1/2 year term for one fraud and 5½ hours in a cell.",
+         [("2 1/2 years", "DURATION", "P2Y6M"), ("4-1/2 year", "DURATION", "P4Y6M"),
+          ("5½ hours", "DURATION", "PT5H30M")]),
+        ("The talks took two and a half hours, then an hour and a half, then half an hour.",
+         [("two and a half hours", "DURATION", "PT2H30M"), ("an hour and a half", "DURATION", "PT1H30M"),
+          ("half an hour", "DURATION", "PT30M")]),
+        ("The ferry sailed 41/2 hours late.", [("hours", "DURATION", "PTXH")]),
+        # day, month without its full stop, two-digit year
+        ("The patrol boarded the dhow on 10 Nov 21. On Nov 12 it docked.",
+         [("10 Nov 21", "DATE", "2021-11-10"), ("Nov 12", "DATE", "2021-11-12")]),
         ("Buses run every week, trams daily and the fair annually.",
          [("every week", "SET", "P1W"), ("daily", "SET", "P1D"), ("annually", "SET", "P1Y")]),
         ("The glacier retreated this summer.", [("this summer", "DATE", "2022-SU")]),

@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 
 MAX_TEXT_CHARS = 2_000_000
 MAX_TENSE_PARSE_CHARS = 100_000  # longer texts fall back to cue words: a news article is far shorter
-VERSION = "0.3"
+VERSION = "0.4"
 
 
 @dataclass(frozen=True)
@@ -159,6 +159,7 @@ _FUTURE_CUES = re.compile(
 )
 _MONTH = (r"(?:jan(?:uary|\.)|feb(?:ruary|\.)|mar(?:ch|\.)|apr(?:il|\.)|may|june?|july?|aug(?:ust|\.)|"
           r"sep(?:t(?:ember|\.)|\.)|oct(?:ober|\.)|nov(?:ember|\.)|dec(?:ember|\.))")
+_MONTH_ABBR = r"(?:jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)\b(?!\.)"  # "10 Nov", "Nov 10": beside a day only
 _WEEKDAY = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
 _NUMWORD = (r"(?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[- ](?:one|two|three|four|five|six|"
             r"seven|eight|nine))?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|"
@@ -168,6 +169,8 @@ _UNIT = r"(?:second|minute|hour|day|week|month|quarter|year|decade|centur(?:y|ie
 _APPROX = r"(?:(?:about|nearly|almost|roughly|around|approximately|at least|more than|less than|up to|under|" \
           r"some|only|just|another)\s+)?"
 _PART = r"(?:morning|afternoon|evening|night)"
+# "2 1/2 years", "2-1/2", "5½", "two and a half"
+_HALF = r"(?:(?<=\d)(?:\s|\s?-\s?)1\s?/\s?2|(?<=\d)½|\s+and\s+a\s+half)"
 _DAYNUM = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
 _YEAR = r"(?:1[5-9]\d\d|20\d\d)"
 _RELWORD = r"(?:last|this|next|coming|past|previous|current|following)"
@@ -225,8 +228,17 @@ def _year_for_month(month: int, ctx: Context) -> str:
 def _resolve_full_date(m: re.Match[str], ctx: Context) -> tuple[str, str] | None:
     month = _month_number(m["month"])
     day = int(re.sub(r"\D", "", m["day"]))
-    year = m["year"] or _year_for_month(month, ctx)
+    short_year = m.groupdict().get("short_year")
+    year = m["year"] or (_full_year(int(short_year), ctx) if short_year else _year_for_month(month, ctx))
     return "DATE", f"{year}-{month:02d}-{day:02d}"
+
+
+def _full_year(short: int, ctx: Context) -> int:
+    """ "10 Nov 11": the year ending so that is nearest the anchor's (2011 for a page of 2011 or of 2026);
+    without an anchor, 2000-2049 or 1950-1999."""
+    now = ctx.dct.year if ctx.dct else 2000
+    return min((century + short for century in (now // 100 * 100 - 100, now // 100 * 100)),
+               key=lambda year: abs(year - now))
 
 
 def _resolve_numeric_date(m: re.Match[str], ctx: Context) -> tuple[str, str] | None:
@@ -465,6 +477,32 @@ def _duration_value(amount: str, unit: str) -> str | None:
     return f"P{prefix}{number}{letter}"
 
 
+# A half of a unit in the next smaller one, as TimeML writes it: "2 1/2 years" is P2Y6M, "5 1/2 hours" PT5H30M.
+_HALF_OF = {"Y": ("M", 6), "D": ("TH", 12), "TH": ("M", 30), "TM": ("S", 30)}
+
+
+def _half_duration(whole: float, unit: str) -> str | None:
+    """The value of ``whole`` and a half units; a decimal ("P2.5W") where no smaller unit divides the half."""
+    prefix, letter = UNITS[unit]
+    if prefix + letter not in _HALF_OF:
+        return _duration_value(_fmt_number(whole + 0.5), unit)
+    smaller, amount = _HALF_OF[prefix + letter]
+    whole_part = f"{_fmt_number(whole)}{letter}" if whole else ""
+    if prefix:  # hours and minutes: the half is a time unit too
+        return f"PT{whole_part}{amount}{smaller}"
+    if smaller.startswith("T"):  # days: the half is hours, after the "T" that starts the time part
+        return f"P{whole_part}T{amount}{smaller[1:]}"
+    return f"P{whole_part}{amount}{smaller}"
+
+
+def _resolve_half_unit(m: re.Match[str], ctx: Context) -> tuple[str, str] | None:
+    """ "half an hour", "a half-hour", "half a year"."""
+    unit = m["unit"].lower()
+    unit = "century" if unit.startswith("centur") else unit
+    value = _half_duration(0, unit)
+    return ("DURATION", value) if value else None
+
+
 def _resolve_duration(m: re.Match[str], ctx: Context) -> tuple[str, str] | None:
     plural = m["unit"].lower().endswith(("s", "ie")) or m.group().lower().endswith("s")
     unit = m["unit"].lower()
@@ -482,7 +520,12 @@ def _resolve_duration(m: re.Match[str], ctx: Context) -> tuple[str, str] | None:
         if unit == "week" and ctx.dct:
             return "DATE", _iso_week(ctx.dct)  # "during the week": the current one
         return "DURATION", _duration_value("1", m["unit"])
-    value = _duration_value(m["num"] or "", m["unit"])
+    if (m["half"] or m["unit_half"]) and not vague:
+        whole = _number(m["num"])
+        unit = "century" if unit.startswith("centur") else unit.rstrip("s")
+        value = _half_duration(whole, unit) if whole is not None and unit in UNITS else None
+    else:
+        value = _duration_value(m["num"] or "", m["unit"])
     return ("DURATION", value) if value else None
 
 
@@ -545,10 +588,12 @@ def _resolve_anaphor(m: re.Match[str], ctx: Context) -> tuple[str, str] | None:
 
 RULES: list[tuple[re.Pattern[str], Resolver]] = [
     (re.compile(rf"\b(?:{_ANAPHORIC.pattern})\b", re.I), _resolve_anaphor),
-    (re.compile(rf"{_EDGE}(?:{_WEEKDAY},?\s+)?{_MODIFIER}(?P<month>{_MONTH})\s+(?P<day>{_DAYNUM})\b"
+    (re.compile(rf"{_EDGE}(?:{_WEEKDAY},?\s+)?{_MODIFIER}(?P<month>{_MONTH}|{_MONTH_ABBR})\s+(?P<day>{_DAYNUM})\b"
                 rf"(?:,?\s+(?P<year>{_YEAR})\b)?", re.I), _resolve_full_date),
-    (re.compile(rf"{_EDGE}(?:{_WEEKDAY},?\s+)?(?:the\s+)?(?P<day>{_DAYNUM})\s+(?:of\s+)?(?P<month>{_MONTH})"
-                rf"(?:,?\s+(?P<year>{_YEAR})\b)?", re.I), _resolve_full_date),
+    (re.compile(rf"{_EDGE}(?:{_WEEKDAY},?\s+)?(?:the\s+)?(?P<day>{_DAYNUM})\s+(?:of\s+)?"
+                rf"(?P<month>{_MONTH}|{_MONTH_ABBR})"
+                rf"(?:,?\s+(?P<year>{_YEAR})\b|\s+'?(?P<short_year>\d\d)(?=\s*(?:[.,;)]|$)))?", re.I),
+     _resolve_full_date),
     (re.compile(r"(?<![\w.])(?:(?P<iso>(?P<iy>\d{4})-(?P<im>\d\d)-(?P<id>\d\d))|"
                 r"(?P<dotted>(?P<dd>\d{1,2})\.(?P<dm>\d{1,2})\.(?P<dy>\d{4}))|"
                 r"(?P<sm>\d{1,2})/(?P<sd>\d{1,2})/(?P<sy>\d{4}|\d\d))(?![\w.]\w)"), _resolve_numeric_date),
@@ -595,10 +640,12 @@ RULES: list[tuple[re.Pattern[str], Resolver]] = [
      _resolve_ago),
     (re.compile(r"\b(?:the\s+)?year[\s-](?:earlier|ago)\b(?:\s+(?:period|(?:(?:first|second|third|fourth)\s+)?"
                 r"quarter)\b)?", re.I), _resolve_year_earlier),
-    (re.compile(rf"\b{_APPROX}(?:the\s+)?"
+    (re.compile(rf"(?<!/)(?<!/\s)\b{_APPROX}(?:the\s+)?"  # "41/2 hours", a fraction that lost its space, is not 2
                 r"(?:(?P<lead>past|last|next|first|coming|previous|final|following|recent|future)\s+)?"
-                rf"(?:(?P<num>{_NUMWORD}|{_VAGUE})[\s-]+)?(?:(?:more|full|straight|consecutive)\s+)?"
-                rf"(?P<unit>{_UNIT})s?(?:-long)?\b(?!-old)", re.I), _resolve_duration),
+                rf"(?:(?P<num>{_NUMWORD}|{_VAGUE})(?P<half>{_HALF})?[\s-]+)?(?:(?:more|full|straight|consecutive)\s+)?"
+                rf"(?P<unit>{_UNIT})s?(?P<unit_half>\s+and\s+a\s+half)?(?:-long)?\b(?!-old)", re.I), _resolve_duration),
+    (re.compile(rf"\b{_APPROX}(?:(?:a\s+)?half[\s-](?:an?\s+)?|(?<![\d/])1/2[\s-])(?P<unit>{_UNIT})\b(?!-old)", re.I),
+     _resolve_half_unit),
     (re.compile(rf"\b(?:(?:every|each|per)\s+(?:(?P<unit>second|minute|hour|day|week|month|quarter|year)|(?P<weekday>{_WEEKDAY}))|"
                 r"(?P<adverb>daily|weekly|monthly|annually|yearly|hourly|nightly))\b", re.I),
      _resolve_set),

@@ -58,9 +58,9 @@ _TENS = ("thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety")
 _WORDS_PER_NUMBER = {word: i for i, word in enumerate(_UNITS)} | {word: 10 * i for i, word in enumerate(_TENS, 3)}
 _UNIT_SUFFIX = r"(?:ft|m|km|mi|kg|lbs?|mph|cm|mm)\b"  # "2,000ft", "60m": a number with its unit attached
 # "AK-47", "pick-six": a number that ends a name; "four-time", "12-gauge", "4x4", "four-by-four", a clock time
-# tokenized "6 : 00": one that is part of a word.
-_NOT_A_COUNT_BEFORE = r"(?<![A-Za-z] - )(?<![A-Za-z]-)(?<!(?-i:[A-Z][A-Z]) )"  # also "AK 47", in capitals
-_NOT_A_COUNT_AFTER = r"(?!\s?-\s?(?:time|by|gauge|caliber|calibre)\b|\s?[×x]\s?\d|\s:\s\d\d)"
+# tokenized "6 : 00" or "41 / 2": one that is part of a word or a fraction.
+_NOT_A_COUNT_BEFORE = r"(?<![A-Za-z] - )(?<![A-Za-z]-)(?<!(?-i:[A-Z][A-Z]) )(?<!\d / )"  # also "AK 47", in capitals
+_NOT_A_COUNT_AFTER = r"(?!\s?-\s?(?:time|by|gauge|caliber|calibre)\b|\s?[×x]\s?\d|\s:\s\d\d|\s/\s\d)"
 _NUMBER = re.compile(
     _NOT_A_COUNT_BEFORE + r"(?<![\w.,:/×-])"
     r"(\d{1,3} ?- ?\d{1,3}(?![\w,:/-]|\.\d)|\d{1,3}(?:, ?\d{3})+(?![\d.])|\d{1,7}(?:\.\d{1,3})?)"
@@ -364,7 +364,7 @@ def _magnitude(value: str) -> float | None:
         return None
 
 
-_LENGTH = re.compile(r"(\d+) [a-z]+")
+_LENGTH = re.compile(r"(\d+(?:\.\d+)?) [a-z]+")
 
 
 def amount(value: str) -> str:
@@ -522,11 +522,30 @@ def _whens(value: str) -> list[tuple[str, str]]:
         found.append(("time", clock.group(1)))
     if re.fullmatch(r"\d{4}", value):
         found.append(("year", value))
-    duration = re.fullmatch(r"P(T?)(\d+)([YMWDHS])", value)
-    if duration and duration.group(1) + duration.group(3) in _DURATION_UNITS:
-        amount, unit = int(duration.group(2)), _DURATION_UNITS[duration.group(1) + duration.group(3)]
-        found.append(("duration", f"{amount} {unit}{'s' if amount != 1 else ''}"))
+    length = _length_of(value)
+    if length:
+        found.append(("duration", length))
     return found
+
+
+_DURATION = re.compile(r"P(T?)(\d+(?:\.\d+)?)([YMWDH])(?:T?(\d+)([MH]))?")
+_SMALLER_UNIT = {("Y", "M"): 12, ("D", "H"): 24, ("TH", "M"): 60}  # "P2Y6M" is 2.5 years, "PT1H30M" 1.5 hours
+
+
+def _length_of(value: str) -> str | None:
+    """A TIMEX3 duration in its largest unit ("P2Y6M" -> "2.5 years"); None for other values or units."""
+    duration = _DURATION.fullmatch(value)
+    if not duration or duration.group(1) + duration.group(3) not in _DURATION_UNITS:
+        return None
+    unit = duration.group(1) + duration.group(3)
+    size = float(duration.group(2))
+    if duration.group(4):
+        per_unit = _SMALLER_UNIT.get((unit, duration.group(5)))
+        if per_unit is None:
+            return None
+        size += int(duration.group(4)) / per_unit
+    number = f"{size:g}"
+    return f"{number} {_DURATION_UNITS[unit]}{'s' if size != 1 else ''}"
 
 
 def fact_mentions(articles: list[Article]) -> list[Mention]:
@@ -719,7 +738,8 @@ def _leads_alike(a: Mention, b: Mention) -> bool:
         return False
     first, second = a.role, b.role
     subjects_differ = first.subject is not None and second.subject is not None and first.subject != second.subject
-    return _same_action(a, b) and not subjects_differ
+    return (_same_action(a, b) or shared_context(a, b)[0] >= 2) and not subjects_differ \
+        and _same_named(first.agent, second.agent, a, b) and _same_named(first.patient, second.patient, a, b)
 
 
 def _lengths_alike(a: Mention, b: Mention) -> bool:
@@ -802,7 +822,7 @@ def _one_fact(a: Mention, b: Mention) -> bool:
     if a.kind == "date":
         if a.measure == "time":
             return _clocks_close(a, b)
-        return (_planned(a) and _planned(b)) or _count_alike(a, b)
+        return (_planned(a) and _planned(b)) or _count_alike(a, b) or _leads_alike(a, b)
     if a.measure == "duration":
         return _lengths_alike(a, b)
     if a.crowded or b.crowded:
