@@ -714,6 +714,16 @@ def test_two_lengths_of_one_standoff_told_with_other_verbs_conflict() -> None:
     assert compare_story(story).conflicts == []
 
 
+def test_a_length_after_by_is_the_length_not_a_bound() -> None:
+    """ "by 6 p.m." is then or before; "delayed by two hours" is two hours, not at most two."""
+    texts = {"Alpha": ("The Orla ferry to Velka was delayed by two hours on Friday, the harbour master said.",
+                       "two hours", "PT2H"),
+             "Beta": ("The Orla ferry to Velka was delayed by three hours on Friday, the harbour master said.",
+                      "three hours", "PT3H")}
+    [conflict] = compare_story([_lasting(name, *given) for name, given in texts.items()]).conflicts
+    assert [v.value for v in conflict.values] == ["2 hours", "3 hours"]
+
+
 def test_lengths_of_different_peoples_work_or_of_many_offers_are_no_slot() -> None:
     dorsey = "Dorsey has been at the bakery for 37 years and worked on the third floor with the victims."
     ryan = "Baker Ivo Ryan, who has worked at the bakery for nearly 30 years, was on the third floor."

@@ -33,6 +33,8 @@ from newsprism.link.events import term_key
 from newsprism.model import Article, Span
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from spacy.tokens import Doc, Token
 
 MIN_SHARED_KEYS = 3  # aligned sentences share at least this many content keys ...
@@ -166,14 +168,28 @@ def number_mentions(article: Article, found: list[Sentence], parses: SentencePar
     in_lead = [m for m in mentions if m.sentence.lead]
     if len(in_lead) == 1:
         in_lead[0].single_in_lead = True
+    _mark_crowded(mentions, _thing_counted)
+    return mentions
+
+
+def _thing_counted(m: Mention) -> str | None:
+    """What a count counts, people aside: an article gives many counts of people (killed, injured, held)."""
+    counted = m.role.counted if m.role is not None else None
+    return counted if counted not in _PERSON_NOUNS else None
+
+
+def _mark_crowded(mentions: list[Mention], thing: Callable[[Mention], str | None]) -> None:
+    """An article that gives CROWDED values or more of one thing ("seven years", "eight years", "a 10-year
+    deal": the offers of several clubs; 20 points, 2,301 points, 9 points) does not say by the thing alone
+    which of them another outlet's is."""
     values_of: dict[str, set[str]] = defaultdict(set)
     for m in mentions:
-        if m.role is not None and m.role.counted:
-            values_of[m.role.counted].add(m.value)
+        key = thing(m)
+        if key:
+            values_of[key].add(m.value)
     for m in mentions:
-        counted = m.role.counted if m.role is not None else None
-        m.crowded = counted not in _PERSON_NOUNS and len(values_of.get(counted or "", ())) >= CROWDED
-    return mentions
+        key = thing(m)
+        m.crowded = bool(key) and len(values_of[key or ""]) >= CROWDED
 
 
 _BOUNDS = (
@@ -474,8 +490,8 @@ def date_mentions(article: Article, found: list[Sentence], parses: SentenceParse
         numbers = [m.start() for m in (_NUMBER.search(article.text, span.start, span.end),
                                        _DIGIT.search(article.text, span.start, span.end)) if m]
         bound = _bound(article.text, sentence.start, min(numbers, default=span.start), span.end)
-        if _BY_TIME.search(article.text, max(0, span.start - 4), span.start):
-            bound = "<="  # "by 6 : 40 a. m.": done at that time or before
+        if not value.startswith("P") and _BY_TIME.search(article.text, max(0, span.start - 4), span.start):
+            bound = "<="  # "by 6 : 40 a. m.": done at that time or before; "delayed by two hours" is two hours
         role = parses.role(sentence, span.start, span.end)
         # "Seacom announced on Twitter today (20 October)": the day of a statement, wherever it stands (a clock
         # time stays: "the fire was reported at 3:33 a.m." is when it was called in)
@@ -486,22 +502,15 @@ def date_mentions(article: Article, found: list[Sentence], parses: SentenceParse
             kind = "number" if measure == "duration" else "date"
             mentions.append(Mention(article, kind, when, span.start, span.end, sentence, context, measure=measure,
                                     role=role, bound=bound))
-    _mark_crowded_durations(mentions)
+    _mark_crowded(mentions, _length_unit)
     days_in_lead = [m for m in mentions if m.sentence.lead and m.measure in _DAY_MEASURES]
     if len(days_in_lead) == 1:
         days_in_lead[0].single_in_lead = True
     return mentions
 
 
-def _mark_crowded_durations(mentions: list[Mention]) -> None:
-    """An article that gives CROWDED lengths in one unit or more ("seven years", "eight years", "a 10-year
-    deal": the offers of several clubs) does not say by the unit alone which of them another outlet's is."""
-    values_of: dict[str, set[str]] = defaultdict(set)
-    for m in mentions:
-        if m.measure == "duration":
-            values_of[_unit(m)].add(m.value)
-    for m in mentions:
-        m.crowded = m.measure == "duration" and len(values_of[_unit(m)]) >= CROWDED
+def _length_unit(m: Mention) -> str | None:
+    return _unit(m) if m.measure == "duration" else None
 
 
 _DAY_MEASURES = frozenset(("day", "weekday"))  # a date and a weekday name can say which day one happening was
