@@ -425,6 +425,20 @@ def test_a_toll_the_article_recalls_from_an_earlier_time_is_not_this_storys() ->
     assert compare_story(story).conflicts == []
 
 
+def test_a_date_recalls_the_counts_of_its_own_action_not_of_a_main_clause_joined_to_it() -> None:
+    """ "proposed the rules in February and has since received 3,000 comments": the comments are now; "In
+    February, a quake measuring 6.4 hit Verra, killing 40 people and injuring 300": all of that was then."""
+    proposed = "The ministry proposed the Verra building rules in February and has since received 3,000 comments."
+    received = "The ministry has received 2,500 comments on the Verra building rules, officials said."
+    earlier = "In February, a quake measuring 6.4 hit Verra, killing 40 people and injuring 300, officials said."
+    today = "A quake measuring 5.2 hit Verra on Sunday, killing 10 people and injuring 30, officials said."
+    story = [_article(name, text, timex=[_span(text, "February", "DATE", value="XXXX-02")] if "February" in text
+                      else [])
+             for name, text in (("Alpha", proposed), ("Beta", received), ("Gamma", earlier), ("Delta", today))]
+    [conflict] = compare_story(story).conflicts
+    assert [v.value for v in conflict.values] == ["2500", "3000"]
+
+
 def test_sums_in_different_currencies_and_numbers_inside_names_are_no_conflict() -> None:
     first = "Thieves drove a four-by-four into the Orsay jewellers and took gems worth €103 million, police said."
     second = "Thieves drove a 4x4 into the Orsay jewellers and took gems worth $136 million, police said."

@@ -138,7 +138,7 @@ class Mention:
 def number_mentions(article: Article, found: list[Sentence], parses: SentenceParses,
                     month: str | None = None) -> list[Mention]:
     """Counts written in digits or words, outside time expressions, with their neighbouring content words,
-    except in sentences that recall an earlier event (``_recalls_past``)."""
+    except those of an action dated before the story (``_past_dates``) and in the sentence going on from it."""
     text = article.text
     timexes = article.layers["timex"].spans if "timex" in article.layers else []
     dates = [(s.start, s.end) for s in timexes]
@@ -147,8 +147,9 @@ def number_mentions(article: Article, found: list[Sentence], parses: SentencePar
     for sentence in found:
         # A sentence that goes on with a pronoun ("It killed 612 people") tells of what the one before did.
         goes_on = recalled and _GOES_ON.match(text, sentence.start) is not None
-        recalled = goes_on or _recalls_past([s for s in timexes if sentence.start <= s.start < sentence.end], month)
-        if recalled:
+        past = _past_dates([s for s in timexes if sentence.start <= s.start < sentence.end], month)
+        recalled = goes_on or bool(past)
+        if goes_on:
             continue
         for match in _NUMBER.finditer(text, sentence.start, sentence.end):
             if any(s <= match.start() < e for s, e in dates):
@@ -159,10 +160,13 @@ def number_mentions(article: Article, found: list[Sentence], parses: SentencePar
                 continue
             near = [k for k in clause_context(text, sentence, *match.span()) if k not in sentence.names]
             context = frozenset(near + ["@persons" for k in near if k in _PERSONS])
+            if any(parses.dates(sentence, span, *match.span()) for span in past):
+                continue  # "the 2003 quake killed 31,000", not "proposed in May and since received 300,000"
+            role = parses.role(sentence, match.start(), match.end())
             if context:
                 measure = _currency(text, match.start(), match.end()) or _unit_after(text, match.end()) or "count"
                 mentions.append(Mention(article, "number", value, match.start(), match.end(), sentence, context,
-                                        measure=measure, role=parses.role(sentence, match.start(), match.end()),
+                                        measure=measure, role=role,
                                         bound=_bound(text, sentence.start, match.start(), match.end()),
                                         running_total=bool(_RUNNING_TOTAL.search(text, sentence.start, sentence.end))))
     in_lead = [m for m in mentions if m.sentence.lead]
@@ -238,11 +242,36 @@ class SentenceParses:
 
     def role(self, sentence: Sentence, start: int, end: int) -> Role | None:
         """The Role of the phrase ``text[start:end]`` (a number or a time expression) of ``sentence``."""
+        token = self._root(sentence, start, end)
+        return _role(token) if token is not None else None
+
+    def dates(self, sentence: Sentence, date: Span, start: int, end: int) -> bool:
+        """The time expression dates the action of the phrase ``text[start:end]``: its verb is the phrase's or
+        one above it, short of a main clause joined by "and" ("proposed the rules in May and has since
+        received 300,000 comments"). When the parse shows no verb, it dates the whole sentence."""
+        dated, phrase = self._root(sentence, date.start, date.end), self._root(sentence, start, end)
+        verb = _verb_above(dated) if dated is not None else None
+        if verb is None or phrase is None:
+            return True
+        token = phrase
+        while token.head.i != token.i:
+            if token.dep_ == "conj" and token.head.dep_ == "ROOT":
+                return False
+            token = token.head
+            if token.i == verb.i:
+                return True
+        return False
+
+    def _root(self, sentence: Sentence, start: int, end: int) -> Token | None:
         doc = self.docs.get(sentence.start)
         if doc is None:
             doc = self.docs[sentence.start] = syntax(self.text[sentence.start : sentence.end])
         span = doc.char_span(start - sentence.start, end - sentence.start, alignment_mode="expand")
-        return _role(span.root) if span is not None else None
+        return span.root if span is not None else None
+
+
+def _verb_above(token: Token) -> Token | None:
+    return next((a for a in token.ancestors if a.pos_ == "VERB" and not _glued(token, a)), None)
 
 
 def _role(token: Token) -> Role:
@@ -255,7 +284,7 @@ def _role(token: Token) -> Role:
         noun, names = _words_after(token)
     else:
         names = {t.lower_ for t in token.doc[token.i + 1 : noun.i] if t.text[:1].isupper() and t.is_alpha}
-    verb = next((a for a in token.ancestors if a.pos_ == "VERB" and not _glued(token, a)), None)
+    verb = _verb_above(token)
     children = list(noun.children) if noun is not None else []
     qualifiers = frozenset(
         {c.lower_ for c in children if c.dep_ in ("amod", "compound") and c.lower_ in _PART_MODIFIERS}
@@ -675,21 +704,21 @@ def story_month(articles: list[Article]) -> str | None:
     return max(sorted(set(months)), key=months.count) if months else None
 
 
-def _recalls_past(timexes: list[Span], month: str | None) -> bool:
-    """A sentence dated to a year or a month before the story's ("the 2003 quake killed more than 31,000",
-    "In February, a gunman killed five people") recalls an earlier event: its counts are not this story's
-    facts. Without the story's date, a bare year or month dates a sentence away from the news, which says
-    "on Sunday", not "in 2008"."""
-    for span in timexes:
-        value = str(span.attrs.get("value"))
-        if month is None:
-            if re.fullmatch(r"\d{4}|(?:\d{4}|XXXX)-\d\d", value):
-                return True
-        elif re.fullmatch(r"\d{4}(?:-\d\d)?", value) and value < month[: len(value)]:
-            return True
-        elif re.fullmatch(r"XXXX-\d\d", value) and value[5:] != month[5:]:
-            return True  # "in November" in a story of March
-    return False
+def _past_dates(timexes: list[Span], month: str | None) -> list[Span]:
+    """The time expressions that date a sentence's action to a year or a month before the story's ("the
+    2003 quake killed more than 31,000", "In February, a gunman killed five people"): the counts of that
+    action recall an earlier event, not this story's facts. Without the story's date, a bare year or month
+    dates an action away from the news, which says "on Sunday", not "in 2008"."""
+    return [span for span in timexes if _before_the_story(str(span.attrs.get("value")), month)]
+
+
+def _before_the_story(value: str, month: str | None) -> bool:
+    if month is None:
+        return re.fullmatch(r"\d{4}|(?:\d{4}|XXXX)-\d\d", value) is not None
+    if re.fullmatch(r"\d{4}(?:-\d\d)?", value):
+        return value < month[: len(value)]
+    return re.fullmatch(r"XXXX-\d\d", value) is not None and value[5:] != month[5:]  # "in November", in March
+
 
 
 def _score(a: Mention, b: Mention) -> float:
