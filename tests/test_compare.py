@@ -439,6 +439,14 @@ def test_a_date_recalls_the_counts_of_its_own_action_not_of_a_main_clause_joined
     assert [v.value for v in conflict.values] == ["2500", "3000"]
 
 
+def test_the_whole_that_a_part_is_taken_from_is_not_how_many_did_it() -> None:
+    first = "Nearly all of the 50,000 residents of Verra cast their votes on Sunday, officials said."
+    second = "Some 38,500 residents of Verra cast their votes on Sunday, officials said."
+    assert compare_story([_article("Alpha", first), _article("Beta", second)]).conflicts == []
+    third = "Some 30,000 residents of Verra cast their votes on Sunday, the commission said."
+    assert compare_story([_article("Beta", second), _article("Gamma", third)]).conflicts  # two counts of voters
+
+
 def test_sums_in_different_currencies_and_numbers_inside_names_are_no_conflict() -> None:
     first = "Thieves drove a four-by-four into the Orsay jewellers and took gems worth €103 million, police said."
     second = "Thieves drove a 4x4 into the Orsay jewellers and took gems worth $136 million, police said."

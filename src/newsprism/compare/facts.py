@@ -291,6 +291,7 @@ def _role(token: Token) -> Role:
         | names  # "12 Somali pirates", "12 AK 47 guns"
         | (_joined(noun) if noun is not None else set())  # "420 passengers and crew"
         | {"of" for child in token.children if child.dep_ == "prep" and child.lower_ == "of"}  # "18 of 23"
+        | ({"whole"} if noun is not None and _whole_of_a_part(noun) else set())
     )
     subjects = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")] if verb is not None else []
     agent = next((c.lower_ for c in subjects if c.pos_ == "PROPN"), None)
@@ -300,6 +301,19 @@ def _role(token: Token) -> Role:
     action = verb.lemma_.lower() if verb else None
     return Role(_counted(noun) if noun is not None else None, _CASUALTY_ACTIONS.get(action or "", action),
                 agent, qualifiers, _label(token, noun, verb), subject, patient)
+
+
+_PART_NOUNS = frozenset(("majority", "half", "percent", "%", "rest", "third", "quarter", "part", "share"))
+
+
+def _whole_of_a_part(noun: Token) -> bool:
+    """ "almost all of the 2.5 million people eligible cast their votes", "most of the 300 workers": the
+    number is the whole, not how many did it (2.44 million voted)."""
+    preposition = noun.head if noun.dep_ == "pobj" else None
+    if preposition is None or preposition.lower_ != "of" or preposition.head.i == preposition.i:
+        return False
+    part = preposition.head
+    return part.pos_ in ("PRON", "ADJ", "NUM", "DET") or part.lemma_.lower() in _PART_NOUNS
 
 
 def _glued(number: Token, word: Token) -> bool:
