@@ -633,6 +633,28 @@ def test_an_outlet_that_carries_a_fact_in_one_of_its_reports_omits_nothing() -> 
     assert outlets == {"Delta"}
 
 
+def test_an_actor_written_untagged_short_or_in_the_headline_is_not_omitted() -> None:
+    """Only Epsilon leaves out the mayor and the town: the others write them where their entities layer did
+    not tag them ("Harlen Police"), by surname alone, in another case, or in their headline."""
+    tagged = "Mayor Ilse Varga said the Harlen bridge would reopen on Friday."
+
+    def report(outlet: str, text: str, title: str | None = None) -> Article:
+        spans = [_span(text, name, label) for name, label in (("Ilse Varga", "PERSON"), ("Harlen", "GPE"))
+                 if name in text and f"{name} Police" not in text]
+        article = _article(outlet, text, entities=spans)
+        article.title = title or article.title
+        return article
+
+    story = [report(outlet, tagged) for outlet in ("Alpha", "Beta", "Gamma", "Theta", "Iota")] + [
+        report("Delta", "Harlen Police said Varga would reopen the bridge on Friday."),
+        report("Zeta", "The bridge will reopen on Friday, said the mayor of HARLEN, Ilse Varga."),
+        report("Eta", "The bridge will reopen on Friday, the mayor said.", title="Ilse Varga reopens Harlen bridge"),
+        report("Epsilon", "The bridge will reopen on Friday, a spokesman said."),
+    ]
+    omitted = {(o.outlet, o.what) for o in compare_story(story).omissions if o.kind == "actor"}
+    assert omitted == {("Epsilon", "Ilse Varga"), ("Epsilon", "Harlen")}
+
+
 def test_undated_articles_no_layers_and_an_empty_story() -> None:
     story = [
         _article("Alpha", "Short note about a fair.", published=None),

@@ -47,6 +47,8 @@ _LABEL = re.compile(
     re.IGNORECASE,
 )
 MAX_ACRONYM = 5
+_NAME_SUFFIXES = frozenset(("Jr.", "Jr", "Sr.", "Sr", "II", "III", "IV"))
+MIN_SHORT_NAME = 4  # a name's last word, written alone, stands for it ("Gupta"); "Li" is too short to tell
 
 
 def compare_story(articles: list[Article]) -> Comparison:
@@ -114,7 +116,8 @@ def omissions(articles: list[Article], slots: list[list[Mention]], groups: list[
         for variant in group.variants:
             quoted[variant.evidence.article_id].append(variant.evidence)
         things.append(("quote", f"{group.speaker_name or 'unnamed'}: {group.full.text}", quoted))
-    things += [("actor", name, mentions) for name, mentions in _actors(articles).items()]
+    actors = _actors(articles)
+    things += [("actor", name, mentions) for name, mentions in actors.items()]
     found = []
     for kind, what, carried in things:
         carrying, most = _carriers(articles, set(carried))
@@ -122,10 +125,30 @@ def omissions(articles: list[Article], slots: list[list[Mention]], groups: list[
             continue
         languages = _languages_of(articles, carried)
         sample = [ev[0] for ev in carried.values()][:3]
+        written = _written_as(what, actors[what]) if kind == "actor" else None
         for article in articles:
-            if outlet_of(article) not in carrying and (not article.language or article.language in languages):
+            if outlet_of(article) not in carrying and (not article.language or article.language in languages) \
+                    and not (written and _writes(article, written)):
                 found.append(Omission(kind, what, article.id, outlet_of(article), carrying, sample))
     return sorted(found, key=lambda o: (o.outlet, o.article_id, o.kind, o.what))
+
+
+def _written_as(name: str, mentions: dict[str, list[Evidence]]) -> list[re.Pattern[str]]:
+    """The ways the carrying articles write a name, in any case, and its last word as a name ("Gupta" for
+    Sanjay Gupta, "Chargers" for the San Diego Chargers)."""
+    forms = sorted({ev.text for evs in mentions.values() for ev in evs}, key=len, reverse=True)
+    patterns = [re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, forms)) + r")(?!\w)", re.IGNORECASE)]
+    words = [w for w in name.replace(",", " ").split() if w not in _NAME_SUFFIXES]
+    last = words[-1] if words else ""
+    if len(words) > 1 and last[:1].isupper() and len(last) >= MIN_SHORT_NAME:
+        patterns.append(re.compile(rf"(?<!\w){re.escape(last)}(?!\w)"))
+    return patterns
+
+
+def _writes(article: Article, name: list[re.Pattern[str]]) -> bool:
+    """The article writes the name where its entities layer did not tag it ("Vancouver" in "Vancouver Police",
+    "the Indian navy", "Dr Gupta"), or in its headline: it leaves nothing out."""
+    return any(p.search(article.text) or p.search(article.title or "") for p in name)
 
 
 def _languages_of(articles: list[Article], carried: dict[str, list[Evidence]]) -> set[str]:
