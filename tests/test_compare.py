@@ -21,6 +21,7 @@ import pytest
 
 from newsprism import Store, extract_paths, ingest
 from newsprism.compare import compare_story, outlet_profiles
+from newsprism.compare.facts import fact_mentions, stated_by
 from newsprism.compare.result import Comparison
 from newsprism.model import Article, Layer, Span
 from newsprism.report import story_report
@@ -631,6 +632,20 @@ def test_an_outlet_that_carries_a_fact_in_one_of_its_reports_omits_nothing() -> 
     ]
     outlets = {o.outlet for o in compare_story(story).omissions if o.kind == "fact"}
     assert outlets == {"Delta"}
+
+
+@pytest.mark.parametrize(("delta", "states_it"), [
+    ("Rescuers said the blast at the Dornvik copper mine killed 4 miners on Tuesday.", True),
+    ("Rescuers said the blast at the Dornvik copper mine killed 6 miners on Tuesday.", False),  # another value
+    ("The Dornvik copper mine has 4 shafts and a smelter, its owner said.", False),  # the value, not the fact
+])
+def test_an_article_whose_mention_a_slot_left_out_still_states_the_fact(delta: str, states_it: bool) -> None:
+    """A slot takes one mention per article, so an article can state a slot's value in a mention the slot did
+    not take; it does not leave the fact out."""
+    story = [_article("Alpha", MINE_A), _article("Beta", MINE_C), _article("Delta", delta)]
+    mentions = fact_mentions(story)
+    slot = [m for m in mentions if m.article.outlet in ("Alpha", "Beta") and m.value == "4"]
+    assert (story[2].id in stated_by(slot, mentions)) == states_it
 
 
 def test_an_actor_written_untagged_short_or_in_the_headline_is_not_omitted() -> None:

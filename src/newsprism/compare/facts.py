@@ -959,15 +959,26 @@ def slots(mentions: list[Mention]) -> list[list[Mention]]:
     return [g for g in groups if len({m.article.id for m in g}) > 1]
 
 
-def conflicts(articles: list[Article]) -> tuple[list[Conflict], list[list[Mention]]]:
-    """The conflicting slots, and every slot (omissions and agreements are found from the slots too)."""
-    found = slots(fact_mentions(articles))
+def conflicts(articles: list[Article]) -> tuple[list[Conflict], list[list[Mention]], list[Mention]]:
+    """The conflicting slots, every slot and every mention (omissions and agreements are found from the
+    slots too)."""
+    mentions = fact_mentions(articles)
+    found = slots(mentions)
     result = []
     for group in found:
         given = _fact_values(group)
         if len(given) > 1 and len(_outlets(given)) > 1 and not _compatible(group):
             result.append(Conflict(group[0].kind, slot_name(group), given, _rising(group)))
-    return sorted(result, key=lambda c: (c.kind, c.slot)), found
+    return sorted(result, key=lambda c: (c.kind, c.slot)), found, mentions
+
+
+def stated_by(slot: list[Mention], mentions: list[Mention]) -> set[str]:
+    """The ids of articles outside the slot with a mention of one of its values that could fill it, which the
+    slot (one mention per article) left to another of their mentions."""
+    inside = {m.article.id for m in slot}
+    values = {m.value for m in slot}
+    return {m.article.id for m in mentions if m.article.id not in inside and m.value in values
+            and any(_score(m, member) > 0 and _count_alike(m, member) for member in slot)}
 
 
 def agreements(found: list[list[Mention]]) -> list[Agreement]:

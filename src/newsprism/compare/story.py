@@ -12,7 +12,7 @@ from collections import Counter, defaultdict
 from typing import Any
 
 from newsprism.annotate.techniques import summarise
-from newsprism.compare.facts import Mention, agreements, conflicts, slot_name
+from newsprism.compare.facts import Mention, agreements, conflicts, slot_name, stated_by
 from newsprism.compare.quotes import quote_groups, voices
 from newsprism.compare.result import (
     Comparison,
@@ -59,7 +59,7 @@ def compare_story(articles: list[Article]) -> Comparison:
         kept = {r.article_id for r in (order.reports + order.undated)[:MAX_ARTICLES]}
         given = [a for a in given if a.id in kept]
         notes.append(f"{len(articles)} articles: only the first {MAX_ARTICLES} published are compared")
-    found_conflicts, slots = conflicts(given)
+    found_conflicts, slots, mentions = conflicts(given)
     groups = quote_groups(given)
     if not any("techniques" in a.layers for a in given):
         notes.append("no article has a techniques layer: technique rates are not given")
@@ -72,7 +72,7 @@ def compare_story(articles: list[Article]) -> Comparison:
         conflicts=found_conflicts,
         quotes=groups,
         voices=voices(given),
-        omissions=omissions(given, slots, groups),
+        omissions=omissions(given, slots, mentions, groups),
         techniques=technique_uses(given),
         republications=republications(given),
         naming=naming(given),
@@ -102,33 +102,37 @@ def _carriers(articles: list[Article], has: set[str]) -> tuple[list[str], bool]:
     return carrying, len(outlets) >= MIN_OUTLETS_FOR_OMISSION and len(carrying) * 2 > len(outlets)
 
 
-def omissions(articles: list[Article], slots: list[list[Mention]], groups: list[QuoteGroup]) -> list[Omission]:
+def omissions(articles: list[Article], slots: list[list[Mention]], mentions: list[Mention],
+              groups: list[QuoteGroup]) -> list[Omission]:
     """Facts (number and date slots), quotes and actors most outlets carry and an outlet leaves out: each
-    of its articles on the story is listed (an outlet that carries the thing in one of them omits nothing)."""
-    things: list[tuple[str, str, dict[str, list[Evidence]]]] = []
+    of its articles on the story is listed (an outlet that carries the thing in one of them omits nothing).
+    "Most" counts the outlets whose layers found the thing; an article that states it otherwise (a value
+    the slot left to another of its mentions, a name its entities layer did not tag) leaves nothing out."""
+    things: list[tuple[str, str, dict[str, list[Evidence]], set[str]]] = []
     for slot in slots:
         carried: dict[str, list[Evidence]] = defaultdict(list)
         for m in slot:
             carried[m.article.id].append(evidence(m.article, m.start, m.end))
-        things.append(("fact", f"{slot_name(slot)}: {'/'.join(sorted({m.value for m in slot}))}", carried))
+        also = set(stated_by(slot, mentions))
+        things.append(("fact", f"{slot_name(slot)}: {'/'.join(sorted({m.value for m in slot}))}", carried, also))
     for group in groups:
         quoted: dict[str, list[Evidence]] = defaultdict(list)
         for variant in group.variants:
             quoted[variant.evidence.article_id].append(variant.evidence)
-        things.append(("quote", f"{group.speaker_name or 'unnamed'}: {group.full.text}", quoted))
-    actors = _actors(articles)
-    things += [("actor", name, mentions) for name, mentions in actors.items()]
+        things.append(("quote", f"{group.speaker_name or 'unnamed'}: {group.full.text}", quoted, set()))
+    for name, named in _actors(articles).items():
+        written = _written_as(name, named)
+        things.append(("actor", name, named, {a.id for a in articles if _writes(a, written)}))
     found = []
-    for kind, what, carried in things:
+    for kind, what, carried, also in things:
         carrying, most = _carriers(articles, set(carried))
         if not most:
             continue
         languages = _languages_of(articles, carried)
         sample = [ev[0] for ev in carried.values()][:3]
-        written = _written_as(what, actors[what]) if kind == "actor" else None
+        stating = carrying + [outlet_of(a) for a in articles if a.id in also]
         for article in articles:
-            if outlet_of(article) not in carrying and (not article.language or article.language in languages) \
-                    and not (written and _writes(article, written)):
+            if outlet_of(article) not in stating and (not article.language or article.language in languages):
                 found.append(Omission(kind, what, article.id, outlet_of(article), carrying, sample))
     return sorted(found, key=lambda o: (o.outlet, o.article_id, o.kind, o.what))
 
