@@ -875,6 +875,14 @@ def test_figures_of_two_named_people_are_not_one_fact() -> None:
     assert compare_story(story).conflicts == []
 
 
+@pytest.mark.parametrize(("second", "in_conflict"), [("Oskar Lind", False), ("Ivo Brandt", True)])
+def test_the_doer_of_a_verb_completed_by_another_is_that_verbs_subject(second: str, in_conflict: bool) -> None:
+    """ "X is believed to be seeking": X seeks, though "seeking" has no subject of its own."""
+    text = "{} is believed to be seeking a five-year deal worth ${} million from the Hawks, agents said."
+    story = [_article("Alpha", text.format("Ivo Brandt", 60)), _article("Beta", text.format(second, 75))]
+    assert bool(compare_story(story).conflicts) == in_conflict
+
+
 def test_the_day_a_statement_was_made_is_no_fact_of_the_story() -> None:
     first = "Seacom announced on its website on Friday that the cable between Abu Talat and Marseille was repaired."
     second = "Seacom announced to its clients on Thursday that the cable between Abu Talat and Marseille was repaired."

@@ -293,7 +293,7 @@ def _role(token: Token) -> Role:
         | {"of" for child in token.children if child.dep_ == "prep" and child.lower_ == "of"}  # "18 of 23"
         | ({"whole"} if noun is not None and _whole_of_a_part(noun) else set())
     )
-    subjects = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")] if verb is not None else []
+    subjects = _subjects(verb) if verb is not None else []
     agent = next((c.lower_ for c in subjects if c.pos_ == "PROPN"), None)
     subject = next((c.lemma_.lower() for c in subjects if c.pos_ == "NOUN"), None)
     patient = next((c.lower_ for c in verb.children if c.dep_ == "dobj" and c.pos_ == "PROPN"), None) \
@@ -314,6 +314,20 @@ def _whole_of_a_part(noun: Token) -> bool:
         return False
     part = preposition.head
     return part.pos_ in ("PRON", "ADJ", "NUM", "DET") or part.lemma_.lower() in _PART_NOUNS
+
+
+def _subjects(verb: Token) -> list[Token]:
+    """The verb's subjects, or those of the verb it completes: "Lowe is believed to be seeking a $75 million
+    deal" is Lowe's seeking."""
+    for _ in range(MAX_CONTROL_DEPTH):
+        subjects = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
+        if subjects or verb.dep_ != "xcomp":
+            return subjects
+        verb = verb.head
+    return []
+
+
+MAX_CONTROL_DEPTH = 3  # "is believed to be seeking": the subject is two verbs up
 
 
 def _glued(number: Token, word: Token) -> bool:
