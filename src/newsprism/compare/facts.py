@@ -160,15 +160,13 @@ def number_mentions(article: Article, found: list[Sentence], parses: SentencePar
                 continue
             near = [k for k in clause_context(text, sentence, *match.span()) if k not in sentence.names]
             context = frozenset(near + ["@persons" for k in near if k in _PERSONS])
-            if any(parses.dates(sentence, span, *match.span()) for span in past):
+            if not context or any(parses.dates(sentence, span, *match.span()) for span in past):
                 continue  # "the 2003 quake killed 31,000", not "proposed in May and since received 300,000"
-            role = parses.role(sentence, match.start(), match.end())
-            if context:
-                measure = _currency(text, match.start(), match.end()) or _unit_after(text, match.end()) or "count"
-                mentions.append(Mention(article, "number", value, match.start(), match.end(), sentence, context,
-                                        measure=measure, role=role,
-                                        bound=_bound(text, sentence.start, match.start(), match.end()),
-                                        running_total=bool(_RUNNING_TOTAL.search(text, sentence.start, sentence.end))))
+            measure = _currency(text, match.start(), match.end()) or _unit_after(text, match.end()) or "count"
+            mentions.append(Mention(article, "number", value, match.start(), match.end(), sentence, context,
+                                    measure=measure, role=parses.role(sentence, match.start(), match.end()),
+                                    bound=_bound(text, sentence.start, match.start(), match.end()),
+                                    running_total=bool(_RUNNING_TOTAL.search(text, sentence.start, sentence.end))))
     in_lead = [m for m in mentions if m.sentence.lead]
     if len(in_lead) == 1:
         in_lead[0].single_in_lead = True
