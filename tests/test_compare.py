@@ -883,6 +883,15 @@ def test_the_doer_of_a_verb_completed_by_another_is_that_verbs_subject(second: s
     assert bool(compare_story(story).conflicts) == in_conflict
 
 
+def test_the_day_of_a_thing_is_not_the_day_of_an_action_with_the_same_verb() -> None:
+    """ "will play the winner of Friday's semifinal" dates the semifinal; "advances to play Saturday" dates the
+    playing: the same verb, two days of two games."""
+    first = "The Harlen Hawks will play the winner of Friday's semifinal between Orla and Velka, the club said."
+    second = "The Harlen Hawks advance to play Saturday in the final against Orla or Velka, the club said."
+    story = [_on_day("Alpha", first, "Friday", "XXXX-WXX-5"), _on_day("Beta", second, "Saturday", "XXXX-WXX-6")]
+    assert compare_story(story).conflicts == []
+
+
 def test_the_day_a_statement_was_made_is_no_fact_of_the_story() -> None:
     first = "Seacom announced on its website on Friday that the cable between Abu Talat and Marseille was repaired."
     second = "Seacom announced to its clients on Thursday that the cable between Abu Talat and Marseille was repaired."

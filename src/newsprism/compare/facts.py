@@ -116,6 +116,7 @@ class Role:
     label: str = ""  # the fact in a reader's words: "people killed", "date of the meeting"
     subject: str | None = None  # lemma of a common-noun subject of the verb: "aftershock" (shook) is no "earthquake"
     patient: str | None = None  # a named object of the verb: "placed Ivory on injured reserve"
+    dated: str | None = None  # lemma of the thing a date belongs to: "semifinal" in "Friday's second semifinal"
 
 
 @dataclass
@@ -297,8 +298,10 @@ def _role(token: Token) -> Role:
     patient = next((c.lower_ for c in verb.children if c.dep_ == "dobj" and c.pos_ == "PROPN"), None) \
         if verb is not None else None
     action = verb.lemma_.lower() if verb else None
+    thing = _thing_dated(token) if not token.like_num else None
     return Role(_counted(noun) if noun is not None else None, _CASUALTY_ACTIONS.get(action or "", action),
-                agent, qualifiers, _label(token, noun, verb), subject, patient)
+                agent, qualifiers, _label(token, noun, verb), subject, patient,
+                thing.lemma_.lower() if thing is not None else None)
 
 
 _PART_NOUNS = frozenset(("majority", "half", "percent", "%", "rest", "third", "quarter", "part", "share"))
@@ -803,6 +806,7 @@ def _leads_alike(a: Mention, b: Mention) -> bool:
     first, second = a.role, b.role
     subjects_differ = first.subject is not None and second.subject is not None and first.subject != second.subject
     return (_same_action(a, b) or shared_context(a, b)[0] >= 2) and not subjects_differ \
+        and first.dated == second.dated \
         and _same_named(first.agent, second.agent, a, b) and _same_named(first.patient, second.patient, a, b)
 
 
@@ -849,6 +853,8 @@ def _count_alike(a: Mention, b: Mention) -> bool:
         return False  # "12 Somali pirates" / "23 pirates", "three other rifles" / "seven rifles"
     if not (_same_named(first.agent, second.agent, a, b) and _same_named(first.patient, second.patient, a, b)):
         return False  # "Thomas rushed for 63 yards" / "Ivory rushed for 716"; "placed Ivory on IR" / "placed Thomas"
+    if first.dated != second.dated:
+        return False  # "the winner of Friday's semifinal" / "advances to play Saturday": a game's day, a team's
     if first.counted and second.counted:
         return first.counted == second.counted or _people_alike(first.counted, second.counted)
     return bool(first.action) and first.action == second.action
