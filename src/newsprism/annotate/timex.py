@@ -461,10 +461,14 @@ def _resolve_year_earlier(m: re.Match[str], ctx: Context) -> tuple[str, str] | N
     return "DATE", _quarter_or_year(ctx, -1) if ctx.dct else "XXXX"
 
 
-def _duration_value(amount: str, unit: str) -> str | None:
+def _unit_name(unit: str) -> str:
+    """ "Hours" -> "hour", "centuries" -> "century": the unit as UNITS names it."""
     unit = unit.lower()
-    unit = "century" if unit.startswith("centur") else unit.rstrip("s")
-    prefix, letter = UNITS[unit]
+    return "century" if unit.startswith("centur") else unit.rstrip("s")
+
+
+def _duration_value(amount: str, unit: str) -> str | None:
+    prefix, letter = UNITS[_unit_name(unit)]
     if amount.lower() in VAGUE_NUMBERS or not amount:
         number = "X"
     else:
@@ -483,7 +487,7 @@ _HALF_OF = {"Y": ("M", 6), "D": ("TH", 12), "TH": ("M", 30), "TM": ("S", 30)}
 
 def _half_duration(whole: float, unit: str) -> str | None:
     """The value of ``whole`` and a half units; a decimal ("P2.5W") where no smaller unit divides the half."""
-    prefix, letter = UNITS[unit]
+    prefix, letter = UNITS[_unit_name(unit)]
     if prefix + letter not in _HALF_OF:
         return _duration_value(_fmt_number(whole + 0.5), unit)
     smaller, amount = _HALF_OF[prefix + letter]
@@ -497,9 +501,7 @@ def _half_duration(whole: float, unit: str) -> str | None:
 
 def _resolve_half_unit(m: re.Match[str], ctx: Context) -> tuple[str, str] | None:
     """ "half an hour", "a half-hour", "half a year"."""
-    unit = m["unit"].lower()
-    unit = "century" if unit.startswith("centur") else unit
-    value = _half_duration(0, unit)
+    value = _half_duration(0, m["unit"])
     return ("DURATION", value) if value else None
 
 
@@ -522,8 +524,7 @@ def _resolve_duration(m: re.Match[str], ctx: Context) -> tuple[str, str] | None:
         return "DURATION", _duration_value("1", m["unit"])
     if (m["half"] or m["unit_half"]) and not vague:
         whole = _number(m["num"])
-        unit = "century" if unit.startswith("centur") else unit.rstrip("s")
-        value = _half_duration(whole, unit) if whole is not None and unit in UNITS else None
+        value = _half_duration(whole, m["unit"]) if whole is not None else None
     else:
         value = _duration_value(m["num"] or "", m["unit"])
     return ("DURATION", value) if value else None

@@ -75,9 +75,16 @@ _TOKEN = re.compile(r"[^\W\d_][\w'’-]{0,40}|\d+")
 # Words between a number and what it counts that say nothing about what it counts.
 _QUALIFIERS = frozenset(("least", "about", "around", "nearly", "almost", "some", "more", "than", "over", "under",
                          "roughly", "approximately", "early", "late", "among", "including", "them", "whom"))
-_CLAUSE_BREAK = re.compile(r"[,;:()\u2013\u2014]|\b(?:and|but|while|when|as|which|who|whose|leaving)\b", re.IGNORECASE)
+_BREAK_WORDS = ("and", "but", "when", "as", "which", "who", "whose", "leaving")
+
+
+def _clause_breaks(words: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile(r"[,;:()\u2013\u2014]|\b(?:" + "|".join(words) + r")\b", re.IGNORECASE)
+
+
+_CLAUSE_BREAK = _clause_breaks((*_BREAK_WORDS, "while"))
 # "for almost three hours while they negotiated": what filled a length of time follows "while"
-_DURATION_BREAK = re.compile(r"[,;:()\u2013\u2014]|\b(?:and|but|when|as|which|who|whose|leaving)\b", re.IGNORECASE)
+_DURATION_BREAK = _clause_breaks(_BREAK_WORDS)
 # "said on Tuesday": the day a statement was made, not the date of the event it reports.
 _REPORTED_ON = re.compile(
     r"\b(?:said|says|confirmed|announced|told|added|stated|reported|declared|posted|published|updated)\s+"
@@ -300,7 +307,7 @@ def _role(token: Token) -> Role:
     action = verb.lemma_.lower() if verb else None
     thing = _thing_dated(token) if not token.like_num else None
     return Role(_counted(noun) if noun is not None else None, _CASUALTY_ACTIONS.get(action or "", action),
-                agent, qualifiers, _label(token, noun, verb), subject, patient,
+                agent, qualifiers, _label(token, noun, verb, thing), subject, patient,
                 thing.lemma_.lower() if thing is not None else None)
 
 
@@ -371,13 +378,13 @@ def _counted(noun: Token) -> str:
     return lemma
 
 
-def _label(token: Token, noun: Token | None, verb: Token | None) -> str:
+def _label(token: Token, noun: Token | None, verb: Token | None, thing: Token | None) -> str:
     """ "people killed", "rifles seized" for a count; "date of the meeting" for a date that belongs to a
-    thing ("the meeting, scheduled for Thursday"); "date detained", "date of meeting" when it hangs on an action."""
+    thing (``_thing_dated``: "the meeting, scheduled for Thursday"); "date detained", "date of meeting" when it
+    hangs on an action."""
     done = verb.lower_ if verb is not None and verb.tag_ in ("VBN", "VBD") else _gerund(verb) if verb else ""
     if token.like_num:
         return " ".join(w for w in (noun.lower_ if noun is not None else "", done) if w)
-    thing = _thing_dated(token)
     if thing is not None:
         return f"date of the {thing.lower_}"
     if not done:
@@ -542,13 +549,14 @@ def date_mentions(article: Article, found: list[Sentence], parses: SentenceParse
         if sentence is None or said_on or season or age:
             continue
         value = str(span.attrs.get("value") or "")
-        clause_break = _DURATION_BREAK if value.startswith("P") else _CLAUSE_BREAK
+        length = value.startswith("P")
+        clause_break = _DURATION_BREAK if length else _CLAUSE_BREAK
         context = frozenset(clause_context(article.text, sentence, span.start, span.end, clause_break))
         # "almost three hours", "around 9pm": the bound is inside the time expression, before its first number
         numbers = [m.start() for m in (_NUMBER.search(article.text, span.start, span.end),
                                        _DIGIT.search(article.text, span.start, span.end)) if m]
         bound = _bound(article.text, sentence.start, min(numbers, default=span.start), span.end)
-        if not value.startswith("P") and _BY_TIME.search(article.text, max(0, span.start - 4), span.start):
+        if not length and _BY_TIME.search(article.text, max(0, span.start - 4), span.start):
             bound = "<="  # "by 6 : 40 a. m.": done at that time or before; "delayed by two hours" is two hours
         role = parses.role(sentence, span.start, span.end)
         # "Seacom announced on Twitter today (20 October)": the day of a statement, wherever it stands (a clock
@@ -806,8 +814,7 @@ def _leads_alike(a: Mention, b: Mention) -> bool:
     first, second = a.role, b.role
     subjects_differ = first.subject is not None and second.subject is not None and first.subject != second.subject
     return (_same_action(a, b) or shared_context(a, b)[0] >= 2) and not subjects_differ \
-        and first.dated == second.dated \
-        and _same_named(first.agent, second.agent, a, b) and _same_named(first.patient, second.patient, a, b)
+        and _same_doers(first, second, a, b)
 
 
 def _lengths_alike(a: Mention, b: Mention) -> bool:
@@ -851,13 +858,19 @@ def _count_alike(a: Mention, b: Mention) -> bool:
     first, second = a.role, b.role
     if first.qualifiers != second.qualifiers:
         return False  # "12 Somali pirates" / "23 pirates", "three other rifles" / "seven rifles"
-    if not (_same_named(first.agent, second.agent, a, b) and _same_named(first.patient, second.patient, a, b)):
-        return False  # "Thomas rushed for 63 yards" / "Ivory rushed for 716"; "placed Ivory on IR" / "placed Thomas"
-    if first.dated != second.dated:
-        return False  # "the winner of Friday's semifinal" / "advances to play Saturday": a game's day, a team's
+    if not _same_doers(first, second, a, b):
+        return False
     if first.counted and second.counted:
         return first.counted == second.counted or _people_alike(first.counted, second.counted)
     return bool(first.action) and first.action == second.action
+
+
+def _same_doers(first: Role, second: Role, a: Mention, b: Mention) -> bool:
+    """Both roles are of one thing and one named doer and undergoer: not "Thomas rushed for 63 yards" / "Ivory
+    rushed for 716", "placed Ivory on IR" / "placed Thomas", nor "the winner of Friday's semifinal" /
+    "advances to play Saturday" (a game's day, a team's)."""
+    return first.dated == second.dated and _same_named(first.agent, second.agent, a, b) \
+        and _same_named(first.patient, second.patient, a, b)
 
 
 def _same_named(first: str | None, second: str | None, a: Mention, b: Mention) -> bool:

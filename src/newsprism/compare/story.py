@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
+from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from newsprism.annotate.techniques import summarise
@@ -108,28 +110,30 @@ def omissions(articles: list[Article], slots: list[list[Mention]], mentions: lis
     of its articles on the story is listed (an outlet that carries the thing in one of them omits nothing).
     "Most" counts the outlets whose layers found the thing; an article that states it otherwise (a value
     the slot left to another of its mentions, a name its entities layer did not tag) leaves nothing out."""
-    things: list[tuple[str, str, dict[str, list[Evidence]], set[str]]] = []
+    # (kind, what, evidence per carrying article, the ids of articles that state it otherwise): the last is
+    # asked only of what most outlets carry, since it searches every article
+    things: list[tuple[str, str, dict[str, list[Evidence]], Callable[[], set[str]]]] = []
     for slot in slots:
         carried: dict[str, list[Evidence]] = defaultdict(list)
         for m in slot:
             carried[m.article.id].append(evidence(m.article, m.start, m.end))
-        also = set(stated_by(slot, mentions))
-        things.append(("fact", f"{slot_name(slot)}: {'/'.join(sorted({m.value for m in slot}))}", carried, also))
+        things.append(("fact", f"{slot_name(slot)}: {'/'.join(sorted({m.value for m in slot}))}", carried,
+                       partial(stated_by, slot, mentions)))
     for group in groups:
         quoted: dict[str, list[Evidence]] = defaultdict(list)
         for variant in group.variants:
             quoted[variant.evidence.article_id].append(variant.evidence)
-        things.append(("quote", f"{group.speaker_name or 'unnamed'}: {group.full.text}", quoted, set()))
+        things.append(("quote", f"{group.speaker_name or 'unnamed'}: {group.full.text}", quoted, set))
     for name, named in _actors(articles).items():
-        written = _written_as(name, named)
-        things.append(("actor", name, named, {a.id for a in articles if _writes(a, written)}))
+        things.append(("actor", name, named, partial(_writing, articles, name, named)))
     found = []
-    for kind, what, carried, also in things:
+    for kind, what, carried, stated_otherwise in things:
         carrying, most = _carriers(articles, set(carried))
         if not most:
             continue
         languages = _languages_of(articles, carried)
         sample = [ev[0] for ev in carried.values()][:3]
+        also = stated_otherwise()
         stating = carrying + [outlet_of(a) for a in articles if a.id in also]
         for article in articles:
             if outlet_of(article) not in stating and (not article.language or article.language in languages):
@@ -149,10 +153,11 @@ def _written_as(name: str, mentions: dict[str, list[Evidence]]) -> list[re.Patte
     return patterns
 
 
-def _writes(article: Article, name: list[re.Pattern[str]]) -> bool:
-    """The article writes the name where its entities layer did not tag it ("Vancouver" in "Vancouver Police",
-    "the Indian navy", "Dr Gupta"), or in its headline: it leaves nothing out."""
-    return any(p.search(article.text) or p.search(article.title or "") for p in name)
+def _writing(articles: list[Article], name: str, mentions: dict[str, list[Evidence]]) -> set[str]:
+    """The ids of the articles that write the name, where their entities layer did not tag it ("Vancouver" in
+    "Vancouver Police", "the Indian navy", "Dr Gupta") or in their headline: they leave nothing out."""
+    written = _written_as(name, mentions)
+    return {a.id for a in articles if any(p.search(a.text) or p.search(a.title or "") for p in written)}
 
 
 def _languages_of(articles: list[Article], carried: dict[str, list[Evidence]]) -> set[str]:
