@@ -69,3 +69,14 @@ def test_a_fact_in_agreement_that_is_reported_in_conflict_counts_as_false(tmp_pa
 def test_a_duration_reported_with_its_unit_matches_the_golds_bare_number() -> None:
     assert compare_bench._same_value("<3", "3 hours") and compare_bench._same_value("2", "2")
     assert not compare_bench._same_value("2", "3 hours") and not compare_bench._same_value("2", "2011-02-02")
+
+
+def test_values_of_distinct_quantities_that_one_conflict_gives_count_as_merged(tmp_path: Path) -> None:
+    data = stories_folder(tmp_path / "stories")
+    gold = tmp_path / "facts.tsv"
+    header = "fact_id\tsplit\tevent_cluster\tstatus\tkind\tslot\tdoc_id\tvalue\tstart\tend\tnote"
+    merged = fact_rows("1-two", "distinct", {"1_1ecb": ("killed 4", "4"), "1_2ecb": ("killed 6", "6")})
+    apart = fact_rows("1-apart", "distinct", {"1_1ecb": ("killed 4", "4"), "1_2ecb": ("injured 12", "12")})
+    gold.write_text("\n".join([header, *merged, *apart]) + "\n", encoding="utf-8")
+    result = compare_bench.run("dev", data, gold)
+    assert (result["distinct"], result["merged"], result["false"]) == (2, ["1-two"], [])

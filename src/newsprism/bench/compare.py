@@ -6,7 +6,9 @@ alike (`agree`), each with the passages that state the values. Each gold event's
 compared as one story (every document its own outlet: they come from different sites); a
 `differ` fact is found when one reported conflict gives two of its different values at its
 passages, and an `agree` fact is falsely in conflict when a reported conflict gives its value at
-one of its passages. Tune on train, report dev.
+one of its passages. A `distinct` fact holds passages that give values of different quantities (games
+played and games missed, two sons' ages): a conflict that gives two of them at their passages has
+merged them, and is false too. Tune on train, report dev.
 """
 
 from __future__ import annotations
@@ -40,7 +42,7 @@ class Fact:
     fact_id: str
     split: str
     cluster: str
-    status: str  # "differ" or "agree"
+    status: str  # "differ", "agree" or "distinct"
     kind: str
     slot: str
     passages: list[Passage] = field(default_factory=list)
@@ -71,17 +73,19 @@ def load_facts(gold_file: Path, docs: Path) -> list[Fact]:
 
 
 def score(facts: list[Fact], conflicts_by_cluster: dict[str, list[Conflict]], ids: dict[str, str]) -> dict:
-    """Found and false conflicts of the facts, given each cluster's reported conflicts."""
-    found, false, seen = [], [], []
+    """Found, false and merged conflicts of the facts, given each cluster's reported conflicts."""
+    found, false, merged = [], [], []
+    count = dict.fromkeys(("differ", "agree", "distinct"), 0)
     for fact in facts:
         reported = conflicts_by_cluster.get(fact.cluster, [])
-        if fact.status == "differ":
-            seen.append(fact.fact_id)
-            if any(_gives_two_values(c, fact, ids) for c in reported):
-                found.append(fact.fact_id)
-        elif any(_touches(c, fact, ids) for c in reported):
+        count[fact.status] += 1
+        if fact.status == "differ" and any(_gives_two_values(c, fact, ids) for c in reported):
+            found.append(fact.fact_id)
+        elif fact.status == "distinct" and any(_gives_two_values(c, fact, ids) for c in reported):
+            merged.append(fact.fact_id)
+        elif fact.status == "agree" and any(_touches(c, fact, ids) for c in reported):
             false.append(fact.fact_id)
-    return {"differ": len(seen), "found": found, "agree": len(facts) - len(seen), "false": false}
+    return {**count, "found": found, "false": false, "merged": merged}
 
 
 def _matched_values(conflict: Conflict, fact: Fact, ids: dict[str, str]) -> set[str]:
@@ -132,11 +136,13 @@ def run(split: str, data_dir: Path = DEFAULT_DATA_DIR, gold_file: Path = FACT_GO
 
 
 def format_table(results: list[dict]) -> str:
-    lines = ["split  events  differ  found  agree  false  conflicts_reported"]
+    lines = ["split  events  differ  found  agree  false  distinct  merged  conflicts_reported"]
     for r in results:
         lines.append(f"{r['split']:<7}{r['events']:>6}{r['differ']:>8}{len(r['found']):>7}{r['agree']:>7}"
-                     f"{len(r['false']):>7}{r['reported']:>20}")
+                     f"{len(r['false']):>7}{r['distinct']:>10}{len(r['merged']):>8}{r['reported']:>20}")
     for r in results:
         if r["false"]:
             lines.append(f"{r['split']}: falsely in conflict: {', '.join(r['false'])}")
+        if r["merged"]:
+            lines.append(f"{r['split']}: distinct quantities merged: {', '.join(r['merged'])}")
     return "\n".join(lines)

@@ -291,6 +291,9 @@ def _role(token: Token) -> Role:
     else:
         names = {t.lower_ for t in token.doc[token.i + 1 : noun.i] if t.text[:1].isupper() and t.is_alpha}
     verb = _verb_above(token)
+    describing = not token.like_num and verb is not None and verb.dep_ == "acl" and verb.tag_ == "VBG"
+    if describing:
+        verb = _verb_above(verb) or verb
     children = list(noun.children) if noun is not None else []
     qualifiers = frozenset(
         {c.lower_ for c in children if c.dep_ in ("amod", "compound") and c.lower_ in _PART_MODIFIERS}
@@ -305,7 +308,7 @@ def _role(token: Token) -> Role:
     patient = next((c.lower_ for c in verb.children if c.dep_ == "dobj" and c.pos_ == "PROPN"), None) \
         if verb is not None else None
     action = verb.lemma_.lower() if verb else None
-    thing = _thing_dated(token) if not token.like_num else None
+    thing = _thing_dated(token) if not token.like_num and not describing else None
     return Role(_counted(noun) if noun is not None else None, _CASUALTY_ACTIONS.get(action or "", action),
                 agent, qualifiers, _label(token, noun, verb, thing), subject, patient,
                 thing.lemma_.lower() if thing is not None else None)
