@@ -906,3 +906,36 @@ def test_two_clock_times_of_one_action_conflict_with_no_word_beside_them() -> No
              _article("Beta", second, timex=[_span(second, "8:39am", "TIME", value="2026-05-09T08:39")])]
     [conflict] = compare_story(story).conflicts
     assert [v.value for v in conflict.values] == ["08:39", "08:40"]
+
+
+def _values_in_conflict(first: str, second: str) -> list[list[str]]:
+    story = [_article("Alpha", first), _article("Beta", second)]
+    return [sorted(v.value for v in c.values) for c in compare_story(story).conflicts]
+
+
+@pytest.mark.parametrize(("first", "second"), [
+    ("Police said the shooting happened in the 12000 block of Marsh Street in Orla on Friday.",
+     "Police said the shooting happened in the 12500 block of Marsh Street in Orla on Friday."),
+    ("The deputy is survived by his wife and two sons, ages 16 and 6, a spokesman said.",
+     "The deputy is survived by his wife and two sons, ages 6 and 16, a spokesman said."),
+    ("The company estimated that one in every 500 Orla users had been exposed to the flaw.",
+     "The company estimated that 0.2 percent of Orla users had been exposed to the flaw."),
+    ("Damage to the Orla chapel was estimated at $US2 million ($3.1 million), officials said.",
+     "Damage to the Orla chapel was estimated at $2 million, officials said."),
+    ("Officers said Ivo Vell was shot eleven times by police in Orla on Saturday night.",
+     "Officers said Ivo Vell had been arrested four times by police in Orla before Saturday."),
+    ("A gunman shot to death one person at the Orla accounting office on Monday, police said.",
+     "A gunman suspected of shooting three people at the Orla accounting office was held, police said."),
+])
+def test_numbers_that_are_no_count_of_one_slot_are_not_in_conflict(first: str, second: str) -> None:
+    """An address, a listed age, a share, a sum converted in brackets, how often two different things
+    happened, the killed among the shot: each pair was one conflict before."""
+    assert _values_in_conflict(first, second) == []
+
+
+def test_a_count_in_dozens_is_its_number_and_a_fall_to_ones_death_is_a_fall() -> None:
+    rampage = "A group of about {} young protesters rampaged through the Orla pharmacy on Monday night."
+    assert _values_in_conflict(rampage.format("two dozen"), rampage.format("three dozen")) == [["24", "36"]]
+    fall = "Ivo Vell slipped on the ice and fell {} metres to his death on Mount Orla."
+    assert _values_in_conflict(fall.format(600), fall.format(700)) == [["600", "700"]]
+

@@ -109,6 +109,7 @@ _GENERIC_PERSONS = frozenset(term_key(plural) for _, plural in _GENERIC_PERSON_W
 _PERSON_NOUNS = frozenset(lemma for lemma, _ in _PERSON_WORDS)  # lemmas, as the parse gives what is counted
 _GENERIC_PERSON_NOUNS = frozenset(lemma for lemma, _ in _GENERIC_PERSON_WORDS)
 # Modifiers that make a count a part of another ("12 Somali pirates" of "23 pirates", "three other rifles").
+_FREQUENCY_NOUNS = frozenset(("time",))  # how often its verb happened: of one fact only with the same verb
 _PART_MODIFIERS = frozenset(("other", "more", "additional", "further", "remaining", "new", "last", "first", "next"))
 
 
@@ -164,13 +165,17 @@ def number_mentions(article: Article, found: list[Sentence], parses: SentencePar
                 continue
             value = _number_value(match)
             if value is None or _is_year(value) or _names_a_thing(text, sentence.start, match.start(), match.end()) \
-                    or _cited(text, match.start(), match.end()):
+                    or _cited(text, match.start(), match.end()) or _no_count_of_its_own(text, *match.span()):
                 continue
+            value = _in_dozens(text, match.end(), value)
             near = [k for k in clause_context(text, sentence, *match.span()) if k not in sentence.names]
             context = frozenset(near + ["@persons" for k in near if k in _PERSONS])
             if not context or any(parses.dates(sentence, span, *match.span()) for span in past):
                 continue  # "the 2003 quake killed 31,000", not "proposed in May and since received 300,000"
-            measure = _currency(text, match.start(), match.end()) or _unit_after(text, match.end()) or "count"
+            currency = _currency(text, match.start(), match.end())
+            if currency and _CONVERSION.search(text, max(0, match.start() - 20), match.start()):
+                continue  # "$US1 million ($1.52 million)": the same sum in another currency, often with one sign
+            measure = currency or _unit_after(text, match.end()) or "count"
             mentions.append(Mention(article, "number", value, match.start(), match.end(), sentence, context,
                                     measure=measure, role=parses.role(sentence, match.start(), match.end()),
                                     bound=_bound(text, sentence.start, match.start(), match.end()),
@@ -222,6 +227,29 @@ def _bound(text: str, sentence_start: int, start: int, end: int) -> str:
     before = text[max(sentence_start, start - 25) : start]
     found = next((bound for bound, pattern in _BOUND_BEFORE if pattern.search(before)), None)
     return found or next((bound for bound, pattern in _BOUND_AFTER if pattern.match(text, end)), "=")
+
+
+_NUMBER_WORD = r"(?:\d[\d.]*|" + "|".join(_WORDS_PER_NUMBER) + r")\b"
+_LISTED_AFTER = re.compile(r"\s(?:and|or)\s" + _NUMBER_WORD, re.IGNORECASE)
+_LISTED_BEFORE = re.compile(r"\b" + _NUMBER_WORD + r"\s(?:and|or)\s$", re.IGNORECASE)
+_RATIO_AFTER = re.compile(r"\s(?:in|out of)\s(?:every\s)?\d", re.IGNORECASE)
+_RATIO_BEFORE = re.compile(r"\b(?:one|1)\s(?:in|out of)\s(?:every\s)?$|\bin every\s$", re.IGNORECASE)
+_CONVERSION = re.compile(r"(?:\d|million|billion|bn|m)\s?\(\s?(?:[A-Z]{1,3}\s?)?[$€£¥]?\s?$")
+_DOZEN = re.compile(r"\s?dozen\b", re.IGNORECASE)
+
+
+def _no_count_of_its_own(text: str, start: int, end: int) -> bool:
+    """ "two sons, ages 6 and 16", "one or two": a number listed with another is one of a set, and another
+    outlet listing it in another order is no conflict; "one in every 500 users" is a share, not a count."""
+    before = text[max(0, start - 20) : start]
+    return bool(_LISTED_AFTER.match(text, end) or _LISTED_BEFORE.search(before)
+                or (_RATIO_AFTER.match(text, end) and text[start:end].lower() in ("one", "1"))
+                or _RATIO_BEFORE.search(before))
+
+
+def _in_dozens(text: str, end: int, value: str) -> str:
+    """ "two dozen protesters" are 24."""
+    return str(int(value) * 12) if value.isdigit() and _DOZEN.match(text, end) else value
 
 
 _GOES_ON = re.compile(r"\s*(?:It|They|That|This|These|Those)\b")
@@ -291,9 +319,6 @@ def _role(token: Token) -> Role:
     else:
         names = {t.lower_ for t in token.doc[token.i + 1 : noun.i] if t.text[:1].isupper() and t.is_alpha}
     verb = _verb_above(token)
-    describing = not token.like_num and verb is not None and verb.dep_ == "acl" and verb.tag_ == "VBG"
-    if describing:
-        verb = _verb_above(verb) or verb
     children = list(noun.children) if noun is not None else []
     qualifiers = frozenset(
         {c.lower_ for c in children if c.dep_ in ("amod", "compound") and c.lower_ in _PART_MODIFIERS}
@@ -307,11 +332,18 @@ def _role(token: Token) -> Role:
     subject = next((c.lemma_.lower() for c in subjects if c.pos_ == "NOUN"), None)
     patient = next((c.lower_ for c in verb.children if c.dep_ == "dobj" and c.pos_ == "PROPN"), None) \
         if verb is not None else None
-    action = verb.lemma_.lower() if verb else None
-    thing = _thing_dated(token) if not token.like_num and not describing else None
+    action = "kill" if verb is not None and _to_death(verb) else verb.lemma_.lower() if verb else None
+    thing = _thing_dated(token) if not token.like_num else None
     return Role(_counted(noun) if noun is not None else None, _CASUALTY_ACTIONS.get(action or "", action),
                 agent, qualifiers, _label(token, noun, verb, thing), subject, patient,
                 thing.lemma_.lower() if thing is not None else None)
+
+
+def _to_death(verb: Token) -> bool:
+    """ "shot to death one person", "stabbed to death": killed, not the shot or stabbed that outlets count apart.
+    A bare "to death" only: "fell 700 metres to his death" measures the fall."""
+    return any(c.dep_ == "prep" and c.lower_ == "to"
+               and any(g.lower_ == "death" and not any(g.children) for g in c.children) for c in verb.children)
 
 
 _PART_NOUNS = frozenset(("majority", "half", "percent", "%", "rest", "third", "quarter", "part", "share"))
@@ -500,13 +532,14 @@ def _unit_after(text: str, end: int) -> str | None:
 
 
 _STREET_AFTER = re.compile(
-    r"\s+(?:(?:North|South|East|West|[NSEW]\.?)\s+)?(?:\d+(?:st|nd|rd|th)\b|[A-Z]\w+\s+"
-    r"(?:Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Drive|Place|Square)\b)"
+    r"\s+(?:block\s+of\b|(?:(?:North|South|East|West|[NSEW]\.?)\s+)?(?:\d+(?:st|nd|rd|th)\b|[A-Z]\w+\s+"
+    r"(?:Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Drive|Place|Square)\b))"
 )
 
 
 def _names_a_thing(text: str, sentence_start: int, start: int, end: int) -> bool:
-    """ "Plant No. 2", "40 East 5th Street": a number that names a thing or an address counts nothing."""
+    """ "Plant No. 2", "40 East 5th Street", "the 12000 block of 223rd Street": a number that names a thing or
+    an address counts nothing."""
     return bool(re.search(r"(?:\b(?:No|no|Nr|number)\.?|#)\s*$", text[max(sentence_start, start - 8) : start])
                 or _STREET_AFTER.match(text, end, end + 40))
 
@@ -521,7 +554,8 @@ def clause_context(text: str, sentence: Sentence, start: int, end: int,
 
 
 # Outlets write a toll's "injured" as "wounded" or "hurt": one fact, one key and one action.
-_CASUALTY_ACTIONS = {"wound": "injure", "hurt": "injure"}
+_CASUALTY_ACTIONS = {"wound": "injure", "hurt": "injure", "die": "kill"}
+_TOLLS = frozenset(("kill", "injure"))
 _CASUALTY_KEYS = {word_key(word): word_key("injured") for word in ("wounded", "hurt", "injuries")}
 
 
@@ -864,8 +898,18 @@ def _count_alike(a: Mention, b: Mention) -> bool:
     if not _same_doers(first, second, a, b):
         return False
     if first.counted and second.counted:
+        if first.counted in _FREQUENCY_NOUNS:  # "shot eleven times" / "arrested four times"
+            return first.counted == second.counted and first.action == second.action
+        if _other_tolls(first.action, second.action):
+            return False
         return first.counted == second.counted or _people_alike(first.counted, second.counted)
     return bool(first.action) and first.action == second.action
+
+
+def _other_tolls(first: str | None, second: str | None) -> bool:
+    """ "shot to death one person" / "shooting three people": the killed are a part of the shot, and the
+    injured are not the killed, whatever words stand beside them."""
+    return bool(first and second and first != second and {first, second} & _TOLLS)
 
 
 def _same_doers(first: Role, second: Role, a: Mention, b: Mention) -> bool:
