@@ -939,3 +939,14 @@ def test_a_count_in_dozens_is_its_number_and_a_fall_to_ones_death_is_a_fall() ->
     fall = "Ivo Vell slipped on the ice and fell {} metres to his death on Mount Orla."
     assert _values_in_conflict(fall.format(600), fall.format(700)) == [["600", "700"]]
 
+
+
+@pytest.mark.parametrize(("first", "second"), [
+    ("Although the Hawks started the game with a three - and - out, they were able to score first.",
+     "Although the Hawks started the game at their own 27, they were able to score first."),
+    ("Ivo Vell's big day at Orla included an 86 - yard touchdown run on the first play of the second half.",
+     "The odds of Ivo Vell ripping off another 90 - yard run at Orla were higher than of a pass."),
+])
+def test_a_number_inside_a_compound_word_or_of_another_thing_is_no_slot(first: str, second: str) -> None:
+    """ "three-and-out" counts nothing; "another 90-yard run" is not the run another outlet measured."""
+    assert _values_in_conflict(first, second) == []

@@ -62,7 +62,7 @@ _UNIT_SUFFIX = r"(?:ft|m|km|mi|kg|lbs?|mph|cm|mm)\b"  # "2,000ft", "60m": a numb
 # "AK-47", "pick-six": a number that ends a name; "four-time", "12-gauge", "4x4", "four-by-four", a clock time
 # tokenized "6 : 00" or "41 / 2": one that is part of a word or a fraction.
 _NOT_A_COUNT_BEFORE = r"(?<![A-Za-z] - )(?<![A-Za-z]-)(?<!(?-i:[A-Z][A-Z]) )(?<!\d / )"  # also "AK 47", in capitals
-_NOT_A_COUNT_AFTER = r"(?!\s?-\s?(?:time|by|gauge|caliber|calibre)\b|\s?[×x]\s?\d|\s:\s\d\d|\s/\s\d)"
+_NOT_A_COUNT_AFTER = r"(?!\s?-\s?(?:time|by|gauge|caliber|calibre)\b|\s?-\s?and\s?-|\s?[×x]\s?\d|\s:\s\d\d|\s/\s\d)"
 _NUMBER = re.compile(
     _NOT_A_COUNT_BEFORE + r"(?<![\w.,:/×-])"
     r"(\d{1,3} ?- ?\d{1,3}(?![\w,:/-]|\.\d)|\d{1,3}(?:, ?\d{3})+(?![\d.])|\d{1,7}(?:\.\d{1,3})?)"
@@ -108,9 +108,10 @@ _PERSONS = frozenset(term_key(plural) for _, plural in _PERSON_WORDS)  # context
 _GENERIC_PERSONS = frozenset(term_key(plural) for _, plural in _GENERIC_PERSON_WORDS)
 _PERSON_NOUNS = frozenset(lemma for lemma, _ in _PERSON_WORDS)  # lemmas, as the parse gives what is counted
 _GENERIC_PERSON_NOUNS = frozenset(lemma for lemma, _ in _GENERIC_PERSON_WORDS)
-# Modifiers that make a count a part of another ("12 Somali pirates" of "23 pirates", "three other rifles").
 _FREQUENCY_NOUNS = frozenset(("time",))  # how often its verb happened: of one fact only with the same verb
-_PART_MODIFIERS = frozenset(("other", "more", "additional", "further", "remaining", "new", "last", "first", "next"))
+# Modifiers that make a count a part of another ("12 Somali pirates" of "23 pirates", "three other rifles").
+_PART_MODIFIERS = frozenset(("other", "another", "more", "additional", "further", "remaining", "new", "last", "first",
+                             "next"))
 
 
 @dataclass(frozen=True)
@@ -319,9 +320,11 @@ def _role(token: Token) -> Role:
     else:
         names = {t.lower_ for t in token.doc[token.i + 1 : noun.i] if t.text[:1].isupper() and t.is_alpha}
     verb = _verb_above(token)
-    children = list(noun.children) if noun is not None else []
+    # "another 90-yard run": the words of the noun the counted noun describes qualify it too
+    described = [noun, noun.head] if noun is not None and _describes(noun) else [noun] if noun is not None else []
+    children = [c for n in described for c in n.children]
     qualifiers = frozenset(
-        {c.lower_ for c in children if c.dep_ in ("amod", "compound") and c.lower_ in _PART_MODIFIERS}
+        {c.lower_ for c in children if c.dep_ in ("amod", "compound", "det") and c.lower_ in _PART_MODIFIERS}
         | names  # "12 Somali pirates", "12 AK 47 guns"
         | (_joined(noun) if noun is not None else set())  # "420 passengers and crew"
         | {"of" for child in token.children if child.dep_ == "prep" and child.lower_ == "of"}  # "18 of 23"
@@ -408,9 +411,12 @@ def _counted(noun: Token) -> str:
     """What is counted: "rifle"; "yard touchdown" and "yard line", "year deal", when the counted noun itself
     describes another ("a 7-yard touchdown" counts no yards run, "a 10-year deal" is a deal)."""
     lemma = re.sub(r"(met|lit)re$", r"\1er", noun.lemma_.lower())  # "metre" is "meter"
-    if noun.dep_ in ("compound", "amod", "npadvmod", "nmod") and noun.head.pos_ == "NOUN" and noun.head.i > noun.i:
-        return f"{lemma} {noun.head.lemma_.lower()}"
-    return lemma
+    return f"{lemma} {noun.head.lemma_.lower()}" if _describes(noun) else lemma
+
+
+def _describes(noun: Token) -> bool:
+    """The noun describes the one after it: "yard" in "a 7-yard touchdown"."""
+    return noun.dep_ in ("compound", "amod", "npadvmod", "nmod") and noun.head.pos_ == "NOUN" and noun.head.i > noun.i
 
 
 def _label(token: Token, noun: Token | None, verb: Token | None, thing: Token | None) -> str:
