@@ -950,3 +950,12 @@ def test_a_count_in_dozens_is_its_number_and_a_fall_to_ones_death_is_a_fall() ->
 def test_a_number_inside_a_compound_word_or_of_another_thing_is_no_slot(first: str, second: str) -> None:
     """ "three-and-out" counts nothing; "another 90-yard run" is not the run another outlet measured."""
     assert _values_in_conflict(first, second) == []
+
+
+def test_counts_of_one_model_are_one_slot_whatever_noun_follows() -> None:
+    """ "12 AK 47 guns" and "seven AK-47 assault rifles" count one model; "nine assault rifles" is no count of it."""
+    first = "The Orla commandos also recovered 12 AK 47 guns from the pirate boats, the navy said."
+    second = "The Orla commandos also seized seven AK-47 assault rifles from the pirate boats, the navy said."
+    assert _values_in_conflict(first, second) == [["12", "7"]]
+    third = "The Orla commandos also seized nine assault rifles from the pirate boats, the navy said."
+    assert _values_in_conflict(second, third) == []

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from itertools import pairwise
 from typing import TYPE_CHECKING
@@ -177,8 +177,13 @@ def number_mentions(article: Article, found: list[Sentence], parses: SentencePar
             if currency and _CONVERSION.search(text, max(0, match.start() - 20), match.start()):
                 continue  # "$US1 million ($1.52 million)": the same sum in another currency, often with one sign
             measure = currency or _unit_after(text, match.end()) or "count"
+            model = _MODEL_AFTER.match(text, match.end())
+            role = parses.role(sentence, match.start(), match.end())
+            if model is not None:
+                context |= {_model_key(model)}
+                role = _of_model(role, model) if role is not None else None
             mentions.append(Mention(article, "number", value, match.start(), match.end(), sentence, context,
-                                    measure=measure, role=parses.role(sentence, match.start(), match.end()),
+                                    measure=measure, role=role,
                                     bound=_bound(text, sentence.start, match.start(), match.end()),
                                     running_total=bool(_RUNNING_TOTAL.search(text, sentence.start, sentence.end))))
     in_lead = [m for m in mentions if m.sentence.lead]
@@ -246,6 +251,21 @@ def _no_count_of_its_own(text: str, start: int, end: int) -> bool:
     return bool(_LISTED_AFTER.match(text, end) or _LISTED_BEFORE.search(before)
                 or (_RATIO_AFTER.match(text, end) and text[start:end].lower() in ("one", "1"))
                 or _RATIO_BEFORE.search(before))
+
+
+# A model written after a count ("seven AK-47 rifles", "12 AK 47 guns", "two F-16s"): letters and digits.
+_MODEL_AFTER = re.compile(r"\s(?P<letters>[A-Z][A-Za-z]{0,3})\s?-?\s?(?P<digits>\d{1,4})(?:s\b|\b)(?!\s?[-.,]\s?\d)")
+
+
+def _model_key(model: re.Match[str]) -> str:
+    return f"model:{model.group('letters').lower()}{model.group('digits')}"
+
+
+def _of_model(role: Role, model: re.Match[str]) -> Role:
+    """Counts of one model are of one thing whatever noun follows it ("AK-47 rifles", "AK 47 guns",
+    "AK-47s"); its letters are no name qualifying the count ("12 AK 47 guns" gave "ak")."""
+    letters = model.group("letters").lower()
+    return replace(role, qualifiers=(role.qualifiers - {letters}) | {_model_key(model)})
 
 
 def _in_dozens(text: str, end: int, value: str) -> str:
@@ -903,6 +923,8 @@ def _count_alike(a: Mention, b: Mention) -> bool:
         return False  # "12 Somali pirates" / "23 pirates", "three other rifles" / "seven rifles"
     if not _same_doers(first, second, a, b):
         return False
+    if any(q.startswith("model:") for q in first.qualifiers):
+        return True  # the qualifiers are equal: one model counted
     if first.counted and second.counted:
         if first.counted in _FREQUENCY_NOUNS:  # "shot eleven times" / "arrested four times"
             return first.counted == second.counted and first.action == second.action
