@@ -959,3 +959,20 @@ def test_counts_of_one_model_are_one_slot_whatever_noun_follows() -> None:
     assert _values_in_conflict(first, second) == [["12", "7"]]
     third = "The Orla commandos also seized nine assault rifles from the pirate boats, the navy said."
     assert _values_in_conflict(second, third) == []
+
+
+def test_voices_are_names_and_groups_not_one_unnamed_person_or_thing() -> None:
+    """ "a man", "the spokesman", "the company" are nobody a reader can tell apart; "Police" opening a
+    sentence and "police" are one group."""
+    speakers = {"Alpha": ("Police", "a man", "Ilse Varga"), "Beta": ("police", "spokesman", "witnesses"),
+                "Gamma": ("company", "nCircle", "Ilse Varga")}
+    story = []
+    for outlet, names in speakers.items():
+        text = " ".join(f'{name} said "the quay at Orla is safe {i}".' for i, name in enumerate(names))
+        quotes = [_span(text, f'"the quay at Orla is safe {i}"', "direct", speaker_name=name,
+                        speaker_kind="person" if name[0].isupper() and name != "Police" else "group")
+                  for i, name in enumerate(names)]
+        story.append(_article(outlet, text, quotes=quotes))
+    voices = {v.speaker_name: v.outlets for v in compare_story(story).voices}
+    assert voices == {"police": ["Alpha", "Beta"], "Ilse Varga": ["Alpha", "Gamma"], "witnesses": ["Beta"],
+                      "nCircle": ["Gamma"]}

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 from itertools import pairwise
 
+from newsprism.annotate.speakers import GROUP
 from newsprism.compare.result import QuoteGroup, QuoteVariant, Voice, evidence, outlet_of
 from newsprism.compare.text import components
 from newsprism.extract.text import normalise, words
@@ -152,6 +153,26 @@ def same_speaker(a: str, b: str) -> bool:
     return bool(first and second) and (first <= second or second <= first)
 
 
+# Nouns for a body of people that take no plural "s": "police said" names a group as "officials" does.
+_COLLECTIVES = frozenset(("police", "staff", "crew", "jury", "family", "leadership", "people", "public", "military"))
+_GROUP_TAIL = re.compile(r"\s(?:of|to|at|for|in|from|with|close)\s.*")
+
+
+def _clear_voice(name: str) -> bool:
+    """A name ("Ilse Varga", "Navy spokesman", "Palmer officials") or a group of people ("police",
+    "witnesses", "fire crews"): one unnamed person or thing ("a man", "the spokesman", "the company") is
+    nobody a reader can tell from another."""
+    if any(char.isupper() for char in name):
+        return True
+    head = _GROUP_TAIL.sub("", name).split()[-1].lower()
+    return head in _COLLECTIVES or (head.endswith("s") and not head.endswith("ss"))
+
+
+def _group_word(name: str) -> str:
+    """ "Police" opening a sentence is the "police" of another: one voice."""
+    return name.lower() if " " not in name and name[1:].islower() and _clear_voice(name.lower()) else name
+
+
 def voices(articles: list[Article]) -> list[Voice]:
     """Every named speaker, with the outlets quoting them; ``only_some`` when not all outlets do.
 
@@ -164,8 +185,10 @@ def voices(articles: list[Article]) -> list[Voice]:
     named = entity_names(articles) if any("entities" in a.layers for a in articles) else None
     by_speaker: dict[str, dict[str, Quote]] = defaultdict(dict)
     for quote in story_quotes(articles):
-        if quote.speaker_name and (quote.speaker_kind or named is None or quote.speaker_name in named):
-            by_speaker[quote.speaker_name].setdefault(outlet_of(quote.article), quote)
+        name = quote.speaker_name
+        if name and (quote.speaker_kind or named is None or name in named) and _clear_voice(name):
+            key = _group_word(name) if quote.speaker_kind == GROUP else name
+            by_speaker[key].setdefault(outlet_of(quote.article), quote)
     return [
         Voice(
             name,
