@@ -959,6 +959,8 @@ def test_counts_of_one_model_are_one_slot_whatever_noun_follows() -> None:
     assert _values_in_conflict(first, second) == [["12", "7"]]
     third = "The Orla commandos also seized nine assault rifles from the pirate boats, the navy said."
     assert _values_in_conflict(second, third) == []
+    listed = "Seven AK-47s, three other rifles and 13 loaded magazines were recovered from the Orla pirate boats."
+    assert _values_in_conflict(first, listed) == [["12", "7"]]
 
 
 def test_voices_are_names_and_groups_not_one_unnamed_person_or_thing() -> None:

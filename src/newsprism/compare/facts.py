@@ -169,19 +169,19 @@ def number_mentions(article: Article, found: list[Sentence], parses: SentencePar
                     or _cited(text, match.start(), match.end()) or _no_count_of_its_own(text, *match.span()):
                 continue
             value = _in_dozens(text, match.end(), value)
+            model = _MODEL_AFTER.match(text, match.end())
             near = [k for k in clause_context(text, sentence, *match.span()) if k not in sentence.names]
-            context = frozenset(near + ["@persons" for k in near if k in _PERSONS])
+            named_model = [_model_key(model)] if model else []  # "Seven AK-47s," has no other word beside it
+            context = frozenset(near + ["@persons" for k in near if k in _PERSONS] + named_model)
             if not context or any(parses.dates(sentence, span, *match.span()) for span in past):
                 continue  # "the 2003 quake killed 31,000", not "proposed in May and since received 300,000"
             currency = _currency(text, match.start(), match.end())
             if currency and _CONVERSION.search(text, max(0, match.start() - 20), match.start()):
                 continue  # "$US1 million ($1.52 million)": the same sum in another currency, often with one sign
             measure = currency or _unit_after(text, match.end()) or "count"
-            model = _MODEL_AFTER.match(text, match.end())
             role = parses.role(sentence, match.start(), match.end())
-            if model is not None:
-                context |= {_model_key(model)}
-                role = _of_model(role, model) if role is not None else None
+            if model is not None and role is not None:
+                role = _of_model(role, model)
             mentions.append(Mention(article, "number", value, match.start(), match.end(), sentence, context,
                                     measure=measure, role=role,
                                     bound=_bound(text, sentence.start, match.start(), match.end()),
