@@ -978,3 +978,14 @@ def test_voices_are_names_and_groups_not_one_unnamed_person_or_thing() -> None:
     voices = {v.speaker_name: v.outlets for v in compare_story(story).voices}
     assert voices == {"police": ["Alpha", "Beta"], "Ilse Varga": ["Alpha", "Gamma"], "witnesses": ["Beta"],
                       "nCircle": ["Gamma"]}
+
+
+@pytest.mark.parametrize(("second_place", "in_conflict"), [("Velkar", False), ("Orland", True)])
+def test_counts_of_two_places_named_in_their_clauses_are_two_quantities(second_place: str, in_conflict: bool) -> None:
+    """ "down by 80 percent in Orland" is no slot with "82 percent in Velkar"; with "82 percent in Orland" it is."""
+    texts = {"Alpha": ("Internet services in Orland were down by 80 percent on Friday, the operator said.", "Orland"),
+             "Beta": (f"Internet services in {second_place} were down by 82 percent on Friday, the operator said.",
+                      second_place)}
+    story = [_article(outlet, text, entities=[_span(text, place, "GPE", canonical=place)])
+             for outlet, (text, place) in texts.items()]
+    assert bool(compare_story(story).conflicts) == in_conflict

@@ -143,6 +143,7 @@ class Mention:
     role: Role | None = None  # what the number counts and what was done, from the parse
     running_total: bool = False  # "a total of 14 rifles in five operations", "31 so far": not one happening's count
     bound: str = "="  # how the value is meant: "=", "~" (about), ">", ">=" (at least), "<" (almost), "<=" (up to)
+    place: str | None = None  # the place named in its clause: "80 percent in Egypt" is not "82 percent in India"
 
 
 def number_mentions(article: Article, found: list[Sentence], parses: SentenceParses,
@@ -152,6 +153,7 @@ def number_mentions(article: Article, found: list[Sentence], parses: SentencePar
     text = article.text
     timexes = article.layers["timex"].spans if "timex" in article.layers else []
     dates = [(s.start, s.end) for s in timexes]
+    places = [s for s in article.layers["entities"].spans if s.label == "GPE"] if "entities" in article.layers else []
     mentions = []
     recalled = False
     for sentence in found:
@@ -183,6 +185,7 @@ def number_mentions(article: Article, found: list[Sentence], parses: SentencePar
             if model is not None and role is not None:
                 role = _of_model(role, model)
             mentions.append(Mention(article, "number", value, match.start(), match.end(), sentence, context,
+                                    place=_place_in_clause(text, sentence, places, *match.span()),
                                     measure=measure, role=role,
                                     bound=_bound(text, sentence.start, match.start(), match.end()),
                                     running_total=bool(_RUNNING_TOTAL.search(text, sentence.start, sentence.end))))
@@ -191,6 +194,14 @@ def number_mentions(article: Article, found: list[Sentence], parses: SentencePar
         in_lead[0].single_in_lead = True
     _mark_crowded(mentions, _thing_counted)
     return mentions
+
+
+def _place_in_clause(text: str, sentence: Sentence, places: list[Span], start: int, end: int) -> str | None:
+    """The place named nearest to a number in its clause ("in Egypt were down by 80 percent")."""
+    clause_start, clause_end = _clause_bounds(text, sentence, start, end)
+    inside = [p for p in places if clause_start <= p.start and p.end <= clause_end]
+    nearest = min(inside, key=lambda p: min(abs(p.start - end), abs(start - p.end)), default=None)
+    return str(nearest.attrs.get("canonical") or text[nearest.start:nearest.end]) if nearest else None
 
 
 def _thing_counted(m: Mention) -> str | None:
@@ -573,10 +584,15 @@ def _names_a_thing(text: str, sentence_start: int, start: int, end: int) -> bool
 def clause_context(text: str, sentence: Sentence, start: int, end: int,
                    clause_break: re.Pattern[str] = _CLAUSE_BREAK) -> list[str]:
     """Content-word keys next to ``text[start:end]`` on each side, not crossing a clause break."""
-    breaks = [m.span() for m in clause_break.finditer(text, sentence.start, sentence.end)]
-    clause_start = max([e for s, e in breaks if e <= start], default=sentence.start)
-    clause_end = min([s for s, e in breaks if s >= end], default=sentence.end)
+    clause_start, clause_end = _clause_bounds(text, sentence, start, end, clause_break)
     return _keys(text, clause_start, start, reverse=True) + _keys(text, end, clause_end)
+
+
+def _clause_bounds(text: str, sentence: Sentence, start: int, end: int,
+                   clause_break: re.Pattern[str] = _CLAUSE_BREAK) -> tuple[int, int]:
+    breaks = [m.span() for m in clause_break.finditer(text, sentence.start, sentence.end)]
+    return (max([e for s, e in breaks if e <= start], default=sentence.start),
+            min([s for s, e in breaks if s >= end], default=sentence.end))
 
 
 # Outlets write a toll's "injured" as "wounded" or "hurt": one fact, one key and one action.
@@ -922,6 +938,8 @@ def _count_alike(a: Mention, b: Mention) -> bool:
     if first.qualifiers != second.qualifiers:
         return False  # "12 Somali pirates" / "23 pirates", "three other rifles" / "seven rifles"
     if not _same_doers(first, second, a, b):
+        return False
+    if a.place and b.place and a.place != b.place:
         return False
     if any(q.startswith("model:") for q in first.qualifiers):
         return True  # the qualifiers are equal: one model counted
