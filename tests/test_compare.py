@@ -989,3 +989,17 @@ def test_counts_of_two_places_named_in_their_clauses_are_two_quantities(second_p
     story = [_article(outlet, text, entities=[_span(text, place, "GPE", canonical=place)])
              for outlet, (text, place) in texts.items()]
     assert bool(compare_story(story).conflicts) == in_conflict
+
+
+@pytest.mark.parametrize(("sentence", "slot"), [
+    ("A bomb exploded in the Orla market on Monday, killing {} people, the police said.", "people killed"),
+    ("The riots spread across Orla on Monday, leaving {} people injured, the police said.",
+     "people injured"),
+    ("Marines boarded the boats near Orla on Monday, nabbing {} pirates, the navy said.", "pirates nabbed"),
+])
+def test_a_slot_names_what_was_done_to_the_things_counted(sentence: str, slot: str) -> None:
+    """ "killing 10 people" is a slot of "people killed", not "people killing"; verb forms come from
+    inflection tables ("nabbed", not "nabing")."""
+    story = [_article("Alpha", sentence.format(10)), _article("Beta", sentence.format(14))]
+    [conflict] = compare_story(story).conflicts
+    assert conflict.slot.endswith(slot)

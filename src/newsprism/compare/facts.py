@@ -26,6 +26,8 @@ from datetime import date, datetime
 from itertools import pairwise
 from typing import TYPE_CHECKING
 
+from lemminflect import getInflection, getLemma
+
 from newsprism.annotate.nlp import syntax
 from newsprism.compare.result import Agreement, Conflict, Evidence, FactValue, evidence, published_at
 from newsprism.compare.text import Sentence, overlap, sentence_at, sentences, word_key
@@ -456,6 +458,11 @@ def _label(token: Token, noun: Token | None, verb: Token | None, thing: Token | 
     hangs on an action."""
     done = verb.lower_ if verb is not None and verb.tag_ in ("VBN", "VBD") else _gerund(verb) if verb else ""
     if token.like_num:
+        state = _state_of(noun, verb) if noun is not None else None
+        if state is not None:
+            done = state.lower_  # "leaving at least 70 people injured": "people injured"
+        elif verb is not None and _undergoes(noun or token, verb):
+            done = _participle(verb)  # "killing 10 people": "people killed", not "people killing"
         return " ".join(w for w in (noun.lower_ if noun is not None else "", done) if w)
     if thing is not None:
         return f"date of the {thing.lower_}"
@@ -464,12 +471,38 @@ def _label(token: Token, noun: Token | None, verb: Token | None, thing: Token | 
     return f"date of {done}" if done.endswith("ing") else f"date {done}"
 
 
+def _state_of(noun: Token, verb: Token | None) -> Token | None:
+    """The participle right after the counted noun that says what became of it: "10 people injured",
+    "leaving 10 people injured" (the parse hangs "injured" on "leaving")."""
+    after = noun.doc[noun.i + 1] if noun.i + 1 < len(noun.doc) else None
+    if after is None or after.tag_ != "VBN":
+        return None
+    return after if after.head.i == noun.i or (verb is not None and after.head.i == verb.i) else None
+
+
+def _undergoes(word: Token, verb: Token) -> bool:
+    """The counted thing is what the verb acts on: "seized seven rifles", "including 13 magazines"."""
+    return word.head.i == verb.i and word.dep_ in ("dobj", "nsubjpass", "pobj")  # "including 12 civilians"
+
+
 def _gerund(verb: Token) -> str:
-    """ "meet" -> "meeting", "halt" -> "halting", "make" -> "making": a label for a verb not yet done."""
-    if verb.tag_ == "VBG":
+    """ "meet" -> "meeting", "nab" -> "nabbing", "make" -> "making": a label for a verb not yet done."""
+    return verb.lower_ if verb.tag_ == "VBG" else _inflected(verb, "VBG")
+
+
+def _participle(verb: Token) -> str:
+    """ "shoot" -> "shot", "include" -> "included"."""
+    return _inflected(verb, "VBN")
+
+
+def _inflected(verb: Token, tag: str) -> str:
+    """The verb's form for ``tag``, from its own lemma by the inflection tables ("fined": "fine", which
+    the parser may lemmatise "fin"); the word as written when the tables do not know it."""
+    if not verb.is_alpha or len(verb) < 2:  # "’ s" taken for a verb
         return verb.lower_
-    lemma = verb.lemma_.lower()
-    return (lemma[:-1] if lemma.endswith("e") and not lemma.endswith("ee") else lemma) + "ing"
+    lemma = next(iter(getLemma(verb.lower_, upos="VERB")), verb.lemma_.lower())
+    forms = getInflection(lemma, tag=tag)
+    return forms[0] if forms else verb.lower_
 
 
 def _thing_dated(token: Token) -> Token | None:
