@@ -35,7 +35,7 @@ from newsprism.link.events import term_key
 from newsprism.model import Article, Span
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Iterable
 
     from spacy.tokens import Doc, Token
 
@@ -88,13 +88,22 @@ _CLAUSE_BREAK = _clause_breaks((*_BREAK_WORDS, "while"))
 # "for almost three hours while they negotiated": what filled a length of time follows "while"
 _DURATION_BREAK = _clause_breaks(_BREAK_WORDS)
 # "said on Tuesday": the day a statement was made, not the date of the event it reports.
-_REPORTED_ON = re.compile(
-    r"\b(?:said|says|confirmed|announced|told|added|stated|reported|declared|posted|published|updated)\s+"
-    r"(?:on\s+|late\s+|early\s+)?$|\b(?:posted|published|updated) in [^.]{1,60}? on\s+$",
-    re.IGNORECASE,
-)
 _STATEMENT_VERBS = frozenset(("say", "announce", "confirm", "tell", "add", "state", "report", "declare", "post",
                               "publish", "update"))
+_PUBLISHING_VERBS = ("post", "publish", "update")
+
+
+def _forms(lemmas: Iterable[str], tags: tuple[str, ...] = ("VBD", "VBN")) -> str:
+    """The verbs' past forms (present ones, "states", "reports", are nouns too), as one regex alternation."""
+    forms = {form for lemma in lemmas for tag in tags for form in getInflection(lemma, tag=tag)}
+    return "|".join(sorted(forms, key=len, reverse=True))
+
+
+_REPORTED_ON = re.compile(
+    rf"\b(?:{_forms(_STATEMENT_VERBS)}|{_forms(('say',), ('VBZ',))})\s+(?:on\s+|late\s+|early\s+)?$"
+    rf"|\b(?:{_forms(_PUBLISHING_VERBS)}) in [^.]{{1,60}}? on\s+$",
+    re.IGNORECASE,
+)
 _DIGIT = re.compile(r"\d")
 _BY_TIME = re.compile(r"\bby\s+$", re.IGNORECASE)
 _AGE_AFTER = re.compile(r"\s?-?\s?old\b")
