@@ -1003,3 +1003,25 @@ def test_a_slot_names_what_was_done_to_the_things_counted(sentence: str, slot: s
     story = [_article("Alpha", sentence.format(10)), _article("Beta", sentence.format(14))]
     [conflict] = compare_story(story).conflicts
     assert conflict.slot.endswith(slot)
+
+
+def _with_weekdays(outlet: str, text: str) -> Article:
+    spans = [_span(text, name, "DATE", value=f"XXXX-WXX-{n}")
+             for n, name in enumerate(_WEEKDAY_NAMES, 1) if name in text]
+    return _article(outlet, text, published=None, timex=spans)
+
+
+def test_the_day_in_a_lead_is_the_articles_claim_though_it_gives_another_day_below() -> None:
+    """A lead that dates the navy's foiling Friday conflicts with leads that say Thursday, though the same
+    article says Thursday further down (of the escort, as another outlet's lead does); a day beside a
+    participle describing a noun ("vessels transiting the strait on Friday") dates the main verb."""
+    escort = "The warship was escorting five merchant vessels through the Orla strait on Thursday morning."
+    story = [
+        _with_weekdays("Alpha", "An Orla warship foiled a pirate attack on merchant vessels transiting the Orla "
+                                f"strait on Friday, capturing 20 pirates. {escort}"),
+        _with_weekdays("Beta", "An Orla warship on Thursday foiled a pirate attack on merchant vessels in the Orla "
+                               "strait, the navy said."),
+        _with_weekdays("Gamma", f"{escort} The crew then saw five boats approaching, the navy said."),
+    ]
+    days = [sorted(v.value for v in c.values) for c in compare_story(story).conflicts if c.kind == "date"]
+    assert days == [["Friday", "Thursday"]]

@@ -51,6 +51,10 @@ MIN_LENGTH_CLOSENESS = 0.6  # "two hours" and "almost three" may be one standoff
 # value links. People are exempt: tolls and crowds are what news counts, and told apart by their verbs.
 CROWDED = 3
 SAME_VALUE_BONUS = 1.5  # a partner giving the same value is preferred: the fact is then not in conflict
+# Each lead claims the day of the story's main event: the one day of another lead is a surer partner than any
+# day further down, even one giving the same value (an article that says Friday in its lead and Thursday
+# below claims Friday).
+LEAD_DAY_BONUS = 3.0
 # Two dates whose sentences share most content words ("his meeting with Lavrov, scheduled for Thursday" /
 # "accepted Lavrov's offer to have an engagement on February 23") date one happening even when the
 # words right beside them differ: dates have few neighbours that say what they date.
@@ -362,6 +366,9 @@ def _role(token: Token) -> Role:
     else:
         names = {t.lower_ for t in token.doc[token.i + 1 : noun.i] if t.text[:1].isupper() and t.is_alpha}
     verb = _verb_above(token)
+    describing = not token.like_num and verb is not None and verb.dep_ == "acl" and verb.tag_ == "VBG"
+    if describing:  # "foiled an attack on ships transiting the strait on Friday": the foiling's day
+        verb = _verb_above(verb) or verb
     # "another 90-yard run": the words of the noun the counted noun describes qualify it too
     described = [noun, noun.head] if noun is not None and _describes(noun) else [noun] if noun is not None else []
     children = [c for n in described for c in n.children]
@@ -378,7 +385,7 @@ def _role(token: Token) -> Role:
     patient = next((c.lower_ for c in verb.children if c.dep_ == "dobj" and c.pos_ == "PROPN"), None) \
         if verb is not None else None
     action = "kill" if verb is not None and _to_death(verb) else verb.lemma_.lower() if verb else None
-    thing = _thing_dated(token) if not token.like_num else None
+    thing = _thing_dated(token) if not token.like_num and not describing else None
     return Role(_counted(noun) if noun is not None else None, _CASUALTY_ACTIONS.get(action or "", action),
                 agent, qualifiers, _label(token, noun, verb, thing), subject, patient,
                 thing.lemma_.lower() if thing is not None else None)
@@ -904,7 +911,7 @@ def _score(a: Mention, b: Mention) -> float:
     if a.kind == "date" and _dates_one_happening(a, b, sentence_score):
         return words + sentence_score + same
     if a.kind == "date" and _leads_alike(a, b):
-        return words + sentence_score + same
+        return words + sentence_score + same + LEAD_DAY_BONUS
     clock = a.measure == "time"  # clock times are few per story: one shared context word suffices ...
     if clock and _same_action(a, b):
         words += 1  # ... or the same action: "police were called at 8.40am" / "at 8:39am police were called"
