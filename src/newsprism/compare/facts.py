@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING
 
 from lemminflect import getInflection, getLemma
 
+from newsprism.annotate.gazetteer import lies_in
 from newsprism.annotate.nlp import syntax
 from newsprism.compare.result import Agreement, Conflict, Evidence, FactValue, evidence, published_at
 from newsprism.compare.text import Sentence, overlap, sentence_at, sentences, word_key
@@ -988,8 +989,8 @@ def _count_alike(a: Mention, b: Mention) -> bool:
         return False  # "12 Somali pirates" / "23 pirates", "three other rifles" / "seven rifles"
     if not _same_doers(first, second, a, b):
         return False
-    if a.place and b.place and a.place != b.place:
-        return False
+    if a.place and b.place and a.place != b.place and not (lies_in(a.place, b.place) or lies_in(b.place, a.place)):
+        return False  # "80 percent in Egypt" / "82 percent of India's", but "in Kabul" / "in Afghanistan" may agree
     if any(q.startswith("model:") for q in first.qualifiers):
         return True  # the qualifiers are equal: one model counted
     if first.counted and second.counted:
