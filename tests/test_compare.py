@@ -1029,3 +1029,13 @@ def test_the_day_in_a_lead_is_the_articles_claim_though_it_gives_another_day_bel
     ]
     days = [sorted(v.value for v in c.values) for c in compare_story(story).conflicts if c.kind == "date"]
     assert days == [["Friday", "Thursday"]]
+
+
+@pytest.mark.parametrize(("second_year", "in_conflict"), [("2007", False), ("2005", True)])
+def test_ages_given_years_apart_agree_when_the_person_aged_as_much(second_year: str, in_conflict: bool) -> None:
+    """A suspect "27" in a report of 2005 and "29" in a report of his trial in 2007 is one person two years older."""
+    story = [_article("Alpha", "Police are searching for Ivo Vell, 27, who is armed, the sheriff said.",
+                      published="2005-06-25T08:00:00+00:00"),
+             _article("Beta", "The jury found Ivo Vell, 29, guilty of murder, the prosecutor said.",
+                      published=f"{second_year}-09-12T08:00:00+00:00")]
+    assert bool(compare_story(story).conflicts) == in_conflict

@@ -23,7 +23,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, replace
 from datetime import date, datetime
-from itertools import pairwise
+from itertools import combinations, pairwise
 from typing import TYPE_CHECKING
 
 from lemminflect import getInflection, getLemma
@@ -46,6 +46,7 @@ CONTEXT_WORDS = 2  # content words on each side of a value, inside its clause, t
 # Two outlets' figures for one quantity are of one order: twenty times apart, they count different things
 # (one game's catches and a season's), while crowd sizes disputed tenfold ("40" / "400") stay one slot.
 MIN_CLOSENESS = 0.05
+DAYS_PER_YEAR = 365.25
 MIN_LENGTH_CLOSENESS = 0.6  # "two hours" and "almost three" may be one standoff; "15 years" and "30" are not
 # An article that counts one thing with this many values (a game report's "162 yards", "73 yards", "86
 # yards") does not say by the thing alone which of its figures another outlet's figure is: only the same
@@ -1243,6 +1244,9 @@ def _compatible(group: list[Mention]) -> bool:
         return len({m.value.split()[-1] for m in group}) == 1
     if any(m.measure == "weekday" for m in group):  # "Thursday" and "2011-11-10" (a Thursday) agree
         return len({_weekday(m.value) for m in group}) == 1
+    dated = [(moment.date(), int(m.value)) for m in group if (moment := published_at(m.article)) and m.value.isdigit()]
+    if group[0].measure == "age" and len(dated) == len(group):
+        return all(_aged(*first, *second) for first, second in combinations(sorted(dated), 2))
     intervals = [_interval(m) for m in group]
     if any(i is None for i in intervals):
         return len({m.value for m in group}) == 1
@@ -1251,6 +1255,13 @@ def _compatible(group: list[Mention]) -> bool:
     if low != high:
         return low < high
     return not any((i[0] == low and i[2]) or (i[1] == high and i[3]) for i in intervals if i)
+
+
+def _aged(earlier: date, age: int, later: date, older: int) -> bool:
+    """One person can be ``age`` on the earlier day and ``older`` on the later: "Orozco, 27" in a report of
+    2005 and "Orozco, 29" in one of his trial in 2007; on one day, one age."""
+    years = (later - earlier).days / DAYS_PER_YEAR
+    return int(years) <= older - age <= (int(years) + 1 if later > earlier else 0)
 
 
 def _weekday(value: str) -> str:
