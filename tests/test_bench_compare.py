@@ -80,3 +80,17 @@ def test_values_of_distinct_quantities_that_one_conflict_gives_count_as_merged(t
     gold.write_text("\n".join([header, *merged, *apart]) + "\n", encoding="utf-8")
     result = compare_bench.run("dev", data, gold)
     assert (result["distinct"], result["merged"], result["false"]) == (2, ["1-two"], [])
+
+
+def test_each_reported_conflict_is_shown_with_its_passages_and_the_golds_call(tmp_path: Path) -> None:
+    data = stories_folder(tmp_path / "stories")
+    gold = tmp_path / "facts.tsv"
+    header = "fact_id\tsplit\tevent_cluster\tstatus\tkind\tslot\tdoc_id\tvalue\tstart\tend\tnote"
+    killed = fact_rows("1-killed", "differ", {"1_1ecb": ("killed 4", "4"), "1_2ecb": ("killed 6", "6")})
+    gold.write_text("\n".join([header, *killed]) + "\n", encoding="utf-8")
+    result = compare_bench.run("dev", data, gold)
+    [shown] = result["conflicts"]
+    assert shown["gold"] == ["found 1-killed"] and shown["cluster"] == "1ecb"
+    assert sorted(value for value, _ in shown["values"]) == ["4", "6"]
+    text = compare_bench.format_conflicts([result])
+    assert "found 1-killed" in text and "1_2ecb: " in text and "killed 6 miners" in text

@@ -484,7 +484,8 @@ def bench_names(data: Path | None, limit: int | None, jobs: int) -> None:
 @click.option("--data", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Stories folder  [default: ../shared/data/stories beside the checkout]")
 @click.option("--split", type=click.Choice(["train", "dev", "both"]), default="both", show_default=True)
-def bench_compare(data: Path | None, split: str) -> None:
+@click.option("--show", is_flag=True, help="Also print every reported conflict with its evidence and the gold's call")
+def bench_compare(data: Path | None, split: str, show: bool) -> None:
     """Facts in conflict on ECB+ against our fact gold: conflicts found, facts in agreement falsely in conflict."""
     from newsprism.bench import compare as compare_bench
     from newsprism.bench import link as link_bench
@@ -495,7 +496,10 @@ def bench_compare(data: Path | None, split: str) -> None:
     if not compare_bench.FACT_GOLD.is_file():
         raise click.UsageError(f"{compare_bench.FACT_GOLD}: no fact gold")
     splits = ["train", "dev"] if split == "both" else [split]
-    click.echo(compare_bench.format_table([compare_bench.run(s, data) for s in splits]))
+    results = [compare_bench.run(s, data) for s in splits]
+    if show:
+        click.echo(compare_bench.format_conflicts(results))
+    click.echo(compare_bench.format_table(results))
 
 
 @bench.command("link")

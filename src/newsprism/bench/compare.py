@@ -122,7 +122,7 @@ def run(split: str, data_dir: Path = DEFAULT_DATA_DIR, gold_file: Path = FACT_GO
     members: dict[str, list[str]] = defaultdict(list)
     for doc_id, cluster in load_gold(data_dir, split):
         members[cluster].append(doc_id)
-    conflicts_by_cluster, ids, reported = {}, {}, 0
+    conflicts_by_cluster, ids, reported, shown = {}, {}, 0, []
     for cluster in sorted({f.cluster for f in facts}):
         articles = []
         for doc_id in members[cluster]:
@@ -131,8 +131,43 @@ def run(split: str, data_dir: Path = DEFAULT_DATA_DIR, gold_file: Path = FACT_GO
             articles.append(article)
         conflicts_by_cluster[cluster] = compare_story(articles).conflicts
         reported += len(conflicts_by_cluster[cluster])
-    return {"split": split, "events": len(conflicts_by_cluster), "reported": reported,
+        cluster_facts = [f for f in facts if f.cluster == cluster]
+        shown += [_as_read(cluster, c, cluster_facts, ids, articles) for c in conflicts_by_cluster[cluster]]
+    return {"split": split, "events": len(conflicts_by_cluster), "reported": reported, "conflicts": shown,
             **score(facts, conflicts_by_cluster, ids)}
+
+
+CONTEXT_CHARS = 100  # of the article's text on each side of a value's evidence, for a reader
+
+
+def _as_read(cluster: str, conflict: Conflict, facts: list[Fact], ids: dict[str, str],
+             articles: list[Article]) -> dict:
+    """A reported conflict as a reader checks it: each value's passages, and what the gold says of it."""
+    doc_of = {article_id: doc_id for doc_id, article_id in ids.items()}
+    text_of = {a.id: a.text for a in articles}
+    calls = [f"found {f.fact_id}" for f in facts if f.status == "differ" and _gives_two_values(conflict, f, ids)]
+    calls += [f"MERGED {f.fact_id}" for f in facts if f.status == "distinct" and _gives_two_values(conflict, f, ids)]
+    calls += [f"FALSE {f.fact_id}" for f in facts if f.status == "agree" and _touches(conflict, f, ids)]
+    values = [(value.value, [(doc_of.get(e.article_id, e.article_id),
+                              _around(text_of.get(e.article_id, e.text), e.start, e.end)) for e in value.evidence])
+              for value in conflict.values]
+    return {"cluster": cluster, "slot": conflict.slot, "gold": calls or ["not in the gold"], "values": values}
+
+
+def _around(text: str, start: int, end: int) -> str:
+    return " ".join(text[max(0, start - CONTEXT_CHARS):end + CONTEXT_CHARS].split())
+
+
+def format_conflicts(results: list[dict]) -> str:
+    """Every reported conflict with its evidence and the gold's call, to read: "found", "FALSE", "MERGED"
+    or "not in the gold" (most are not: the gold holds the facts we read, not every fact)."""
+    lines = []
+    for r in results:
+        for c in r["conflicts"]:
+            lines.append(f"{r['split']} {c['cluster']} | {c['slot']} | {', '.join(c['gold'])}")
+            lines += [f"    [{value}] {doc_id}: {passage}" for value, passages in c["values"]
+                      for doc_id, passage in passages]
+    return "\n".join(lines)
 
 
 def format_table(results: list[dict]) -> str:
