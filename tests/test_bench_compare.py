@@ -35,14 +35,19 @@ def fact_rows(fact_id: str, status: str, phrase_of: dict[str, tuple[str, str]]) 
     return rows
 
 
-def test_a_toll_given_differently_is_found_and_one_given_alike_is_not_in_conflict(tmp_path: Path) -> None:
-    data = stories_folder(tmp_path / "stories")
+def write_gold(tmp_path: Path, rows: list[str]) -> Path:
     gold = tmp_path / "facts.tsv"
     header = "fact_id\tsplit\tevent_cluster\tstatus\tkind\tslot\tdoc_id\tvalue\tstart\tend\tnote"
+    gold.write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
+    return gold
+
+
+def test_a_toll_given_differently_is_found_and_one_given_alike_is_not_in_conflict(tmp_path: Path) -> None:
+    data = stories_folder(tmp_path / "stories")
     killed = fact_rows("1-killed", "differ", {"1_1ecb": ("killed 4", "4"), "1_2ecb": ("killed 6", "6"),
                                               "1_3ecb": ("killed 4", "4")})
     injured = fact_rows("1-injured", "agree", {d: ("injured 12", "12") for d in REPORTS})
-    gold.write_text("\n".join([header, *killed, *injured]) + "\n", encoding="utf-8")
+    gold = write_gold(tmp_path, [*killed, *injured])
     result = compare_bench.run("dev", data, gold)
     assert (result["differ"], result["found"], result["agree"], result["false"]) == (1, ["1-killed"], 1, [])
     assert result["reported"] == 1
@@ -58,10 +63,8 @@ def test_passages_are_moved_from_file_to_body_offsets(tmp_path: Path) -> None:
 
 def test_a_fact_in_agreement_that_is_reported_in_conflict_counts_as_false(tmp_path: Path) -> None:
     data = stories_folder(tmp_path / "stories")
-    gold = tmp_path / "facts.tsv"
-    header = "fact_id\tsplit\tevent_cluster\tstatus\tkind\tslot\tdoc_id\tvalue\tstart\tend\tnote"
     wrongly_agreed = fact_rows("1-killed", "agree", {"1_1ecb": ("killed 4", "4"), "1_3ecb": ("killed 4", "4")})
-    gold.write_text("\n".join([header, *wrongly_agreed]) + "\n", encoding="utf-8")
+    gold = write_gold(tmp_path, wrongly_agreed)
     result = compare_bench.run("dev", data, gold)
     assert (result["differ"], result["agree"], result["false"]) == (0, 1, ["1-killed"])
 
@@ -73,21 +76,17 @@ def test_a_duration_reported_with_its_unit_matches_the_golds_bare_number() -> No
 
 def test_values_of_distinct_quantities_that_one_conflict_gives_count_as_merged(tmp_path: Path) -> None:
     data = stories_folder(tmp_path / "stories")
-    gold = tmp_path / "facts.tsv"
-    header = "fact_id\tsplit\tevent_cluster\tstatus\tkind\tslot\tdoc_id\tvalue\tstart\tend\tnote"
     merged = fact_rows("1-two", "distinct", {"1_1ecb": ("killed 4", "4"), "1_2ecb": ("killed 6", "6")})
     apart = fact_rows("1-apart", "distinct", {"1_1ecb": ("killed 4", "4"), "1_2ecb": ("injured 12", "12")})
-    gold.write_text("\n".join([header, *merged, *apart]) + "\n", encoding="utf-8")
+    gold = write_gold(tmp_path, [*merged, *apart])
     result = compare_bench.run("dev", data, gold)
     assert (result["distinct"], result["merged"], result["false"]) == (2, ["1-two"], [])
 
 
 def test_each_reported_conflict_is_shown_with_its_passages_and_the_golds_call(tmp_path: Path) -> None:
     data = stories_folder(tmp_path / "stories")
-    gold = tmp_path / "facts.tsv"
-    header = "fact_id\tsplit\tevent_cluster\tstatus\tkind\tslot\tdoc_id\tvalue\tstart\tend\tnote"
     killed = fact_rows("1-killed", "differ", {"1_1ecb": ("killed 4", "4"), "1_2ecb": ("killed 6", "6")})
-    gold.write_text("\n".join([header, *killed]) + "\n", encoding="utf-8")
+    gold = write_gold(tmp_path, killed)
     result = compare_bench.run("dev", data, gold)
     [shown] = result["conflicts"]
     assert shown["gold"] == ["found 1-killed"] and shown["cluster"] == "1ecb"
