@@ -1039,3 +1039,12 @@ def test_ages_given_years_apart_agree_when_the_person_aged_as_much(second_year: 
              _article("Beta", "The jury found Ivo Vell, 29, guilty of murder, the prosecutor said.",
                       published=f"{second_year}-09-12T08:00:00+00:00")]
     assert bool(compare_story(story).conflicts) == in_conflict
+
+
+@pytest.mark.parametrize(("son_age", "in_conflict"), [(17, False), (28, True)])
+def test_ages_far_apart_under_one_surname_are_two_people(son_age: int, in_conflict: bool) -> None:
+    """ "I'm relieved," said 17-year-old Jon Vell, the deputy's son: not the deputy "Vell, 35" of another outlet;
+    outlets that err on one person's age err by a few years."""
+    story = [_article("Alpha", "Deputy Ivo Vell, 35, was shot outside an apartment in Orla, the sheriff said."),
+             _article("Beta", f"'I am relieved,' said {son_age}-year-old Jon Vell after the verdict in Orla.")]
+    assert bool(compare_story(story).conflicts) == in_conflict

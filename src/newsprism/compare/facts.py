@@ -47,6 +47,7 @@ CONTEXT_WORDS = 2  # content words on each side of a value, inside its clause, t
 # (one game's catches and a season's), while crowd sizes disputed tenfold ("40" / "400") stay one slot.
 MIN_CLOSENESS = 0.05
 DAYS_PER_YEAR = 365.25
+MAX_AGE_GAP = 10  # years between two ages given for one person beyond which they are two people
 MIN_LENGTH_CLOSENESS = 0.6  # "two hours" and "almost three" may be one standoff; "15 years" and "30" are not
 # An article that counts one thing with this many values (a game report's "162 yards", "73 yards", "86
 # yards") does not say by the thing alone which of its figures another outlet's figure is: only the same
@@ -899,7 +900,8 @@ def _score(a: Mention, b: Mention) -> float:
     if a.kind != b.kind or _measure(a) != _measure(b) or _unit(a) != _unit(b) or a.running_total != b.running_total:
         return 0.0  # a running total is another quantity than one happening's count, even when they are equal
     if a.measure in _PERSON_MEASURES:
-        same_person = a.role is not None and b.role is not None and a.role.agent == b.role.agent
+        same_person = a.role is not None and b.role is not None and a.role.agent == b.role.agent \
+            and not _ages_of_two_people(a, b)
         return 1.0 + overlap(a.sentence.keys, b.sentence.keys) + (a.value == b.value) if same_person else 0.0
     if (_magnitude(a.value) is None) != (_magnitude(b.value) is None):
         return 0.0  # a score or record ("13-13") is not a count ("13")
@@ -927,6 +929,13 @@ def _score(a: Mention, b: Mention) -> float:
     if not same and not (aligned and _one_fact(a, b)):
         return 0.0
     return max(words, 1) + sentence_score + _closeness(a, b) + same
+
+
+def _ages_of_two_people(a: Mention, b: Mention) -> bool:
+    """Outlets err on an age by a year or a few ("31" / "32", "61" / "68"); a surname with ages far apart is
+    two people of one family ("17-year-old Jeremy Ortiz", the deputy's son, and "Ortiz, 35")."""
+    ages = [int(m.value) for m in (a, b) if m.value.isdigit()]
+    return a.measure == "age" and len(ages) == 2 and abs(ages[0] - ages[1]) > MAX_AGE_GAP
 
 
 def _measure(m: Mention) -> str:
