@@ -190,7 +190,8 @@ def number_mentions(article: Article, found: list[Sentence], parses: SentencePar
                 continue
             value = _in_dozens(text, match.end(), value)
             model = _MODEL_AFTER.match(text, match.end())
-            near = [k for k in clause_context(text, sentence, *match.span()) if k not in sentence.names]
+            clause = _clause_bounds(text, sentence, *match.span())
+            near = [k for k in _keys_beside(text, clause, *match.span()) if k not in sentence.names]
             named_model = [_model_key(model)] if model else []  # "Seven AK-47s," has no other word beside it
             context = frozenset(near + ["@persons" for k in near if k in _PERSONS] + named_model)
             if not context or any(parses.dates(sentence, span, *match.span()) for span in past):
@@ -203,7 +204,7 @@ def number_mentions(article: Article, found: list[Sentence], parses: SentencePar
             if model is not None and role is not None:
                 role = _of_model(role, model)
             mentions.append(Mention(article, "number", value, match.start(), match.end(), sentence, context,
-                                    place=_place_in_clause(text, sentence, places, *match.span()),
+                                    place=_place_in_clause(text, clause, places, *match.span()),
                                     measure=measure, role=role,
                                     bound=_bound(text, sentence.start, match.start(), match.end()),
                                     running_total=bool(_RUNNING_TOTAL.search(text, sentence.start, sentence.end))))
@@ -214,10 +215,9 @@ def number_mentions(article: Article, found: list[Sentence], parses: SentencePar
     return mentions
 
 
-def _place_in_clause(text: str, sentence: Sentence, places: list[Span], start: int, end: int) -> str | None:
+def _place_in_clause(text: str, clause: tuple[int, int], places: list[Span], start: int, end: int) -> str | None:
     """The place named nearest to a number in its clause ("in Egypt were down by 80 percent")."""
-    clause_start, clause_end = _clause_bounds(text, sentence, start, end)
-    inside = [p for p in places if clause_start <= p.start and p.end <= clause_end]
+    inside = [p for p in places if clause[0] <= p.start and p.end <= clause[1]]
     nearest = min(inside, key=lambda p: min(abs(p.start - end), abs(start - p.end)), default=None)
     return str(nearest.attrs.get("canonical") or text[nearest.start:nearest.end]) if nearest else None
 
@@ -636,8 +636,11 @@ def _names_a_thing(text: str, sentence_start: int, start: int, end: int) -> bool
 def clause_context(text: str, sentence: Sentence, start: int, end: int,
                    clause_break: re.Pattern[str] = _CLAUSE_BREAK) -> list[str]:
     """Content-word keys next to ``text[start:end]`` on each side, not crossing a clause break."""
-    clause_start, clause_end = _clause_bounds(text, sentence, start, end, clause_break)
-    return _keys(text, clause_start, start, reverse=True) + _keys(text, end, clause_end)
+    return _keys_beside(text, _clause_bounds(text, sentence, start, end, clause_break), start, end)
+
+
+def _keys_beside(text: str, clause: tuple[int, int], start: int, end: int) -> list[str]:
+    return _keys(text, clause[0], start, reverse=True) + _keys(text, end, clause[1])
 
 
 def _clause_bounds(text: str, sentence: Sentence, start: int, end: int,
@@ -1253,9 +1256,11 @@ def _compatible(group: list[Mention]) -> bool:
         return len({m.value.split()[-1] for m in group}) == 1
     if any(m.measure == "weekday" for m in group):  # "Thursday" and "2011-11-10" (a Thursday) agree
         return len({_weekday(m.value) for m in group}) == 1
-    dated = [(moment.date(), int(m.value)) for m in group if (moment := published_at(m.article)) and m.value.isdigit()]
-    if group[0].measure == "age" and len(dated) == len(group):
-        return all(_aged(*first, *second) for first, second in combinations(sorted(dated), 2))
+    if group[0].measure == "age":
+        dated = [(moment.date(), int(m.value)) for m in group
+                 if (moment := published_at(m.article)) and m.value.isdigit()]
+        if len(dated) == len(group):
+            return all(_aged(*first, *second) for first, second in combinations(sorted(dated), 2))
     intervals = [_interval(m) for m in group]
     if any(i is None for i in intervals):
         return len({m.value for m in group}) == 1
