@@ -74,18 +74,24 @@ def load_facts(gold_file: Path, docs: Path) -> list[Fact]:
 
 def score(facts: list[Fact], conflicts_by_cluster: dict[str, list[Conflict]], ids: dict[str, str]) -> dict:
     """Found, false and merged conflicts of the facts, given each cluster's reported conflicts."""
-    found, false, merged = [], [], []
-    count = dict.fromkeys(("differ", "agree", "distinct"), 0)
+    count = dict.fromkeys(_CALLS, 0)
+    called: dict[str, list[str]] = {status: [] for status in _CALLS}
     for fact in facts:
-        reported = conflicts_by_cluster.get(fact.cluster, [])
         count[fact.status] += 1
-        if fact.status == "differ" and any(_gives_two_values(c, fact, ids) for c in reported):
-            found.append(fact.fact_id)
-        elif fact.status == "distinct" and any(_gives_two_values(c, fact, ids) for c in reported):
-            merged.append(fact.fact_id)
-        elif fact.status == "agree" and any(_touches(c, fact, ids) for c in reported):
-            false.append(fact.fact_id)
-    return {**count, "found": found, "false": false, "merged": merged}
+        if any(_call(c, fact, ids) for c in conflicts_by_cluster.get(fact.cluster, [])):
+            called[fact.status].append(fact.fact_id)
+    return {**count, "found": called["differ"], "false": called["agree"], "merged": called["distinct"]}
+
+
+# What the gold says of a conflict that touches a fact of each status, in the order a reader is told.
+_CALLS = {"differ": "found", "distinct": "MERGED", "agree": "FALSE"}
+
+
+def _call(conflict: Conflict, fact: Fact, ids: dict[str, str]) -> str | None:
+    """The gold's call on a reported conflict for one fact: it finds a differ fact or merges a distinct one by
+    giving two of its values at its passages, and puts an agree fact falsely in conflict by giving one."""
+    hit = _touches(conflict, fact, ids) if fact.status == "agree" else _gives_two_values(conflict, fact, ids)
+    return _CALLS[fact.status] if hit else None
 
 
 def _matched_values(conflict: Conflict, fact: Fact, ids: dict[str, str]) -> set[str]:
@@ -132,7 +138,7 @@ def run(split: str, data_dir: Path = DEFAULT_DATA_DIR, gold_file: Path = FACT_GO
         conflicts_by_cluster[cluster] = compare_story(articles).conflicts
         reported += len(conflicts_by_cluster[cluster])
         cluster_facts = [f for f in facts if f.cluster == cluster]
-        shown += [_as_read(cluster, c, cluster_facts, ids, articles) for c in conflicts_by_cluster[cluster]]
+        shown += _as_read(cluster, conflicts_by_cluster[cluster], cluster_facts, ids, articles)
     return {"split": split, "events": len(conflicts_by_cluster), "reported": reported, "conflicts": shown,
             **score(facts, conflicts_by_cluster, ids)}
 
@@ -140,18 +146,21 @@ def run(split: str, data_dir: Path = DEFAULT_DATA_DIR, gold_file: Path = FACT_GO
 CONTEXT_CHARS = 100  # of the article's text on each side of a value's evidence, for a reader
 
 
-def _as_read(cluster: str, conflict: Conflict, facts: list[Fact], ids: dict[str, str],
-             articles: list[Article]) -> dict:
-    """A reported conflict as a reader checks it: each value's passages, and what the gold says of it."""
+def _as_read(cluster: str, conflicts: list[Conflict], facts: list[Fact], ids: dict[str, str],
+             articles: list[Article]) -> list[dict]:
+    """An event's reported conflicts as a reader checks them: each value's passages, and what the gold says."""
     doc_of = {article_id: doc_id for doc_id, article_id in ids.items()}
     text_of = {a.id: a.text for a in articles}
-    calls = [f"found {f.fact_id}" for f in facts if f.status == "differ" and _gives_two_values(conflict, f, ids)]
-    calls += [f"MERGED {f.fact_id}" for f in facts if f.status == "distinct" and _gives_two_values(conflict, f, ids)]
-    calls += [f"FALSE {f.fact_id}" for f in facts if f.status == "agree" and _touches(conflict, f, ids)]
-    values = [(value.value, [(doc_of.get(e.article_id, e.article_id),
-                              _around(text_of.get(e.article_id, e.text), e.start, e.end)) for e in value.evidence])
-              for value in conflict.values]
-    return {"cluster": cluster, "slot": conflict.slot, "gold": calls or ["not in the gold"], "values": values}
+    by_status = sorted(facts, key=lambda f: list(_CALLS).index(f.status))
+    read = []
+    for conflict in conflicts:
+        calls = [f"{call} {f.fact_id}" for f in by_status if (call := _call(conflict, f, ids))]
+        values = [(value.value, [(doc_of.get(e.article_id, e.article_id),
+                                  _around(text_of.get(e.article_id, e.text), e.start, e.end))
+                                 for e in value.evidence]) for value in conflict.values]
+        read.append({"cluster": cluster, "slot": conflict.slot, "gold": calls or ["not in the gold"],
+                     "values": values})
+    return read
 
 
 def _around(text: str, start: int, end: int) -> str:
