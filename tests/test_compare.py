@@ -1000,11 +1000,34 @@ def test_counts_of_two_places_named_in_their_clauses_are_two_quantities(first_pl
     ("The riots spread across Orla on Monday, leaving {} people injured, the police said.",
      "people injured"),
     ("Marines boarded the boats near Orla on Monday, nabbing {} pirates, the navy said.", "pirates nabbed"),
+    ("The families of the {} wounded men asked for privacy at the Orla hospital on Monday, the police said.",
+     "wounded men"),
+    ("The Orla market had {} damaged shops after the riots on Monday, the police said.", "damaged shops"),
+    ("Robbers made off with jewels worth ${} million from an Orla store on Monday, the police said.",
+     "made off (USD)"),
 ])
 def test_a_slot_names_what_was_done_to_the_things_counted(sentence: str, slot: str) -> None:
     """ "killing 10 people" is a slot of "people killed", not "people killing"; verb forms come from
     inflection tables ("nabbed", not "nabing")."""
     story = [_article("Alpha", sentence.format(10)), _article("Beta", sentence.format(14))]
+    [conflict] = compare_story(story).conflicts
+    assert conflict.slot.endswith(slot)
+
+
+@pytest.mark.parametrize(("sentence", "values", "slot"), [
+    ("Voters in Orla approved the bond for the new harbour in {}, the mayor said.", ("2009", "2010"),
+     "year approved"),
+    ("The {} harbour fire at Orla was started by a sailor, the historian said.", ("1972", "1974"),
+     "year of the fire"),
+])
+def test_a_date_slot_names_its_action_though_its_words_are_numbers(sentence: str, values: tuple[str, str],
+                                                                   slot: str) -> None:
+    """A year hangs on the parse as a number does; its slot is still the year of the action ("approved"
+    is a count's label) or of the thing it describes ("the 1972 fire")."""
+    story = []
+    for outlet, when in zip(("Alpha", "Beta"), values, strict=True):
+        text = sentence.format(when)
+        story.append(_article(outlet, text, published=None, timex=[_span(text, when, "DATE", value=when)]))
     [conflict] = compare_story(story).conflicts
     assert conflict.slot.endswith(slot)
 

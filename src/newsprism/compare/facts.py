@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
 
     from spacy.tokens import Doc, Token
+    from spacy.tokens import Span as Phrase  # a parsed stretch of tokens, not a layer's Span
 
 MIN_SHARED_KEYS = 3  # aligned sentences share at least this many content keys ...
 MIN_OVERLAP = 0.3  # ... and this share of the shorter sentence's keys
@@ -200,7 +201,7 @@ def number_mentions(article: Article, found: list[Sentence], parses: SentencePar
             if currency and _CONVERSION.search(text, max(0, match.start() - 20), match.start()):
                 continue  # "$US1 million ($1.52 million)": the same sum in another currency, often with one sign
             measure = currency or _unit_after(text, match.end()) or "count"
-            role = parses.role(sentence, match.start(), match.end())
+            role = parses.role(sentence, match.start(), match.end(), count=True)
             if model is not None and role is not None:
                 role = _of_model(role, model)
             mentions.append(Mention(article, "number", value, match.start(), match.end(), sentence, context,
@@ -324,10 +325,11 @@ class SentenceParses:
         self.text = text
         self.docs: dict[int, Doc] = {}
 
-    def role(self, sentence: Sentence, start: int, end: int) -> Role | None:
-        """The Role of the phrase ``text[start:end]`` (a number or a time expression) of ``sentence``."""
-        token = self._root(sentence, start, end)
-        return _role(token) if token is not None else None
+    def role(self, sentence: Sentence, start: int, end: int, count: bool) -> Role | None:
+        """The Role of the phrase ``text[start:end]`` of ``sentence``: a count, or a time expression (whose
+        root may be a number too: "in 2009", "at 3:30")."""
+        phrase = self._phrase(sentence, start, end)
+        return _role(phrase, count) if phrase is not None else None
 
     def dates(self, sentence: Sentence, date: Span, start: int, end: int) -> bool:
         """The time expression dates the action of the phrase ``text[start:end]``: its verb is the phrase's or
@@ -347,18 +349,22 @@ class SentenceParses:
         return False
 
     def _root(self, sentence: Sentence, start: int, end: int) -> Token | None:
+        phrase = self._phrase(sentence, start, end)
+        return phrase.root if phrase is not None else None
+
+    def _phrase(self, sentence: Sentence, start: int, end: int) -> Phrase | None:
         doc = self.docs.get(sentence.start)
         if doc is None:
             doc = self.docs[sentence.start] = syntax(self.text[sentence.start : sentence.end])
-        span = doc.char_span(start - sentence.start, end - sentence.start, alignment_mode="expand")
-        return span.root if span is not None else None
+        return doc.char_span(start - sentence.start, end - sentence.start, alignment_mode="expand")
 
 
 def _verb_above(token: Token) -> Token | None:
     return next((a for a in token.ancestors if a.pos_ == "VERB" and not _glued(token, a)), None)
 
 
-def _role(token: Token) -> Role:
+def _role(phrase: Phrase, count: bool) -> Role:
+    token = phrase.root
     noun = token.head if token.dep_ in ("nummod", "compound", "quantmod") else None
     while noun is not None and noun.pos_ in ("NUM", "PROPN") and noun.head.i != noun.i:
         noun = noun.head  # "seven AK-47 rifles": the number hangs on "AK-47", the thing counted is "rifles"
@@ -369,6 +375,8 @@ def _role(token: Token) -> Role:
     else:
         names = {t.lower_ for t in token.doc[token.i + 1 : noun.i] if t.text[:1].isupper() and t.is_alpha}
     verb = _verb_above(token)
+    # A year or clock time hangs loosely on nouns ("voters in 2009 approved"): only a day's words are read for
+    # the action a participle describes or the thing the date belongs to.
     describing = not token.like_num and verb is not None and verb.dep_ == "acl" and verb.tag_ == "VBG"
     if describing:  # "foiled an attack on ships transiting the strait on Friday": the foiling's day
         verb = _verb_above(verb) or verb
@@ -390,7 +398,7 @@ def _role(token: Token) -> Role:
     action = "kill" if verb is not None and _to_death(verb) else verb.lemma_.lower() if verb else None
     thing = _thing_dated(token) if not token.like_num and not describing else None
     return Role(_counted(noun) if noun is not None else None, _CASUALTY_ACTIONS.get(action or "", action),
-                agent, qualifiers, _label(token, noun, verb, thing), subject, patient,
+                agent, qualifiers, _label(phrase, count, noun, verb, thing), subject, patient,
                 thing.lemma_.lower() if thing is not None else None)
 
 
@@ -471,23 +479,37 @@ def _describes(noun: Token) -> bool:
     return noun.dep_ in ("compound", "amod", "npadvmod", "nmod") and noun.head.pos_ == "NOUN" and noun.head.i > noun.i
 
 
-def _label(token: Token, noun: Token | None, verb: Token | None, thing: Token | None) -> str:
+def _label(phrase: Phrase, count: bool, noun: Token | None, verb: Token | None, thing: Token | None) -> str:
     """ "people killed", "rifles seized" for a count; "date of the meeting" for a date that belongs to a
     thing (``_thing_dated``: "the meeting, scheduled for Thursday"); "date detained", "date of meeting" when it
     hangs on an action."""
-    done = verb.lower_ if verb is not None and verb.tag_ in ("VBN", "VBD") else _gerund(verb) if verb else ""
-    if token.like_num:
-        state = _state_of(noun, verb) if noun is not None else None
-        if state is not None:
-            done = state.lower_  # "leaving at least 70 people injured": "people injured"
-        elif verb is not None and _undergoes(noun or token, verb):
-            done = _participle(verb)  # "killing 10 people": "people killed", not "people killing"
-        return " ".join(w for w in (noun.lower_ if noun is not None else "", done) if w)
+    done = _phrasal(verb, verb.lower_) if verb is not None and verb.tag_ in ("VBN", "VBD") else \
+        _gerund(verb) if verb else ""
+    if count:
+        return _count_label(phrase.root, noun, verb, done)
+    if thing is None and noun is not None and noun.i >= phrase.end:
+        thing = noun  # "the 1972 burglary": the year of the burglary ("3:30 a.m." is no thing dated)
     if thing is not None:
         return f"date of the {thing.lower_}"
     if not done:
         return "date"
-    return f"date of {done}" if done.endswith("ing") else f"date {done}"
+    return f"date of {done}" if done.split()[0].endswith("ing") else f"date {done}"
+
+
+def _count_label(number: Token, noun: Token | None, verb: Token | None, done: str) -> str:
+    """ "people killed" ("killing 10 people"), "people injured" ("leaving 70 people injured"), "wounded men"
+    ("the families of the two wounded men requested"); the verb alone when the parse shows no thing counted."""
+    if noun is None:
+        return _participle(verb) if verb is not None and _undergoes(number, verb) else done
+    state = _state_of(noun, verb)
+    if state is not None:
+        return f"{noun.lower_} {state.lower_}"
+    described = _described_by(number, noun)
+    if described is not None and (verb is None or verb.lemma_ in _LIGHT_VERBS or _of_another_noun(noun)):
+        return f"{described.lower_} {noun.lower_}"
+    if verb is not None and _undergoes(noun, verb):
+        done = _participle(verb)
+    return f"{noun.lower_} {done}".strip()
 
 
 def _state_of(noun: Token, verb: Token | None) -> Token | None:
@@ -499,6 +521,24 @@ def _state_of(noun: Token, verb: Token | None) -> Token | None:
     return after if after.head.i == noun.i or (verb is not None and after.head.i == verb.i) else None
 
 
+_LIGHT_VERBS = frozenset(("have", "be"))  # "has 355 damaged shops": the shops are damaged, not had
+
+
+def _described_by(number: Token, noun: Token) -> Token | None:
+    """A participle between the number and the noun that says what became of the things counted: "two
+    badly wounded men", "355 damaged shops" (not "an estimated 1,100 pirates", nor across punctuation)."""
+    between = noun.doc[number.i + 1 : noun.i]
+    if not all(t.pos_ in ("ADJ", "ADV", "VERB") for t in between):
+        return None
+    return next((t for t in between if t.dep_ == "amod" and t.head.i == noun.i
+                 and (t.tag_ == "VBN" or (t.tag_ == "JJ" and t.lower_.endswith("ed")))), None)
+
+
+def _of_another_noun(noun: Token) -> bool:
+    """ "the families of the two wounded men requested privacy": the verb is not what the men did."""
+    return noun.dep_ == "pobj" and noun.head.head.pos_ in ("NOUN", "PROPN")
+
+
 def _undergoes(word: Token, verb: Token) -> bool:
     """The counted thing is what the verb acts on: "seized seven rifles", "including 13 magazines"."""
     return word.head.i == verb.i and word.dep_ in ("dobj", "nsubjpass", "pobj")  # "including 12 civilians"
@@ -506,12 +546,18 @@ def _undergoes(word: Token, verb: Token) -> bool:
 
 def _gerund(verb: Token) -> str:
     """ "meet" -> "meeting", "nab" -> "nabbing", "make" -> "making": a label for a verb not yet done."""
-    return verb.lower_ if verb.tag_ == "VBG" else _inflected(verb, "VBG")
+    return _phrasal(verb, verb.lower_ if verb.tag_ == "VBG" else _inflected(verb, "VBG"))
 
 
 def _participle(verb: Token) -> str:
     """ "shoot" -> "shot", "include" -> "included"."""
-    return _inflected(verb, "VBN")
+    return _phrasal(verb, _inflected(verb, "VBN"))
+
+
+def _phrasal(verb: Token, form: str) -> str:
+    """The verb's form with its particle: "made off" with $102 million, "picked up" two men."""
+    particle = next((c.lower_ for c in verb.children if c.dep_ == "prt"), None)
+    return f"{form} {particle}" if particle else form
 
 
 def _inflected(verb: Token, tag: str) -> str:
@@ -692,7 +738,7 @@ def date_mentions(article: Article, found: list[Sentence], parses: SentenceParse
         bound = _bound(article.text, sentence.start, min(numbers, default=span.start), span.end)
         if not length and _BY_TIME.search(article.text, max(0, span.start - 4), span.start):
             bound = "<="  # "by 6 : 40 a. m.": done at that time or before; "delayed by two hours" is two hours
-        role = parses.role(sentence, span.start, span.end)
+        role = parses.role(sentence, span.start, span.end, count=False)
         # "Seacom announced on Twitter today (20 October)": the day of a statement, wherever it stands (a clock
         # time stays: "the fire was reported at 3:33 a.m." is when it was called in)
         statement = role is not None and role.action in _STATEMENT_VERBS
@@ -1316,6 +1362,7 @@ def slot_name(group: list[Mention]) -> str:
     """The fact in a reader's words, after the names most of its sentences share: "Kharniv: people
     injured", "Blinken, Lavrov: date of the meeting". Without a parse, the shared context words."""
     labels = [m.role.label for m in group if m.role is not None and m.role.label]
+    labels = [label for label in labels if label != "date"] or labels  # "date" alone says least
     if not labels:
         return _context_words(group)
     if group[0].measure == "holder":  # the label is the office as most write it: "Chargers general manager"
