@@ -8,10 +8,12 @@ from functools import cache
 from pathlib import Path
 
 import pytest
+from spacy.tokens import Doc
 
 from newsprism import extract_paths
 from newsprism.annotate.nlp import parse
 from newsprism.annotate.quotes import find_quotes, quoted_regions, quotes_layer
+from newsprism.annotate.speakers import _group_phrase
 
 GOLD = json.loads((Path(__file__).parent / "fixtures" / "corpus-gold.json").read_text(encoding="utf-8"))
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
@@ -119,8 +121,6 @@ def test_a_symbol_parsed_as_a_lone_punct_head_is_its_own_speaker_span() -> None:
     """Regression: on a real shopping-list page the quotes layer raised "ValueError: min() arg is an
     empty sequence" when the speaker head the parse gave was a symbol hanging as "punct" with nothing
     under it; the speaker span is now that token."""
-    from spacy.tokens import Doc
-
     from newsprism.annotate.quotes import _speaker_extent
 
     words = ["★", "said", "the", "price", "fell"]
@@ -226,6 +226,19 @@ SPEAKER_KINDS = [  # (text, the speaker's name, kind and role) on invented sente
 def test_speakers_of_every_kind(text: str, expected: tuple) -> None:
     quote = only(text)
     assert (quote["speaker_name"], quote["speaker_kind"], quote["speaker_role"]) == expected
+
+
+@pytest.mark.parametrize(("words", "heads", "deps", "group"), [
+    (["Police", "at", "first", "told", "workers"], [3, 0, 3, 3, 3], ["nsubj", "prep", "advmod", "ROOT", "dobj"],
+     "Police"),
+    (["Police", "at", "the", "pier", "said"], [4, 0, 3, 1, 4], ["nsubj", "prep", "det", "pobj", "ROOT"],
+     "Police at the pier"),
+])
+def test_a_group_takes_a_preposition_with_its_object_only(words: list[str], heads: list[int], deps: list[str],
+                                                          group: str) -> None:
+    """ "Police at first told ..." parsed with "at" on "Police" is the police, not a group called "Police at"."""
+    doc = Doc(parse("").vocab, words=words, heads=heads, deps=deps)
+    assert _group_phrase(doc[0]) == group
 
 
 def test_a_pronoun_follows_the_discourse_over_a_guessed_gender() -> None:

@@ -396,7 +396,8 @@ def _noun_phrase(head: Token) -> str:
 
 def _group_phrase(head: Token) -> str:
     """The group's noun with its modifiers and a complement: 'leadership of the DPR and LPR', 'advisers to X'."""
-    of = next((c for c in head.rights if c.dep_ == "prep" and c.lower_ in GROUP_PREPOSITIONS), None)
+    of = next((c for c in head.rights if c.dep_ == "prep" and c.lower_ in GROUP_PREPOSITIONS
+               and any(g.dep_ == "pobj" for g in c.children)), None)  # "Police at first told": no complement
     if of is None or of.right_edge.i - head.i > 8:
         return _noun_phrase(head)
     start = min(t.i for t in [*head.lefts, head] if t.dep_ in ("compound", "amod") or t.i == head.i)
