@@ -534,6 +534,10 @@ def test_ages_and_homes_of_a_named_person_conflict_wherever_they_are_said() -> N
     found = {c.slot: sorted(v.value for v in c.values) for c in compare_story(story).conflicts}
     assert found == {"Tomas Varga: age": ["34", "35"], "Tomas Varga: home": ["Kessel", "Lenz", "Upper Kessel"]}
     assert compare_story(story[:1] + story[2:]).conflicts == []  # "Kessel" is "Upper Kessel" said shorter
+    hurried = "Rescuers said 35 year old Tomas Varga fell on the Harn glacier."  # local news drops the hyphens
+    found = {c.slot: sorted(v.value for v in c.values) for c in compare_story([story[0], _article("Beta", hurried)])
+             .conflicts}
+    assert found == {"Tomas Varga: age": ["34", "35"]}
 
 
 def test_a_toll_that_only_grew_over_the_day_is_shown_as_rising_with_its_times() -> None:
@@ -619,6 +623,19 @@ def test_invented_omission_of_a_fact_most_outlets_carry() -> None:
     omissions = [o for o in compare_story(story).omissions if o.kind == "fact"]
     assert {o.outlet for o in omissions} == {"Delta"}
     assert any("miners" in o.what for o in omissions)
+
+
+def test_an_article_that_gives_a_fact_in_a_sentence_like_no_other_still_states_it() -> None:
+    """Saying an outlet left a fact out when it gives it is the worse error: the same year of the same
+    action states the fact, though the sentence shares little with the slot's."""
+    given = ("Ilse Varga, who hosted the Orla Film Awards in 2007, will host the gala again, the academy said.",
+             "The academy said Ilse Varga, who hosted the Orla Film Awards in 2007, will return as host.",
+             "Critics still talk of the show Varga hosted in 2007 with a cardboard crown.")
+    story = [_article(outlet, text, timex=[_span(text, "2007", "DATE", value="2007")])
+             for outlet, text in zip(("Alpha", "Beta", "Delta"), given, strict=True)]
+    mentions = fact_mentions(story)
+    slot = [m for m in mentions if m.article.outlet in ("Alpha", "Beta") and m.value == "2007"]
+    assert story[2].id in stated_by(slot, mentions)
 
 
 def test_an_outlet_that_carries_a_fact_in_one_of_its_reports_omits_nothing() -> None:

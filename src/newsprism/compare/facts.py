@@ -834,7 +834,7 @@ _PLACE = r"[A-Z][A-Za-z'’]*[a-z](?:\s[A-Z][A-Za-z'’]*[a-z]){0,3}"
 _PERSON_FACTS = (
     ("age", re.compile(rf"(?P<name>{_NAME}),\s(?:aged\s)?(?P<value>\d{{1,3}})"
                        rf"(?=\s?[,.;)]|\s(?:of|from|and|who|was|is)\b)"), True),
-    ("age", re.compile(rf"(?P<value>\d{{1,3}})\s?-\s?year\s?-\s?old\s(?:[a-z]+\s|[A-Z][a-z]+(?:man|woman)\s){{0,3}}"
+    ("age", re.compile(rf"(?P<value>\d{{1,3}})\s?-?\s?year\s?-?\s?old\s(?:[a-z]+\s|[A-Z][a-z]+(?:man|woman)\s){{0,3}}"
                        rf"(?P<name>{_NAME})"), False),
     ("home", re.compile(rf"(?P<name>{_NAME}),\s\d{{1,3}},\s(?:of|from)\s(?P<value>{_PLACE})"), True),
     ("home", re.compile(rf"(?P<name>{_NAME}),\swho\s(?:lived|lives)\s(?:[a-z]+\s){{0,5}}?in\s"
@@ -1207,11 +1207,22 @@ def conflicts(articles: list[Article]) -> tuple[list[Conflict], list[list[Mentio
 
 def stated_by(slot: list[Mention], mentions: list[Mention]) -> set[str]:
     """The ids of articles outside the slot with a mention of one of its values that could fill it, which the
-    slot (one mention per article) left to another of their mentions."""
+    slot (one mention per article) left to another of their mentions. Saying an outlet left a fact out when
+    it gives it is the worse error, so the mention needs the same quantity, not an aligned sentence: "Ellen
+    DeGeneres hosted the Oscars in 2007" far down one report states the year another's lead gives."""
     inside = {m.article.id for m in slot}
     values = {m.value for m in slot}
     return {m.article.id for m in mentions if m.article.id not in inside and m.value in values
-            and any(_score(m, member) > 0 and _count_alike(m, member) for member in slot)}
+            and any(_same_quantity(m, member) and _count_alike(m, member) for member in slot)}
+
+
+def _same_quantity(a: Mention, b: Mention) -> bool:
+    """What ``_score`` asks of any two mentions of one slot: the same kind, measure and unit, both of one
+    happening or both running totals, and for a person's age or home, the same person."""
+    if a.kind != b.kind or _measure(a) != _measure(b) or _unit(a) != _unit(b) or a.running_total != b.running_total:
+        return False
+    return a.measure not in _PERSON_MEASURES or (a.role is not None and b.role is not None
+                                                 and a.role.agent == b.role.agent)
 
 
 def agreements(found: list[list[Mention]]) -> list[Agreement]:
