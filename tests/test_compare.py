@@ -950,6 +950,16 @@ def test_numbers_that_are_no_count_of_one_slot_are_not_in_conflict(first: str, s
     assert _values_in_conflict(first, second) == []
 
 
+@pytest.mark.parametrize(("sentence", "counts"), [
+    ("The burned Orla library was one of the oldest buildings in the town, the mayor said.", []),
+    ("Quarterback Ivo Brandt connected on 1 of 13 passes in the loss at Orla, the club said.", ["1", "13"]),
+])
+def test_one_of_picks_one_out_and_counts_nothing(sentence: str, counts: list[str]) -> None:
+    """ "one of the oldest buildings" is no fact two outlets agree on; "1 of 13 passes" is."""
+    story = [_article("Alpha", sentence), _article("Beta", sentence)]
+    assert sorted(v.value for a in compare_story(story).agreements for v in a.values) == counts
+
+
 def test_a_count_in_dozens_is_its_number_and_a_fall_to_ones_death_is_a_fall() -> None:
     rampage = "A group of about {} young protesters rampaged through the Orla pharmacy on Monday night."
     assert _values_in_conflict(rampage.format("two dozen"), rampage.format("three dozen")) == [["24", "36"]]

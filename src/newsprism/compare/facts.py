@@ -269,6 +269,7 @@ _NUMBER_WORD = r"(?:\d[\d.]*|" + "|".join(_WORDS_PER_NUMBER) + r")\b"
 _LISTED_AFTER = re.compile(r"\s(?:and|or)\s" + _NUMBER_WORD, re.IGNORECASE)
 _LISTED_BEFORE = re.compile(r"\b" + _NUMBER_WORD + r"\s(?:and|or)\s$", re.IGNORECASE)
 _RATIO_AFTER = re.compile(r"\s(?:in|out of)\s(?:every\s)?\d", re.IGNORECASE)
+_ONE_OF = re.compile(r"\sof\s", re.IGNORECASE)
 _RATIO_BEFORE = re.compile(r"\b(?:one|1)\s(?:in|out of)\s(?:every\s)?$|\bin every\s$", re.IGNORECASE)
 _CONVERSION = re.compile(r"(?:\d|million|billion|bn|m)\s?\(\s?(?:[A-Z]{1,3}\s?)?[$€£¥]?\s?$")
 _DOZEN = re.compile(r"\s?dozen\b", re.IGNORECASE)
@@ -276,10 +277,13 @@ _DOZEN = re.compile(r"\s?dozen\b", re.IGNORECASE)
 
 def _no_count_of_its_own(text: str, start: int, end: int) -> bool:
     """ "two sons, ages 6 and 16", "one or two": a number listed with another is one of a set, and another
-    outlet listing it in another order is no conflict; "one in every 500 users" is a share, not a count."""
+    outlet listing it in another order is no conflict; "one in every 500 users" is a share, and "one of the
+    most photographed women" picks one out, neither a count."""
     before = text[max(0, start - 20) : start]
+    word = text[start:end].lower()
     return bool(_LISTED_AFTER.match(text, end) or _LISTED_BEFORE.search(before)
-                or (_RATIO_AFTER.match(text, end) and text[start:end].lower() in ("one", "1"))
+                or (word in ("one", "1") and _RATIO_AFTER.match(text, end))
+                or (word == "one" and _ONE_OF.match(text, end))  # "1 of 13 passes" is a count
                 or _RATIO_BEFORE.search(before))
 
 
