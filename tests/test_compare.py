@@ -960,6 +960,15 @@ def test_one_of_picks_one_out_and_counts_nothing(sentence: str, counts: list[str
     assert sorted(v.value for a in compare_story(story).agreements for v in a.values) == counts
 
 
+def test_how_often_is_no_length_of_time() -> None:
+    """A set ("each month", "per hour", the "Daily" of a newspaper's name as the timex layer reads it) says how
+    often, not how long: no outlets agree on a duration of "1 month"."""
+    text = "Velkar Soft patches its browser on the second Tuesday of each month, the Orla Daily News said."
+    sets = [_span(text, "each month", "SET", value="P1M"), _span(text, "Daily", "SET", value="P1D")]
+    story = [_article(outlet, text, timex=sets) for outlet in ("Alpha", "Beta")]
+    assert [a.slot for a in compare_story(story).agreements] == []
+
+
 def test_a_count_in_dozens_is_its_number_and_a_fall_to_ones_death_is_a_fall() -> None:
     rampage = "A group of about {} young protesters rampaged through the Orla pharmacy on Monday night."
     assert _values_in_conflict(rampage.format("two dozen"), rampage.format("three dozen")) == [["24", "36"]]

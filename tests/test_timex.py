@@ -72,6 +72,8 @@ def spans(text: str, dct: str | None = DCT) -> list[tuple[str, str, str]]:
          [("10 Nov 21", "DATE", "2021-11-10"), ("Nov 12", "DATE", "2021-11-12")]),
         ("Buses run every week, trams daily and the fair annually.",
          [("every week", "SET", "P1W"), ("daily", "SET", "P1D"), ("annually", "SET", "P1Y")]),
+        ("The Orla Daily Courier and the Harlen Weekly said the ferry sails weekly.", [("weekly", "SET", "P1W")]),
+        ("Daily Courier staff said so. Daily, the ferry sails.", [("Daily", "SET", "P1D")]),
         ("The glacier retreated this summer.", [("this summer", "DATE", "2022-SU")]),
     ],
 )

@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 
 MAX_TEXT_CHARS = 2_000_000
 MAX_TENSE_PARSE_CHARS = 100_000  # longer texts fall back to cue words: a news article is far shorter
-VERSION = "0.4"
+VERSION = "0.5"  # 0.5: a capitalised "Daily" or "Weekly" before a name is a title ("the Daily News"), not a set
 
 
 @dataclass(frozen=True)
@@ -530,8 +530,15 @@ def _resolve_duration(m: re.Match[str], ctx: Context) -> tuple[str, str] | None:
     return ("DURATION", value) if value else None
 
 
+_SENTENCE_OPENS = re.compile(r"(?:^|[.!?:\"“]\s*)$")
+_NAME_GOES_ON = re.compile(r"\s+[A-Z]")
+
+
 def _resolve_set(m: re.Match[str], ctx: Context) -> tuple[str, str] | None:
     if m["adverb"]:
+        opens = _SENTENCE_OPENS.search(ctx.text, max(0, ctx.start - 3), ctx.start)
+        if m["adverb"][0].isupper() and (not opens or _NAME_GOES_ON.match(ctx.text, ctx.end)):
+            return None  # "the Harlen Weekly said", "Daily Mail": a capital inside a sentence or a name goes on
         return "SET", SETS[m["adverb"].lower()]
     if m["weekday"]:
         return "SET", f"XXXX-WXX-{WEEKDAYS.index(m['weekday'].lower().rstrip('s')) + 1}"

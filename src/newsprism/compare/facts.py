@@ -730,7 +730,7 @@ def date_mentions(article: Article, found: list[Sentence], parses: SentenceParse
         said_on = _REPORTED_ON.search(article.text, max(0, span.start - 80), span.start)
         season = _YEAR_RANGE.match(article.text, span.start)  # "the 2008-09 season" is no one year
         age = _AGE_AFTER.match(article.text, span.end)  # "the 36-year-old climber": an age, a fact of its person
-        if sentence is None or said_on or season or age:
+        if sentence is None or said_on or season or age or span.label == "SET":  # "each month": how often
             continue
         value = str(span.attrs.get("value") or "")
         length = value.startswith("P")
