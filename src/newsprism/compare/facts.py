@@ -950,11 +950,10 @@ def _score(a: Mention, b: Mention) -> float:
     counts need a shared word that is not just "people" ("injured 17" / "injured 15"),
     or must be the one count in each article's lead ("400 people rallied" / "40 activists gathered").
     """
-    if a.kind != b.kind or _measure(a) != _measure(b) or _unit(a) != _unit(b) or a.running_total != b.running_total:
-        return 0.0  # a running total is another quantity than one happening's count, even when they are equal
+    if not _same_quantity(a, b):
+        return 0.0
     if a.measure in _PERSON_MEASURES:
-        same_person = a.role is not None and b.role is not None and a.role.agent == b.role.agent \
-            and not _ages_of_two_people(a, b)
+        same_person = not _ages_of_two_people(a, b)
         return 1.0 + overlap(a.sentence.keys, b.sentence.keys) + (a.value == b.value) if same_person else 0.0
     if (_magnitude(a.value) is None) != (_magnitude(b.value) is None):
         return 0.0  # a score or record ("13-13") is not a count ("13")
@@ -982,6 +981,16 @@ def _score(a: Mention, b: Mention) -> float:
     if not same and not (aligned and _one_fact(a, b)):
         return 0.0
     return max(words, 1) + sentence_score + _closeness(a, b) + same
+
+
+def _same_quantity(a: Mention, b: Mention) -> bool:
+    """What any two mentions of one slot share: the same kind, measure and unit, both of one happening or both
+    running totals (a running total is another quantity than one happening's count, even when they are
+    equal), and for a person's age or home, the same person."""
+    if a.kind != b.kind or _measure(a) != _measure(b) or _unit(a) != _unit(b) or a.running_total != b.running_total:
+        return False
+    return a.measure not in _PERSON_MEASURES or (a.role is not None and b.role is not None
+                                                 and a.role.agent == b.role.agent)
 
 
 def _ages_of_two_people(a: Mention, b: Mention) -> bool:
@@ -1218,15 +1227,6 @@ def stated_by(slot: list[Mention], mentions: list[Mention]) -> set[str]:
     values = {m.value for m in slot}
     return {m.article.id for m in mentions if m.article.id not in inside and m.value in values
             and any(_same_quantity(m, member) and _count_alike(m, member) for member in slot)}
-
-
-def _same_quantity(a: Mention, b: Mention) -> bool:
-    """What ``_score`` asks of any two mentions of one slot: the same kind, measure and unit, both of one
-    happening or both running totals, and for a person's age or home, the same person."""
-    if a.kind != b.kind or _measure(a) != _measure(b) or _unit(a) != _unit(b) or a.running_total != b.running_total:
-        return False
-    return a.measure not in _PERSON_MEASURES or (a.role is not None and b.role is not None
-                                                 and a.role.agent == b.role.agent)
 
 
 def agreements(found: list[list[Mention]]) -> list[Agreement]:
