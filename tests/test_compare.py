@@ -943,10 +943,15 @@ def _values_in_conflict(first: str, second: str) -> list[list[str]]:
      "Officers said Ivo Vell had been arrested four times by police in Orla before Saturday."),
     ("A gunman shot to death one person at the Orla accounting office on Monday, police said.",
      "A gunman suspected of shooting three people at the Orla accounting office was held, police said."),
+    ("The Harlen Hawks were leading 24-20 in Orla when the lights went out, the club said.",
+     "The Harlen Hawks were leading 33-26 in Orla when the lights went out, the club said."),
+    ("Ivo Brandt scored to make it 19-12 with 11:43 left in the Orla derby, the club said.",
+     "Ivo Brandt scored to make it 57-46 with 7:02 left in the Orla derby, the club said."),
 ])
 def test_numbers_that_are_no_count_of_one_slot_are_not_in_conflict(first: str, second: str) -> None:
     """An address, a listed age, a share, a sum converted in brackets, how often two different things
-    happened, the killed among the shot: each pair was one conflict before."""
+    happened, the killed among the shot, two moments' running scores of a game: each pair was one conflict
+    before."""
     assert _values_in_conflict(first, second) == []
 
 
@@ -958,6 +963,14 @@ def test_one_of_picks_one_out_and_counts_nothing(sentence: str, counts: list[str
     """ "one of the oldest buildings" is no fact two outlets agree on; "1 of 13 passes" is."""
     story = [_article("Alpha", sentence), _article("Beta", sentence)]
     assert sorted(v.value for a in compare_story(story).agreements for v in a.values) == counts
+
+
+def test_a_record_of_three_parts_or_before_a_comma_is_one_value() -> None:
+    """ "45-7-2" (wins, losses, draws) and "10-5, 4-4 on the road" are records, not counts of 45 or 10."""
+    record = "Ivo Brandt fell to {} with the loss in Orla on Saturday, the promoter said."
+    assert _values_in_conflict(record.format("45-7-2"), record.format("44-7-2")) == [["44-7-2", "45-7-2"]]
+    standing = "The Harlen Hawks improved their record to {}, 4-4 on the road, with the win in Orla on Sunday."
+    assert _values_in_conflict(standing.format("10-5"), standing.format("9-5")) == [["10-5", "9-5"]]
 
 
 def test_how_often_is_no_length_of_time() -> None:

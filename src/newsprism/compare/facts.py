@@ -75,8 +75,10 @@ _NOT_A_COUNT_BEFORE = r"(?<![A-Za-z] - )(?<![A-Za-z]-)(?<!(?-i:[A-Z][A-Z]) )(?<!
 _NOT_A_COUNT_AFTER = r"(?!\s?-\s?(?:time|by|gauge|caliber|calibre)\b|\s?-\s?and\s?-|\s?[×x]\s?\d|\s:\s\d\d|\s/\s\d)"
 _NUMBER = re.compile(
     _NOT_A_COUNT_BEFORE + r"(?<![\w.,:/×-])"
-    r"(\d{1,3} ?- ?\d{1,3}(?![\w,:/-]|\.\d)|\d{1,3}(?:, ?\d{3})+(?![\d.])|\d{1,7}(?:\.\d{1,3})?)"
-    r"(?![\w.,:/×]\d|(?!" + _UNIT_SUFFIX + r")\w|-(?!(?:million|billion|trillion)\b)[^\W\d])" + _NOT_A_COUNT_AFTER +
+    r"(\d{1,3} ?- ?\d{1,3}(?: ?- ?\d{1,3})?(?![\w:/-]|, ?\d{3}|\.\d)|\d{1,3}(?:, ?\d{3})+(?![\d.])|"
+    r"\d{1,7}(?:\.\d{1,3})?)"  # a record or score ("9-14", "45-7-2", "(10 - 5, 4 - 4 away)"), a number
+    r"(?![\w.,:/×]\d| ?- ?\d|(?!" + _UNIT_SUFFIX + r")\w|-(?!(?:million|billion|trillion)\b)[^\W\d])" +
+    _NOT_A_COUNT_AFTER +
     r"|" + _NOT_A_COUNT_BEFORE + r"\b(" + "|".join(sorted(_WORDS_PER_NUMBER, key=len, reverse=True)) + r")"
     r"(?:-(one|two|three|four|five|six|seven|eight|nine))?\b" + _NOT_A_COUNT_AFTER,
     re.IGNORECASE,
@@ -187,7 +189,8 @@ def number_mentions(article: Article, found: list[Sentence], parses: SentencePar
                 continue
             value = _number_value(match)
             if value is None or _is_year(value) or _names_a_thing(text, sentence.start, match.start(), match.end()) \
-                    or _cited(text, match.start(), match.end()) or _no_count_of_its_own(text, *match.span()):
+                    or _cited(text, match.start(), match.end()) or _no_count_of_its_own(text, *match.span()) \
+                    or _score_of_a_moment(text, value, *match.span()):
                 continue
             value = _in_dozens(text, match.end(), value)
             model = _MODEL_AFTER.match(text, match.end())
@@ -285,6 +288,20 @@ def _no_count_of_its_own(text: str, start: int, end: int) -> bool:
                 or (word in ("one", "1") and _RATIO_AFTER.match(text, end))
                 or (word == "one" and _ONE_OF.match(text, end))  # "1 of 13 passes" is a count
                 or _RATIO_BEFORE.search(before))
+
+
+# Right before the score: "leading 24-20", "the lead to 50-44"; not "led the Sixers to a 43-39 record".
+_MOMENT_BEFORE = re.compile(r"\b(?:leads|leading|led|trails|trailing|trailed|ahead|up|make it|made it|making it|"
+                            r"cut it to|lead to|deficit to)\s$", re.IGNORECASE)
+_MOMENT_AFTER = re.compile(r"\s?,?\s(?:with|and)\s\d{1,2}\s?[:.]\s?\d\d\s(?:left|remaining|to play|to go)\b",
+                           re.IGNORECASE)
+
+
+def _score_of_a_moment(text: str, value: str, start: int, end: int) -> bool:
+    """A game report's running score ("leading 24-20", "to make it 57-46 with 7:02 remaining") is a moment of
+    the game, one of many, not a result two outlets could disagree on."""
+    return _magnitude(value) is None and bool(_MOMENT_BEFORE.search(text, max(0, start - 20), start)
+                                              or _MOMENT_AFTER.match(text, end))
 
 
 # A model written after a count ("seven AK-47 rifles", "12 AK 47 guns", "two F-16s"): letters and digits.
