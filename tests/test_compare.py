@@ -947,6 +947,8 @@ def _values_in_conflict(first: str, second: str) -> list[list[str]]:
      "The Harlen Hawks were leading 33-26 in Orla when the lights went out, the club said."),
     ("Ivo Brandt scored to make it 19-12 with 11:43 left in the Orla derby, the club said.",
      "Ivo Brandt scored to make it 57-46 with 7:02 left in the Orla derby, the club said."),
+    ("A Ivo Brandt field goal tied the game at 13 late in the third quarter.",
+     "A Ivo Brandt field goal tied the game at 16 late in the third quarter."),
 ])
 def test_numbers_that_are_no_count_of_one_slot_are_not_in_conflict(first: str, second: str) -> None:
     """An address, a listed age, a share, a sum converted in brackets, how often two different things

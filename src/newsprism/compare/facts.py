@@ -293,15 +293,18 @@ def _no_count_of_its_own(text: str, start: int, end: int) -> bool:
 # Right before the score: "leading 24-20", "the lead to 50-44"; not "led the Sixers to a 43-39 record".
 _MOMENT_BEFORE = re.compile(r"\b(?:leads|leading|led|trails|trailing|trailed|ahead|up|make it|made it|making it|"
                             r"cut it to|lead to|deficit to)\s$", re.IGNORECASE)
+_TIED_AT = re.compile(r"\btied\b(?:\s[\w']+){0,2}\sat\s$", re.IGNORECASE)  # "tied the game at 13": a score
 _MOMENT_AFTER = re.compile(r"\s?,?\s(?:with|and)\s\d{1,2}\s?[:.]\s?\d\d\s(?:left|remaining|to play|to go)\b",
                            re.IGNORECASE)
 
 
 def _score_of_a_moment(text: str, value: str, start: int, end: int) -> bool:
-    """A game report's running score ("leading 24-20", "to make it 57-46 with 7:02 remaining") is a moment of
-    the game, one of many, not a result two outlets could disagree on."""
-    return _magnitude(value) is None and bool(_MOMENT_BEFORE.search(text, max(0, start - 20), start)
-                                              or _MOMENT_AFTER.match(text, end))
+    """A game report's running score ("leading 24-20", "to make it 57-46 with 7:02 remaining", "tied the game at
+    13") is a moment of the game, one of many, not a result two outlets could disagree on."""
+    before = text[max(0, start - 30) : start]
+    if _TIED_AT.search(before):
+        return True
+    return _magnitude(value) is None and bool(_MOMENT_BEFORE.search(before) or _MOMENT_AFTER.match(text, end))
 
 
 # A model written after a count ("seven AK-47 rifles", "12 AK 47 guns", "two F-16s"): letters and digits.
