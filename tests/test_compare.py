@@ -1083,6 +1083,16 @@ def test_a_date_slot_names_its_action_though_its_words_are_numbers(sentence: str
     assert conflict.slot.endswith(slot)
 
 
+def test_a_year_that_describes_a_thing_dates_that_thing() -> None:
+    """ "the 1959 heroin conviction" is the year of that conviction, not of the sentence being served in 1997."""
+    given = (("Alpha", "After serving five years on the 1959 heroin conviction, Vell resumed his life of crime "
+                       "in Orla.", "1959"),
+             ("Beta", "Vell was serving a 12-year sentence for a racketeering conviction in Orla in 1997 when he "
+                      "died.", "1997"))
+    story = [_article(outlet, text, timex=[_span(text, year, "DATE", value=year)]) for outlet, text, year in given]
+    assert compare_story(story).conflicts == []
+
+
 def _with_weekdays(outlet: str, text: str) -> Article:
     spans = [_span(text, name, "DATE", value=f"XXXX-WXX-{n}")
              for n, name in enumerate(_WEEKDAY_NAMES, 1) if name in text]

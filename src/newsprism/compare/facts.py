@@ -421,6 +421,8 @@ def _role(phrase: Phrase, count: bool) -> Role:
         if verb is not None else None
     action = "kill" if verb is not None and _to_death(verb) else verb.lemma_.lower() if verb else None
     thing = _thing_dated(token) if not token.like_num and not describing else None
+    if not count and thing is None and noun is not None and noun.i >= phrase.end:
+        thing = noun  # "the 1959 heroin conviction": the year of the conviction ("3:30 a.m." is no thing dated)
     return Role(_counted(noun) if noun is not None else None, _CASUALTY_ACTIONS.get(action or "", action),
                 agent, qualifiers, _label(phrase, count, noun, verb, thing), subject, patient,
                 thing.lemma_.lower() if thing is not None else None)
@@ -511,8 +513,6 @@ def _label(phrase: Phrase, count: bool, noun: Token | None, verb: Token | None, 
         _gerund(verb) if verb else ""
     if count:
         return _count_label(phrase.root, noun, verb, done)
-    if thing is None and noun is not None and noun.i >= phrase.end:
-        thing = noun  # "the 1972 burglary": the year of the burglary ("3:30 a.m." is no thing dated)
     if thing is not None:
         return f"date of the {thing.lower_}"
     if not done:
