@@ -132,6 +132,17 @@ def test_conflicts_are_shown_side_by_side() -> None:
     assert "<th>A|B</th><th>C</th>" in html_page and "<td>4</td><td>6</td>" in html_page
 
 
+def test_values_that_agree_are_shown_with_the_words_that_let_them_agree() -> None:
+    """ "more than 100 mph" and "120 mph" agree; the report says why, not only "100 / 120"."""
+    chase = "Police chased the van through Orla at speeds of {} mph on Monday, the sheriff said."
+    texts = (("Alpha", chase.format("more than 100")),
+             ("Beta", chase.format("120")))
+    story = [Article(source=f"{name}.txt", text=text, outlet=name) for name, text in texts]
+    assert "**100** (“at speeds of more than 100 mph”) / **120** (“at speeds of 120 mph”)" in story_report(story, "md")
+    assert ('<span class="value">100</span> (“at speeds of more than 100 mph”) / <span class="value">120</span>'
+            in story_report(story, "html"))
+
+
 class _Tags(HTMLParser):
     """Every tag and attribute name of a page."""
 

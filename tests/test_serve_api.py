@@ -21,10 +21,12 @@ from typing import Any
 
 import pytest
 
-from newsprism.model import Span
+from newsprism.compare import compare_story
+from newsprism.model import Article, Span
 from newsprism.serve import create_app, queries
 from newsprism.serve.app import background_server, smoke_check
 from newsprism.serve.render import safe_url, technique_segments
+from newsprism.serve.web import environment
 from newsprism.store import EventRow, Store
 from serve_fixture import HOSTILE_TEXT, TOKEN, build_store, fake_comparer, live_server
 from store_targets import new_store_target
@@ -450,3 +452,13 @@ def test_postgresql_requests_share_a_bounded_pool_that_replaces_dropped_connecti
             assert time.monotonic() - started < 2.5  # one by one, the pool would back off 1 s, then 2 s
             assert _settled(watcher, lambda pids: not pids & killed) - killed
         assert _settled(watcher, lambda pids: not pids) == set()
+
+
+def test_a_story_page_shows_why_differing_values_agree() -> None:
+    """The web page, like the report, gives each agreeing value its words: "more than 100 mph", "120 mph"."""
+    chase = "Police chased the van through Orla at speeds of {} mph on Monday, the sheriff said."
+    story = [Article(source=f"{outlet}.txt", text=chase.format(speed), outlet=outlet)
+             for outlet, speed in (("Alpha", "more than 100"), ("Beta", "120"))]
+    page = environment.get_template("comparison.html").render(comparison=compare_story(story).to_dict(),
+                                                              compared="story")
+    assert "<strong>100</strong> (“at speeds of more than 100 mph”) / <strong>120</strong>" in page

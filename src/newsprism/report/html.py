@@ -9,7 +9,14 @@ from __future__ import annotations
 from html import escape
 from urllib.parse import urlsplit
 
-from newsprism.compare.result import Comparison, Evidence, OutletProfile, Report, values_by_outlet
+from newsprism.compare.result import (
+    Comparison,
+    Evidence,
+    OutletProfile,
+    Report,
+    agreed_values,
+    values_by_outlet,
+)
 
 MAX_SNIPPET = 600
 CSS = """
@@ -101,8 +108,9 @@ def _conflicts(c: Comparison) -> list[str]:
         )
         rising = ' <span class="flag">rising over time</span>' if conflict.rising else ""
         items.append(f"{esc(conflict.kind)} <i>{esc(conflict.slot)}</i>{rising}<ul>{values}</ul>")
-    agreed = [f"{esc(a.kind)} <i>{esc(a.slot)}</i>: " + " / ".join(f'<span class="value">{esc(v.value)}</span>'
-                                                             for v in a.values)
+    agreed = [f"{esc(a.kind)} <i>{esc(a.slot)}</i>: "
+              + " / ".join(f'<span class="value">{esc(value)}</span>' + (f" (“{esc(words)}”)" if words else "")
+                           for value, words in agreed_values(a))
               + f" ({len(a.outlets)} outlets: {esc(', '.join(a.outlets))})" for a in c.agreements]
     return ["<h2>Facts in conflict</h2>", _conflict_table(c), _ul(items), "<h2>Facts the outlets agree on</h2>",
             _ul(agreed)]

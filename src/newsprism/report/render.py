@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterable
 
 from newsprism.compare import Comparison, OutletProfile, compare_story, outlet_profiles
-from newsprism.compare.result import Evidence, values_by_outlet
+from newsprism.compare.result import Evidence, agreed_values, values_by_outlet
 from newsprism.model import Article
 from newsprism.report.html import comparison_html, profiles_html
 
@@ -94,7 +94,9 @@ def comparison_markdown(c: Comparison) -> str:
         out += [f"  - **{md(v.value)}**{_first(v.first_published)}: " + "; ".join(cite(e) for e in v.evidence)
                 for v in conflict.values]
     out += ["", "## Facts the outlets agree on", ""]
-    out += _bullets(f"{a.kind} *{md(a.slot)}*: " + " / ".join(f"**{md(v.value)}**" for v in a.values)
+    out += _bullets(f"{a.kind} *{md(a.slot)}*: "
+                    + " / ".join(f"**{md(value)}**" + (f" (“{md(words)}”)" if words else "")
+                                 for value, words in agreed_values(a))
                     + f" ({len(a.outlets)} outlets: {md(', '.join(a.outlets))})" for a in c.agreements)
     out += ["", "## Quotes", ""]
     for group in c.quotes:
