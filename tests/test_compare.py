@@ -1031,6 +1031,22 @@ def test_voices_are_names_and_groups_not_one_unnamed_person_or_thing() -> None:
                       "nCircle": ["Gamma"]}
 
 
+def test_the_forms_of_one_persons_name_are_one_voice_and_a_title_alone_is_none() -> None:
+    """ "Sheriff Ilse J. Varga", "Ilse J Varga" and "Ilse Varga" are one voice; "Lt" is nobody; "Ana Leader"
+    (a surname that is also a title word) stays a voice when the entities layer calls her a person."""
+    speakers = {"Alpha": ("Sheriff Ilse J. Varga", "Lt"), "Beta": ("Ilse J Varga", "Ana Leader"),
+                "Gamma": ("Ilse Varga", "Ana Leader")}
+    story = []
+    for outlet, names in speakers.items():
+        text = " ".join(f'{name} said "the quay at Orla is safe {i}".' for i, name in enumerate(names))
+        quotes = [_span(text, f'"the quay at Orla is safe {i}"', "direct", speaker_name=name, speaker_kind="person")
+                  for i, name in enumerate(names)]
+        entities = [_span(text, "Ana Leader", "PERSON")] if "Ana Leader" in text else []
+        story.append(_article(outlet, text, quotes=quotes, entities=entities))
+    voices = {v.speaker_name: v.outlets for v in compare_story(story).voices}
+    assert voices == {"Ilse J. Varga": ["Alpha", "Beta", "Gamma"], "Ana Leader": ["Beta", "Gamma"]}
+
+
 @pytest.mark.parametrize(("first_place", "second_place", "in_conflict"),
                          [("Orland", "Velkar", False), ("Orland", "Orland", True), ("Kabul", "Afghanistan", True)])
 def test_counts_of_two_places_named_in_their_clauses_are_two_quantities(first_place: str, second_place: str,

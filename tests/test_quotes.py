@@ -212,6 +212,8 @@ SPEAKER_KINDS = [  # (text, the speaker's name, kind and role) on invented sente
     ("Oslo said the talks on the fishing quotas would resume in June.", ("Oslo", "government", None)),
     ("Police said the driver of the van fled on foot after the crash.", ("Police", "group", None)),
     ("Residents said the water from the well smelled of diesel for days.", ("Residents", "group", None)),
+    ("Sheriff Ilse J Varga said the suspect was subdued.", ("Ilse J Varga", "person", "Sheriff")),  # police ranks
+    ("Constable Ivo Brandt said the man surrendered after two hours.", ("Ivo Brandt", "person", "Constable")),
     ("The convoy was condemned by Kestria, which said that the trucks had been turned back at the border.",
      ("Kestria", "government", None)),  # a relative word stands for its noun
     ("A report by the Harlen Water Board said the dam had been poorly kept for years.",

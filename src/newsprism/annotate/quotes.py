@@ -33,7 +33,7 @@ from newsprism.annotate.speakers import (
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
 
-VERSION = "0.4"  # 0.4: a group's preposition needs its object ("Police at first told" is "Police")
+VERSION = "0.4"  # 0.4: a group's preposition needs its object ("Police at first told"); police and court ranks
 MAX_QUOTE_CHARS = 3000  # an opening mark left unclosed for longer than this is a stray mark
 MIN_UNCUED_WORDS = 4  # shorter quoted strings without a cue are scare quotes, not quotes
 MAX_CLAUSE_TOKENS = 200  # longer "clauses" are parser failures on run-on or hostile text

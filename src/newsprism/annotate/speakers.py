@@ -40,6 +40,9 @@ TITLES = frozenset({
     "organizer", "executive", "premier", "chancellor", "senator", "judge", "captain", "colonel", "manager",
     "supervisor", "witness", "resident", "doctor", "analyst", "researcher", "professor", "engineer", "ceo",
     "deputy", "foreign", "defence", "defense", "energy", "prime", "vice", "mr", "mrs", "ms", "dr",
+    # police and court ranks, before the names of most voices of crime news ("Sheriff Robert Pickell")
+    "sheriff", "undersheriff", "lieutenant", "lt", "sergeant", "sgt", "detective", "inspector", "superintendent",
+    "commissioner", "constable", "officer", "trooper", "marshal", "attorney",
 })
 HONORIFICS = frozenset({"mr", "mrs", "ms", "miss", "dr", "sir", "dame"})  # no role: "Mr." says who, not what
 ORG_NOUNS = frozenset({

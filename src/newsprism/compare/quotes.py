@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 from itertools import pairwise
 
-from newsprism.annotate.speakers import GROUP
+from newsprism.annotate.speakers import GROUP, ORG_NOUNS, PERSON, strip_name
 from newsprism.compare.result import QuoteGroup, QuoteVariant, Voice, evidence, outlet_of
 from newsprism.compare.text import components
 from newsprism.extract.text import normalise, words
@@ -184,18 +184,41 @@ def voices(articles: list[Article]) -> list[Voice]:
     outlets = {outlet_of(a) for a in articles}
     named = entity_names(articles) if any("entities" in a.layers for a in articles) else None
     by_speaker: dict[str, dict[str, Quote]] = defaultdict(dict)
+    written: dict[str, Counter[str]] = defaultdict(Counter)  # the forms of each voice's name
+    people = persons(articles)
     for quote in story_quotes(articles):
         name = quote.speaker_name
+        if name and quote.speaker_kind == PERSON:
+            name = _person_name(name, people)
         if name and (quote.speaker_kind or named is None or name in named) and _clear_voice(name):
-            key = _group_word(name) if quote.speaker_kind == GROUP else name
+            group = quote.speaker_kind == GROUP
+            key = _group_word(name) if group else _person_key(name)
             by_speaker[key].setdefault(outlet_of(quote.article), quote)
+            written[key][key if group else name] += 1
     return [
         Voice(
-            name,
+            max(written[key], key=lambda form: (written[key][form], len(form), form)),
             sorted(quoted),
             len(quoted) < len(outlets),
             [evidence(q.article, q.start, q.end) for _, q in sorted(quoted.items())],
             next((q.speaker_kind for q in quoted.values() if q.speaker_kind), None),
         )
-        for name, quoted in sorted(by_speaker.items(), key=lambda item: (-len(item[1]), item[0]))
+        for key, quoted in sorted(by_speaker.items(), key=lambda item: (-len(item[1]), item[0]))
     ]
+
+
+def _person_name(name: str, people: set[str]) -> str | None:
+    """The person without the titles in front ("Sheriff Robert J Pickell" is "Robert J Pickell"); a title alone
+    ("Lt") is nobody, but a name the entities layer knows whose last word is a title word ("Janice Leader") and
+    a body the layer took for a person ("Defence Ministry") stay as written."""
+    if name.split()[-1].lower() in ORG_NOUNS:
+        return name
+    return strip_name(name) or (name if name in people and " " in name else None)
+
+
+def _person_key(name: str) -> str:
+    """One key for the forms of one person's name: "Robert J. Pickell", "Robert J Pickell" and "Robert
+    Pickell" are one voice (first and last name, initials aside); a surname alone stays apart, since it
+    may be any of a family."""
+    parts = [word for word in name.replace(".", " ").split() if len(word) > 1]
+    return f"{parts[0]} {parts[-1]}" if len(parts) > 1 else name
