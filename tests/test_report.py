@@ -9,6 +9,7 @@ from html.parser import HTMLParser
 import pytest
 
 from newsprism.compare import compare_story
+from newsprism.compare.result import Agreement, Evidence, FactValue, agreed_values
 from newsprism.model import Article, Layer, Span
 from newsprism.report import profiles_report, render, story_report
 from newsprism.report.html import safe_link
@@ -141,6 +142,15 @@ def test_values_that_agree_are_shown_with_the_words_that_let_them_agree() -> Non
     assert "**100** (“at speeds of more than 100 mph”) / **120** (“at speeds of 120 mph”)" in story_report(story, "md")
     assert ('<span class="value">100</span> (“at speeds of more than 100 mph”) / <span class="value">120</span>'
             in story_report(story, "html"))
+
+
+def test_words_that_are_the_value_itself_are_not_repeated() -> None:
+    """ "Sergei Lavrov" / "Sergey Lavrov" agree as one name; their passages are the names, which say nothing more."""
+    def name(value: str) -> FactValue:
+        return FactValue(value, [Evidence("a1", "Alpha", value, 0, len(value))])
+
+    agreement = Agreement("person", "Orla foreign minister", [name("Ivo Vell"), name("Iwo Vell")], ["Alpha", "Beta"])
+    assert agreed_values(agreement) == [("Ivo Vell", None), ("Iwo Vell", None)]
 
 
 class _Tags(HTMLParser):

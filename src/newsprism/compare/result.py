@@ -135,9 +135,11 @@ class Agreement:
 
 def agreed_values(agreement: Agreement) -> list[tuple[str, str | None]]:
     """Each value with the words of its first passage when the values differ ("more than 100 mph" beside
-    "120 mph"), so that a reader sees why they can all be true; one value needs no words."""
+    "120 mph"), so that a reader sees why they can all be true; one value, or words that are the value
+    itself ("Sergey Lavrov"), need none."""
     several = len(agreement.values) > 1
-    return [(v.value, v.evidence[0].text if several and v.evidence else None) for v in agreement.values]
+    return [(v.value, v.evidence[0].text if several and v.evidence and v.evidence[0].text != v.value else None)
+            for v in agreement.values]
 
 
 def values_by_outlet(conflict: Conflict) -> dict[str, list[str]]:
