@@ -134,12 +134,15 @@ class Agreement:
 
 
 def agreed_values(agreement: Agreement) -> list[tuple[str, str | None]]:
-    """Each value with the words of its first passage when the values differ ("more than 100 mph" beside
-    "120 mph"), so that a reader sees why they can all be true; one value, or words that are the value
-    itself ("Sergey Lavrov"), need none."""
-    several = len(agreement.values) > 1
-    return [(v.value, v.evidence[0].text if several and v.evidence and v.evidence[0].text != v.value else None)
-            for v in agreement.values]
+    return agreed_words([(v.value, v.evidence[0].text if v.evidence else None) for v in agreement.values])
+
+
+def agreed_words(values: list[tuple[str, str | None]]) -> list[tuple[str, str | None]]:
+    """Each agreeing value with the words of its first passage when the values differ ("more than 100 mph"
+    beside "120 mph"), so that a reader sees why they can all be true; one value, or words that are the value
+    itself ("Sergey Lavrov"), need none. The reports pass an Agreement, the web page its JSON form."""
+    several = len(values) > 1
+    return [(value, words if several and words and words != value else None) for value, words in values]
 
 
 def values_by_outlet(conflict: Conflict) -> dict[str, list[str]]:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
+from newsprism.compare.result import agreed_words
 from newsprism.model import Article, Span
 
 PALETTE_SIZE = 14  # one colour class per technique of the SemEval-2020 inventory (static/style.css)
@@ -34,6 +35,11 @@ class Segment:
         if self.score is not None:
             parts.append(f"score {self.score:.2f}")
         return " · ".join(parts)
+
+
+def agreed(values: list[dict[str, Any]]) -> list[tuple[str, str | None]]:
+    """``agreed_words`` of an agreement's values as the comparison's JSON gives them."""
+    return agreed_words([(v["value"], v["evidence"][0]["text"] if v.get("evidence") else None) for v in values])
 
 
 def safe_url(url: str | None) -> str | None:

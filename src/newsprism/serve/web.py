@@ -39,6 +39,7 @@ PAGE_SIZE = 25
 
 environment = Environment(loader=FileSystemLoader(PACKAGE_DIR / "templates"), autoescape=True)
 environment.filters["safe_url"] = render.safe_url
+environment.filters["agreed"] = render.agreed
 environment.globals["csv_tables"] = tuple(CSV_TABLES)
 templates = Jinja2Templates(env=environment)
 
