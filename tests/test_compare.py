@@ -456,6 +456,16 @@ def test_sums_in_different_currencies_and_numbers_inside_names_are_no_conflict()
     assert compare_story(story).conflicts == []
 
 
+def test_the_digits_of_a_telephone_number_count_nothing() -> None:
+    first = "Anyone with information on the Orla fire is asked to call police on 0845 125 2222, the police said."
+    second = "Anyone with information on the Orla fire is asked to call police on 0845 127 2222, the police said."
+    third = "Anyone with information on the Orla fire is asked to call Crimestoppers on +44 20 7946 0958."
+    story = [_article("Alpha", first), _article("Beta", second), _article("Gamma", third)]
+    assert [m.value for m in fact_mentions(story)] == []
+    comparison = compare_story(story)
+    assert comparison.conflicts == [] and comparison.agreements == []
+
+
 def test_passengers_and_crew_are_not_the_passengers_and_a_model_number_counts_nothing() -> None:
     first = "The ferry Orla evacuated some 420 passengers and crew off Harrow Point, the coastguard said."
     second = "The ferry Orla evacuated its 246 passengers off Harrow Point, the coastguard said."
@@ -1072,6 +1082,8 @@ def test_counts_of_two_places_named_in_their_clauses_are_two_quantities(first_pl
     ("The Orla market had {} damaged shops after the riots on Monday, the police said.", "damaged shops"),
     ("Robbers made off with jewels worth ${} million from an Orla store on Monday, the police said.",
      "made off (USD)"),
+    ("Forward Jorvan Miles had {} points in the Orla Hawks' win on Monday, the club said.", "points"),
+    ("A poll in Orla on Monday found that {} per cent of voters backed the harbour plan.", "percent backed"),
 ])
 def test_a_slot_names_what_was_done_to_the_things_counted(sentence: str, slot: str) -> None:
     """ "killing 10 people" is a slot of "people killed", not "people killing"; verb forms come from

@@ -173,7 +173,7 @@ def number_mentions(article: Article, found: list[Sentence], parses: SentencePar
     except those of an action dated before the story (``_past_dates``) and in the sentence going on from it."""
     text = article.text
     timexes = article.layers["timex"].spans if "timex" in article.layers else []
-    dates = [(s.start, s.end) for s in timexes]
+    dates = [(s.start, s.end) for s in timexes] + _phone_numbers(text)  # neither holds a count
     places = [s for s in article.layers["entities"].spans if s.label == "GPE"] if "entities" in article.layers else []
     mentions = []
     recalled = False
@@ -217,6 +217,27 @@ def number_mentions(article: Article, found: list[Sentence], parses: SentencePar
         in_lead[0].single_in_lead = True
     _mark_crowded(mentions, _thing_counted)
     return mentions
+
+
+# "0845 125 2222", "+44 20 7946 0958", "(555) 123-4567": digit groups of one number to call
+_DIGIT_GROUPS = re.compile(
+    r"(?<![\w.,-])(?:\+\d{1,3}[ .-]?)?(?:\(\d{2,5}\)[ .-]?)?\d{2,5}(?:[ .-]\d{2,8}){1,4}(?![\w-])")
+_THOUSANDS = re.compile(r"\d{1,3}(?: \d{3})+")
+MIN_PHONE_DIGITS = 7
+
+
+def _phone_numbers(text: str) -> list[tuple[int, int]]:
+    """Telephone numbers: groups of digits with seven digits or more, written with a country code, a leading
+    zero or in three groups or more, but not thousands set apart by spaces ("12 000 000"). Their groups ("125",
+    "2222") count nothing."""
+    found = []
+    for match in _DIGIT_GROUPS.finditer(text):
+        number = match.group(0)
+        groups = re.findall(r"\d+", number)
+        called = number[0] in "+(0" or (len(groups) >= 3 and not _THOUSANDS.fullmatch(number))
+        if sum(map(len, groups)) >= MIN_PHONE_DIGITS and called:
+            found.append(match.span())
+    return found
 
 
 def _place_in_clause(text: str, clause: tuple[int, int], places: list[Span], start: int, end: int) -> str | None:
@@ -500,6 +521,11 @@ def _counted(noun: Token) -> str:
     return f"{lemma} {noun.head.lemma_.lower()}" if _describes(noun) else lemma
 
 
+def _noun_word(noun: Token) -> str:
+    """The counted noun as a label writes it: "per cent" is "percent"."""
+    return "percent" if noun.lower_ == "cent" and noun.i > 0 and noun.doc[noun.i - 1].lower_ == "per" else noun.lower_
+
+
 def _describes(noun: Token) -> bool:
     """The noun describes the one after it: "yard" in "a 7-yard touchdown"."""
     return noun.dep_ in ("compound", "amod", "npadvmod", "nmod") and noun.head.pos_ == "NOUN" and noun.head.i > noun.i
@@ -509,31 +535,39 @@ def _label(phrase: Phrase, count: bool, noun: Token | None, verb: Token | None, 
     """ "people killed", "rifles seized" for a count; "date of the meeting" for a date that belongs to a
     thing (``_thing_dated``: "the meeting, scheduled for Thursday"); "date detained", "date of meeting" when it
     hangs on an action."""
-    done = _phrasal(verb, verb.lower_) if verb is not None and verb.tag_ in ("VBN", "VBD") else \
-        _gerund(verb) if verb else ""
     if count:
-        return _count_label(phrase.root, noun, verb, done)
+        says_nothing = verb is not None and verb.lemma_ in _SAYS_NOTHING_OF_A_COUNT
+        return _count_label(phrase.root, noun, None if says_nothing else verb)
     if thing is not None:
         return f"date of the {thing.lower_}"
+    done = _done(verb)
     if not done:
         return "date"
     return f"date of {done}" if done.split()[0].endswith("ing") else f"date {done}"
 
 
-def _count_label(number: Token, noun: Token | None, verb: Token | None, done: str) -> str:
+def _done(verb: Token | None) -> str:
+    """The verb as a label says it: "detained", "made off" as written, "meeting" for one not yet done."""
+    if verb is None:
+        return ""
+    return _phrasal(verb, verb.lower_) if verb.tag_ in ("VBN", "VBD") else _gerund(verb)
+
+
+def _count_label(number: Token, noun: Token | None, verb: Token | None) -> str:
     """ "people killed" ("killing 10 people"), "people injured" ("leaving 70 people injured"), "wounded men"
-    ("the families of the two wounded men requested"); the verb alone when the parse shows no thing counted."""
+    ("the families of the two wounded men requested"); the verb alone when the parse shows no thing counted,
+    and the thing alone when the verb says nothing of it ("had 20 points", "said 83 percent")."""
     if noun is None:
-        return _participle(verb) if verb is not None and _undergoes(number, verb) else done
+        return _participle(verb) if verb is not None and _undergoes(number, verb) else _done(verb)
+    thing = _noun_word(noun)
     state = _state_of(noun, verb)
     if state is not None:
-        return f"{noun.lower_} {state.lower_}"
+        return f"{thing} {state.lower_}"
     described = _described_by(number, noun)
-    if described is not None and (verb is None or verb.lemma_ in _LIGHT_VERBS or _of_another_noun(noun)):
-        return f"{described.lower_} {noun.lower_}"
-    if verb is not None and _undergoes(noun, verb):
-        done = _participle(verb)
-    return f"{noun.lower_} {done}".strip()
+    if described is not None and (verb is None or _of_another_noun(noun)):
+        return f"{described.lower_} {thing}"
+    done = _participle(verb) if verb is not None and _undergoes(noun, verb) else _done(verb)
+    return f"{thing} {done}".strip()
 
 
 def _state_of(noun: Token, verb: Token | None) -> Token | None:
@@ -545,7 +579,8 @@ def _state_of(noun: Token, verb: Token | None) -> Token | None:
     return after if after.head.i == noun.i or (verb is not None and after.head.i == verb.i) else None
 
 
-_LIGHT_VERBS = frozenset(("have", "be"))  # "has 355 damaged shops": the shops are damaged, not had
+# Verbs that say nothing of what a count is: "has 355 damaged shops" (damaged, not had), "said 83 percent"
+_SAYS_NOTHING_OF_A_COUNT = frozenset(("have", "be", "say", "tell"))
 
 
 def _described_by(number: Token, noun: Token) -> Token | None:
