@@ -247,7 +247,8 @@ def _merge_same_key(mentions: list[Mention], groups: Groups) -> None:
         groups.union(first.setdefault(key, i), i)
 
 
-def _similar_first_names(a: str, b: str) -> bool:
+def similar_first_names(a: str, b: str) -> bool:
+    """ "Anthony" / "Antony", "Sergei" / "Sergey", "Karolos" / "Carolos": one person's first name as spelled."""
     return difflib.SequenceMatcher(None, fold(a), fold(b)).ratio() >= FIRST_NAME_SIMILARITY
 
 
@@ -262,7 +263,7 @@ def _merge_full_names(mentions: list[Mention], groups: Groups) -> None:
         names = list(firsts.items())[:MAX_FIRST_NAMES]
         for n, (first, i) in enumerate(names):
             for other, j in names[n + 1:]:
-                if _similar_first_names(first, other):
+                if similar_first_names(first, other):
                     groups.union(i, j)
 
 

@@ -11,8 +11,9 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from difflib import SequenceMatcher
-from itertools import pairwise
+from itertools import combinations, pairwise
 
+from newsprism.annotate.entities import fold, similar_first_names
 from newsprism.annotate.speakers import GROUP, ORG_NOUNS, PERSON, strip_name
 from newsprism.compare.result import QuoteGroup, QuoteVariant, Voice, evidence, outlet_of
 from newsprism.compare.text import components
@@ -36,6 +37,7 @@ class Quote:
     speaker_name: str | None
     words: tuple[str, ...]
     speaker_kind: str | None = None  # person, organisation, government, group (quotes layer 0.3 and later)
+    named: bool = True  # the attribution writes the speaker's name ("Kelly said"), not "he said" resolved to it
 
     @property
     def joined(self) -> str:
@@ -54,8 +56,21 @@ def story_quotes(articles: list[Article]) -> list[Quote]:
                 tokens = tuple(words(normalise(article.text[start:end])))[:MAX_QUOTE_WORDS]
                 if len(tokens) >= MIN_FRAGMENT_WORDS:
                     found.append(Quote(article, start, end, span.attrs.get("speaker_name") or None, tokens,
-                                       span.attrs.get("speaker_kind") or None))
+                                       span.attrs.get("speaker_kind") or None, _named_there(span.attrs)))
     return found
+
+
+def _named_there(attrs: dict) -> bool:
+    """The speaker's name is written in the attribution ("Commissioner Raymond Kelly said"), not found for a
+    pronoun or a noun ("he said", "the judge said"). Layers without the speaker's mention are taken at their word."""
+    mention, name = attrs.get("speaker"), attrs.get("speaker_name")
+    if not isinstance(mention, dict) or not name:
+        return True
+    return _fold(str(name).split()[-1]) in _fold(str(mention.get("text") or ""))
+
+
+def _fold(text: str) -> str:
+    return re.sub(r"[\W\d_]", "", text.casefold())
 
 
 def quoted_parts(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -131,8 +146,9 @@ def entity_names(articles: list[Article], labels: set[str] | None = None) -> set
 def _group(quotes: list[Quote], people: set[str]) -> QuoteGroup:
     """The group's reference is the version most others repeat or cut from, then the longest.
 
-    A misattribution is two different people credited with the quote; a person and an institution
-    ("the ministry" and its spokeswoman, a paper and its editor) are usually one voice, not flagged.
+    A misattribution is two different people credited with the quote by name ("Kelly said", not "he
+    said" resolved to someone); a person and an institution ("the ministry" and its spokeswoman, a paper
+    and its editor) are usually one voice, not flagged.
     """
     full = max(
         quotes, key=lambda q: (sum(relation(o, q) in ("identical", "cut") for o in quotes), len(q.words), q.article.id)
@@ -143,14 +159,49 @@ def _group(quotes: list[Quote], people: set[str]) -> QuoteGroup:
     ]
     speakers = Counter(q.speaker_name for q in quotes if q.speaker_name)
     speaker = max(speakers, key=lambda s: (speakers[s], s)) if speakers else None
-    others = [name for name in speakers if name in people and speaker in people and not same_speaker(name, speaker)]
-    return QuoteGroup(speaker, evidence(full.article, full.start, full.end), variants, bool(others))
+    return QuoteGroup(speaker, evidence(full.article, full.start, full.end), variants, _misattributed(quotes, people))
+
+
+def _misattributed(quotes: list[Quote], people: set[str]) -> bool:
+    """Two outlets credit the same words (one quote repeating the other or cut from it, not a paraphrase that
+    two people may both have said, nor two quotes chained through a third) to two people they name. An
+    article that credits the words to two people itself tells nothing of who said them."""
+    credited = [q for q in quotes if q.speaker_name in people and q.named]
+    names: dict[str, set[str]] = defaultdict(set)
+    for quote in credited:
+        names[quote.article.id].add(quote.speaker_name or "")
+    sure = [q for q in credited if not any(not same_speaker(a, b) for a, b in combinations(names[q.article.id], 2))]
+    return any(a.article.id != b.article.id and not same_speaker(a.speaker_name or "", b.speaker_name or "")
+               and _same_words(a, b) for a, b in combinations(sure, 2))
+
+
+def _same_words(a: Quote, b: Quote) -> bool:
+    return relation(a, b) in ("identical", "cut") or relation(b, a) == "cut"
 
 
 def same_speaker(a: str, b: str) -> bool:
-    """"Ministry" and "Zarovian Defence Ministry" name one speaker: the words of one are in the other."""
-    first, second = set(words(a)), set(words(b))
-    return bool(first and second) and (first <= second or second <= first)
+    """"Ministry" and "Zarovian Defence Ministry" name one speaker: the words of one are in the other. So do
+    one person's names as outlets spell them ("Vincent DelGiudice" / "Vincent Del Giudice", "Sergei Lavrov"
+    / "Sergey Lavrov"), by the entities layer's rule for a surname and its first names."""
+    first, second = words(a), words(b)
+    if not first or not second:
+        return False
+    if set(first) <= set(second) or set(second) <= set(first) or "".join(first) == "".join(second):
+        return True
+    return _one_person(first, second)
+
+
+def _one_person(first: list[str], second: list[str]) -> bool:
+    """Two full names of one surname and close first names, or one the short form of the other ("Ray Kelly" /
+    "Raymond Kelly"): a misattribution is not to be called on a spelling ("Mary Gomes" and "John Gomes" are
+    two people)."""
+    if len(first) < 2 or len(second) < 2 or fold(first[-1]) != fold(second[-1]):
+        return False
+    shorter, longer = sorted((first[0], second[0]), key=len)
+    return similar_first_names(shorter, longer) or (len(shorter) >= MIN_SHORT_FORM and longer.startswith(shorter))
+
+
+MIN_SHORT_FORM = 3  # "Ray" of "Raymond", "Stan" of "Stanley"
 
 
 # Nouns for a body of people that take no plural "s": "police said" names a group as "officials" does.
@@ -186,13 +237,15 @@ def voices(articles: list[Article]) -> list[Voice]:
     by_speaker: dict[str, dict[str, Quote]] = defaultdict(dict)
     written: dict[str, Counter[str]] = defaultdict(Counter)  # the forms of each voice's name
     people = persons(articles)
+    person_keys: set[str] = set()
     for quote in story_quotes(articles):
         name = quote.speaker_name
         if name and quote.speaker_kind == PERSON:
             name = _person_name(name, people)
         if name and (quote.speaker_kind or named is None or name in named) and _clear_voice(name):
             group = quote.speaker_kind == GROUP
-            key = _group_word(name) if group else _person_key(name)
+            key = _group_word(name) if group else _known_as(_person_key(name), person_keys)
+            person_keys.update([] if group else [key])
             by_speaker[key].setdefault(outlet_of(quote.article), quote)
             written[key][key if group else name] += 1
     return [
@@ -214,6 +267,14 @@ def _person_name(name: str, people: set[str]) -> str | None:
     if name.split()[-1].lower() in ORG_NOUNS:
         return name
     return strip_name(name) or (name if name in people and " " in name else None)
+
+
+def _known_as(key: str, known: set[str]) -> str:
+    """The key of a person already heard under another spelling of the full name ("Heidar Alishvandi" /
+    "Heydar Alishvandi", "Vincent DelGiudice" / "Vincent Del Giudice"); a surname alone stays apart."""
+    if key in known or " " not in key:
+        return key
+    return next((other for other in sorted(known) if " " in other and same_speaker(other, key)), key)
 
 
 def _person_key(name: str) -> str:
