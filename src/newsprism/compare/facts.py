@@ -207,6 +207,10 @@ def number_mentions(article: Article, found: list[Sentence], parses: SentencePar
             role = parses.role(sentence, match.start(), match.end(), count=True)
             if model is not None and role is not None:
                 role = _of_model(role, model)
+            parent = _PARENT_OF.search(text, max(sentence.start, match.start() - 30), match.start())
+            if parent is not None and role is not None:  # the verb is what befell the parent, not the children
+                role = replace(role, counted="child", action=None, agent=None, subject=None, patient=None,
+                               label=f"children of the {parent.group(1).lower()}")
             mentions.append(Mention(article, "number", value, match.start(), match.end(), sentence, context,
                                     place=_place_in_clause(text, clause, places, *match.span()),
                                     measure=measure, role=role,
@@ -294,6 +298,10 @@ _LISTED_AFTER = re.compile(r"\s(?:and|or)\s" + _NUMBER_WORD, re.IGNORECASE)
 _LISTED_BEFORE = re.compile(r"\b" + _NUMBER_WORD + r"\s(?:and|or)\s$", re.IGNORECASE)
 _RATIO_AFTER = re.compile(r"\s(?:in|out of)\s(?:every\s)?\d", re.IGNORECASE)
 _ONE_OF = re.compile(r"\sof\s", re.IGNORECASE)
+# "the one used in the shootings", "shoot another one", "one that would hold a shotgun": "one" for a thing
+_PRONOUN_ONE_BEFORE = re.compile(r"\b(?:the|another|this|that|each|every|any|no|which|a\snew|the\s(?:same|only|last|"
+                                 r"first|other))\s$", re.IGNORECASE)
+_PRONOUN_ONE_AFTER = re.compile(r"\s(?:that|who|which|whose)\b", re.IGNORECASE)
 _RATIO_BEFORE = re.compile(r"\b(?:one|1)\s(?:in|out of)\s(?:every\s)?$|\bin every\s$", re.IGNORECASE)
 _CONVERSION = re.compile(r"(?:\d|million|billion|bn|m)\s?\(\s?(?:[A-Z]{1,3}\s?)?[$€£¥]?\s?$")
 _DOZEN = re.compile(r"\s?dozen\b", re.IGNORECASE)
@@ -301,11 +309,13 @@ _DOZEN = re.compile(r"\s?dozen\b", re.IGNORECASE)
 
 def _no_count_of_its_own(text: str, start: int, end: int) -> bool:
     """ "two sons, ages 6 and 16", "one or two": a number listed with another is one of a set, and another
-    outlet listing it in another order is no conflict; "one in every 500 users" is a share, and "one of the
-    most photographed women" picks one out, neither a count."""
+    outlet listing it in another order is no conflict; "one in every 500 users" is a share, "one of the
+    most photographed women" picks one out, and "the one used", "another one", "one that" stand for a
+    thing: none of them a count."""
     before = text[max(0, start - 20) : start]
     word = text[start:end].lower()
-    return bool(_LISTED_AFTER.match(text, end) or _LISTED_BEFORE.search(before)
+    pronoun = word == "one" and (_PRONOUN_ONE_BEFORE.search(before) or _PRONOUN_ONE_AFTER.match(text, end))
+    return bool(_LISTED_AFTER.match(text, end) or _LISTED_BEFORE.search(before) or pronoun
                 or (word in ("one", "1") and _RATIO_AFTER.match(text, end))
                 or (word == "one" and _ONE_OF.match(text, end))  # "1 of 13 passes" is a count
                 or _RATIO_BEFORE.search(before))
@@ -334,6 +344,10 @@ _MODEL_AFTER = re.compile(r"\s(?P<letters>[A-Z][A-Za-z]{0,3})\s?-?\s?(?P<digits>
 
 def _model_key(model: re.Match[str]) -> str:
     return f"model:{model.group('letters').lower()}{model.group('digits')}"
+
+
+# "a mother of 12", "father of two": how many children a person has, whatever the sentence's verb
+_PARENT_OF = re.compile(r"\b((?:grand)?(?:mother|father|parent|mom|dad)s?)\sof\s$", re.IGNORECASE)
 
 
 def _of_model(role: Role, model: re.Match[str]) -> Role:
