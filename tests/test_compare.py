@@ -471,6 +471,18 @@ def test_a_mother_of_twelve_has_twelve_children_whatever_the_sentence_did() -> N
     assert [v.value for v in conflict.values] == ["12", "13"] and conflict.slot.endswith("children of the mother")
 
 
+def test_a_values_evidence_stays_in_its_clause_and_at_one_point_is_no_count() -> None:
+    first = "At one point on Friday, internet services in Verra were down by 80 percent, in Orla by 65 percent."
+    second = "At one point on Friday, internet services in Orla were down by 70 percent, officials said."
+    places = ("Verra", "Orla")
+    story = [_article(outlet, text, entities=[_span(text, place, "GPE") for place in places if place in text])
+             for outlet, text in (("Alpha", first), ("Beta", second))]
+    assert "1" not in {m.value for m in fact_mentions(story)}
+    [conflict] = compare_story(story).conflicts
+    assert {e.text for v in conflict.values for e in v.evidence} == {"65 percent",
+                                                                    "services in Orla were down by 70 percent"}
+
+
 def test_the_digits_of_a_telephone_number_count_nothing() -> None:
     first = "Anyone with information on the Orla fire is asked to call police on 0845 125 2222, the police said."
     second = "Anyone with information on the Orla fire is asked to call police on 0845 127 2222, the police said."

@@ -298,6 +298,7 @@ _LISTED_AFTER = re.compile(r"\s(?:and|or)\s" + _NUMBER_WORD, re.IGNORECASE)
 _LISTED_BEFORE = re.compile(r"\b" + _NUMBER_WORD + r"\s(?:and|or)\s$", re.IGNORECASE)
 _RATIO_AFTER = re.compile(r"\s(?:in|out of)\s(?:every\s)?\d", re.IGNORECASE)
 _ONE_OF = re.compile(r"\sof\s", re.IGNORECASE)
+_ONE_MOMENT = re.compile(r"\s(?:point|time|stage|moment)\b", re.IGNORECASE)  # "at one point": a moment
 # "the one used in the shootings", "shoot another one", "one that would hold a shotgun": "one" for a thing
 _PRONOUN_ONE_BEFORE = re.compile(r"\b(?:the|another|this|that|each|every|any|no|which|a\snew|the\s(?:same|only|last|"
                                  r"first|other))\s$", re.IGNORECASE)
@@ -310,11 +311,12 @@ _DOZEN = re.compile(r"\s?dozen\b", re.IGNORECASE)
 def _no_count_of_its_own(text: str, start: int, end: int) -> bool:
     """ "two sons, ages 6 and 16", "one or two": a number listed with another is one of a set, and another
     outlet listing it in another order is no conflict; "one in every 500 users" is a share, "one of the
-    most photographed women" picks one out, and "the one used", "another one", "one that" stand for a
-    thing: none of them a count."""
+    most photographed women" picks one out, "the one used", "another one", "one that" stand for a
+    thing, and "at one point" for a moment: none of them a count."""
     before = text[max(0, start - 20) : start]
     word = text[start:end].lower()
-    pronoun = word == "one" and (_PRONOUN_ONE_BEFORE.search(before) or _PRONOUN_ONE_AFTER.match(text, end))
+    pronoun = word == "one" and (_PRONOUN_ONE_BEFORE.search(before) or _PRONOUN_ONE_AFTER.match(text, end)
+                                 or (before.lower().endswith("at ") and _ONE_MOMENT.match(text, end)))
     return bool(_LISTED_AFTER.match(text, end) or _LISTED_BEFORE.search(before) or pronoun
                 or (word in ("one", "1") and _RATIO_AFTER.match(text, end))
                 or (word == "one" and _ONE_OF.match(text, end))  # "1 of 13 passes" is a count
@@ -1426,9 +1428,12 @@ def _evidence(m: Mention) -> Evidence:
 
 
 def _phrase(m: Mention) -> tuple[int, int]:
-    """The number with its qualifiers ("at least") and the words around it up to its context words."""
+    """The number with its qualifiers ("at least") and the words around it up to its context words, inside its
+    clause: "in India by 65 percent", not "percent, in India by 65 percent" (another clause's "80 percent")."""
     text = m.article.text
-    tokens = list(_TOKEN.finditer(text, m.sentence.start, m.sentence.end))
+    clause = _clause_bounds(text, m.sentence, m.start, m.end,
+                            _DURATION_BREAK if m.measure == "duration" else _CLAUSE_BREAK)
+    tokens = list(_TOKEN.finditer(text, *clause))
     inside = [t for t in tokens if word_key(t.group(0)) in m.context]
     start = min([m.start] + [t.start() for t in inside if t.start() >= m.start - 40])
     qualifiers = [t for t in tokens if t.end() <= start and t.group(0).lower() in _QUALIFIERS | {"at", "a", "an"}]
