@@ -891,6 +891,22 @@ def fact_mentions(articles: list[Article]) -> list[Mention]:
     return mentions
 
 
+def headline_mentions(articles: list[Article]) -> list[Mention]:
+    """Counts in the articles' headlines ("3 dead after protesters torch Greek bank"), each of its article: an
+    outlet that gives a fact in its headline alone does not leave it out. Evidence offsets point into the
+    text, so headlines state facts for omissions only, and fill no slot."""
+    month = story_month(articles)
+    mentions = []
+    for article in articles:
+        if article.title:
+            headline = replace(article, text=article.title[:MAX_HEADLINE_CHARS], layers={})
+            mentions += number_mentions(headline, sentences(headline), SentenceParses(headline.text), month)
+    return mentions
+
+
+MAX_HEADLINE_CHARS = 400
+
+
 def _exact_where_stated(mentions: list[Mention]) -> list[Mention]:
     """An article that writes "at least three people killed" in its lead and "three people killed" further
     on claims exactly three: its hedged mentions of a count it also states plainly take the plain bound."""

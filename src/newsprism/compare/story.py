@@ -14,7 +14,7 @@ from functools import partial
 from typing import Any
 
 from newsprism.annotate.techniques import summarise
-from newsprism.compare.facts import Mention, agreements, conflicts, slot_name, stated_by
+from newsprism.compare.facts import Mention, agreements, conflicts, headline_mentions, slot_name, stated_by
 from newsprism.compare.quotes import quote_groups, voices
 from newsprism.compare.result import (
     Comparison,
@@ -113,12 +113,13 @@ def omissions(articles: list[Article], slots: list[list[Mention]], mentions: lis
     # (kind, what, evidence per carrying article, the ids of articles that state it otherwise): the last is
     # asked only of what most outlets carry, since it searches every article
     things: list[tuple[str, str, dict[str, list[Evidence]], Callable[[], set[str]]]] = []
+    with_headlines = mentions + headline_mentions(articles)
     for slot in slots:
         carried: dict[str, list[Evidence]] = defaultdict(list)
         for m in slot:
             carried[m.article.id].append(evidence(m.article, m.start, m.end))
         things.append(("fact", f"{slot_name(slot)}: {'/'.join(sorted({m.value for m in slot}))}", carried,
-                       partial(stated_by, slot, mentions)))
+                       partial(stated_by, slot, with_headlines)))
     for group in groups:
         quoted: dict[str, list[Evidence]] = defaultdict(list)
         for variant in group.variants:
