@@ -483,6 +483,12 @@ def test_a_values_evidence_stays_in_its_clause_and_at_one_point_is_no_count() ->
                                                                     "services in Orla were down by 70 percent"}
 
 
+def test_a_number_that_names_a_road_or_a_flight_counts_nothing() -> None:
+    text = ("Police stopped the driver on state Route 52 after he left Interstate 75, near Gate 4 where Flight 370 "
+            "had landed with 12 passengers.")
+    assert [m.value for m in fact_mentions([_article("Alpha", text)])] == ["12"]
+
+
 def test_the_digits_of_a_telephone_number_count_nothing() -> None:
     first = "Anyone with information on the Orla fire is asked to call police on 0845 125 2222, the police said."
     second = "Anyone with information on the Orla fire is asked to call police on 0845 127 2222, the police said."
@@ -575,6 +581,12 @@ def test_ages_and_homes_of_a_named_person_conflict_wherever_they_are_said() -> N
     found = {c.slot: sorted(v.value for v in c.values) for c in compare_story([story[0], _article("Beta", hurried)])
              .conflicts}
     assert found == {"Tomas Varga: age": ["34", "35"]}
+    dashed = "Rescuers named the climber as Tomas Varga, 36 - a guide from Lenz - after the fall on the glacier."
+    found = {c.slot: sorted(v.value for v in c.values) for c in compare_story([story[0], _article("Beta", dashed)])
+             .conflicts}
+    assert found == {"Tomas Varga: age": ["34", "36"]}
+    score = "The Harn Hawks beat the Lenz Lions, 98 - 95, on Sunday."  # a score after a name is no age
+    assert "age" not in [m.measure for m in fact_mentions([_article("Gamma", score)])]
 
 
 def test_a_toll_that_only_grew_over_the_day_is_shown_as_rising_with_its_times() -> None:

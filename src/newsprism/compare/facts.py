@@ -747,10 +747,18 @@ _STREET_AFTER = re.compile(
 )
 
 
+# Nouns that a number names one of when capitalised before it: "state Route 52", "Flight 370", "Article 5"
+_NAMED_BY_NUMBER = re.compile(
+    r"\b(?:Route|Highway|Hwy|Interstate|Freeway|Motorway|Flight|Room|Gate|Pier|Platform|Terminal|Channel|Article|"
+    r"Chapter|Section|Amendment|Bus|Line|Exit|Building|Floor|Precinct|Ward|District|Unit|Apartment|Apt|Suite|"
+    r"Lot|Track|Runway|Level|Zone|Sector|Camp|Block|Plant|Reactor|Stage|Week|Game|Round|Lane|Bay)\.?\s$")
+
+
 def _names_a_thing(text: str, sentence_start: int, start: int, end: int) -> bool:
-    """ "Plant No. 2", "40 East 5th Street", "the 12000 block of 223rd Street": a number that names a thing or
-    an address counts nothing."""
-    return bool(re.search(r"(?:\b(?:No|no|Nr|number)\.?|#)\s*$", text[max(sentence_start, start - 8) : start])
+    """ "Plant No. 2", "40 East 5th Street", "the 12000 block of 223rd Street", "state Route 52": a number that
+    names a thing or an address counts nothing."""
+    before = text[max(sentence_start, start - 12) : start]
+    return bool(re.search(r"(?:\b(?:No|no|Nr|number)\.?|#)\s*$", before[-8:]) or _NAMED_BY_NUMBER.search(before)
                 or _STREET_AFTER.match(text, end, end + 40))
 
 
@@ -924,7 +932,7 @@ _PLACE = r"[A-Z][A-Za-z'’]*[a-z](?:\s[A-Z][A-Za-z'’]*[a-z]){0,3}"
 # (measure, pattern, whether a one-word name is enough): what outlets say of a named person.
 _PERSON_FACTS = (
     ("age", re.compile(rf"(?P<name>{_NAME}),\s(?:aged\s)?(?P<value>\d{{1,3}})"
-                       rf"(?=\s?[,.;)]|\s(?:of|from|and|who|was|is)\b)"), True),
+                       rf"(?=\s?[,.;)]|\s(?:of|from|and|who|was|is)\b|\s[-–—]+\s(?!\d))"), True),
     ("age", re.compile(rf"(?P<value>\d{{1,3}})\s?-?\s?year\s?-?\s?old\s(?:[a-z]+\s|[A-Z][a-z]+(?:man|woman)\s){{0,3}}"
                        rf"(?P<name>{_NAME})"), False),
     ("home", re.compile(rf"(?P<name>{_NAME}),\s\d{{1,3}},\s(?:of|from)\s(?P<value>{_PLACE})"), True),
