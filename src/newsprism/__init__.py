@@ -15,7 +15,7 @@ from newsprism.model import Article, Layer, RawRecord, Span, Story
 from newsprism.pipeline import extract_paths, ingest, reextract, safe_extract
 from newsprism.store import Store
 
-__version__ = "0.14.0"
+__version__ = "0.15.0"
 __all__ = [
     "Article",
     "InputError",
