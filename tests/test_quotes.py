@@ -85,6 +85,12 @@ def test_short_scare_quotes_without_a_cue_are_not_quotes() -> None:
     assert quotes_layer("The so-called “reform” left the library without a roof.", None) == []
 
 
+def test_a_title_in_quotation_marks_is_nobodys_words() -> None:
+    text = ("Ilse Varga starred in “The Night of the Harbour,” the festival director said. “I Love the Sea” "
+            "is her next film. “We will show both films in June,” Varga said.")
+    assert [q["text"] for q in quotes_layer(text, None) if q["kind"] == "direct"] == ["We will show both films in June"]
+
+
 def test_multi_sentence_quote_stays_one_span() -> None:
     text = "“The river rose overnight. Two bridges are closed. Stay home,” said Oskar Lindqvist."
     assert only(text)["text"] == "The river rose overnight. Two bridges are closed. Stay home"

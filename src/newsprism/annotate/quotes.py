@@ -33,7 +33,9 @@ from newsprism.annotate.speakers import (
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
 
-VERSION = "0.4"  # 0.4: a group's preposition needs its object ("Police at first told"); police and court ranks
+# 0.5: a title in quotation marks ("Kate and Leopold") is no quote; 0.4: a group's preposition needs its object
+# ("Police at first told"); police and court ranks are titles
+VERSION = "0.5"
 MAX_QUOTE_CHARS = 3000  # an opening mark left unclosed for longer than this is a stray mark
 MIN_UNCUED_WORDS = 4  # shorter quoted strings without a cue are scare quotes, not quotes
 MAX_CLAUSE_TOKENS = 200  # longer "clauses" are parser failures on run-on or hostile text
@@ -362,10 +364,38 @@ def direct_quotes(doc: Doc, sents: list[int], regions: list[tuple[int, int]], me
         cue = _find_cue(doc, starts, sents, start, end, regions)
         if cue is not None:
             _attribute(quote, cue, regions, mentions, previous)
-        if cue is None and len(text[start:end].split()) < MIN_UNCUED_WORDS:
+        if (cue is None and len(text[start:end].split()) < MIN_UNCUED_WORDS) or _a_title(text, start, end):
             continue
         quotes.append(quote)
     return quotes
+
+
+_TITLE_FUNCTION_WORDS = frozenset(("a", "an", "the", "and", "or", "nor", "but", "of", "to", "in", "on", "at", "for",
+                                   "from", "with", "by", "up", "out", "as"))
+MIN_TITLE_WORDS, MAX_TITLE_WORDS = 3, 10
+TITLE_CONTEXT_CHARS = 40
+_WORD = re.compile(r"[^\W\d_][\w'’-]*")
+_SENTENCE_INSIDE = re.compile(r"[.!?]\s+[A-Z]")
+
+
+def _a_title(text: str, start: int, end: int) -> bool:
+    """ "Kate and Leopold", "The Boy from Oz", "Take Me Out to the Ball Game": a work's or an event's title in
+    quotation marks, every word capitalised but the small ones, in a sentence that is not (a headline's
+    quote, "Warren to CEO: ‘You Should Be Criminally Investigated’", is someone's words)."""
+    words = _WORD.findall(text, start, end)
+    if not MIN_TITLE_WORDS <= len(words) <= MAX_TITLE_WORDS or not _title_cased(words) \
+            or _SENTENCE_INSIDE.search(text, start, end):  # "The Donald. Big Daddy." is said
+        return False
+    line_start = text.rfind("\n", 0, start) + 1
+    window = max(line_start, start - TITLE_CONTEXT_CHARS)
+    before = _WORD.findall(text, window, start)
+    if before and window > line_start and text[window - 1].isalnum():
+        before = before[1:]  # a word cut by the window
+    return bool(before) and not _title_cased(before)
+
+
+def _title_cased(words: list[str]) -> bool:
+    return words[0][0].isupper() and all(w[0].isupper() or w in _TITLE_FUNCTION_WORDS for w in words)
 
 
 def _clause_extent(cue: Token, clause: Token) -> tuple[int, int] | None:
