@@ -712,25 +712,24 @@ def test_a_misattribution_rests_on_names_the_outlets_write_for_the_same_words() 
     assert group.misattributed
 
 
-def test_invented_omission_of_a_fact_most_outlets_carry() -> None:
-    story = [
+def _mine_story() -> list[Article]:
+    """Three outlets give the toll of the mine blast alike; Delta gives none in its text."""
+    return [
         _article("Alpha", MINE_A),
         _article("Beta", MINE_B.replace("6 miners", "4 miners")),
         _article("Gamma", MINE_C),
         _article("Delta", "A gas blast hit the Dornvik copper mine on Tuesday, the operator said."),
     ]
-    omissions = [o for o in compare_story(story).omissions if o.kind == "fact"]
+
+
+def test_invented_omission_of_a_fact_most_outlets_carry() -> None:
+    omissions = [o for o in compare_story(_mine_story()).omissions if o.kind == "fact"]
     assert {o.outlet for o in omissions} == {"Delta"}
     assert any("miners" in o.what for o in omissions)
 
 
 def test_an_outlet_that_gives_a_fact_in_its_headline_does_not_leave_it_out() -> None:
-    story = [
-        _article("Alpha", MINE_A),
-        _article("Beta", MINE_B.replace("6 miners", "4 miners")),
-        _article("Gamma", MINE_C),
-        _article("Delta", "A gas blast hit the Dornvik copper mine on Tuesday, the operator said."),
-    ]
+    story = _mine_story()
     story[3].title = "Gas blast kills 4 miners at Dornvik copper mine"
     omissions = [o.what for o in compare_story(story).omissions if o.kind == "fact" and o.outlet == "Delta"]
     assert omissions and not any("miners" in what for what in omissions)  # the 12 injured are still left out
