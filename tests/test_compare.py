@@ -589,6 +589,14 @@ def test_ages_and_homes_of_a_named_person_conflict_wherever_they_are_said() -> N
     assert "age" not in [m.measure for m in fact_mentions([_article("Gamma", score)])]
 
 
+def test_a_report_dated_without_a_time_is_shown_with_its_day() -> None:
+    text = "A landslide that hit the village of Orla on Tuesday killed {} people, the regional governor said."
+    story = [_article("Alpha", text.format(4), "2026-05-12"), _article("Beta", text.format(9), "2026-05-13")]
+    for fmt in ("md", "html"):
+        page = story_report(story, fmt)
+        assert "first published 2026-05-12" in page and "23:59:59" not in page
+
+
 def test_a_toll_that_only_grew_over_the_day_is_shown_as_rising_with_its_times() -> None:
     text = "A landslide that hit the village of Orla on Tuesday killed {} people, the regional governor said."
     times = ("2026-05-12T06:40:00+00:00", "2026-05-12T11:05:00+00:00", "2026-05-12T17:30:00+00:00")

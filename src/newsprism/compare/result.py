@@ -49,6 +49,15 @@ def published_at(article: Article) -> datetime | None:
     return moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
+_END_OF_DAY = "T23:59:59.999999+00:00"
+
+
+def shown_published(instant: str) -> str:
+    """A publication instant as a reader is shown it: the end of a day that ``published_at`` gave a report
+    dated without a time is that day ("2022-02-23"), not "2022-02-23T23:59:59.999999+00:00"."""
+    return instant.removesuffix(_END_OF_DAY)
+
+
 def unify_outlets(articles: list[Article]) -> tuple[list[Article], list[str]]:
     """One name per outlet: the language editions of a site ("Meridian Heute" on de.meridian-today.example)
     take the name of the site's main edition (else the most used). Returns the articles (copies where

@@ -15,6 +15,7 @@ from newsprism.compare.result import (
     OutletProfile,
     Report,
     agreed_values,
+    shown_published,
     values_by_outlet,
 )
 
@@ -97,12 +98,16 @@ def _timeline(c: Comparison) -> list[str]:
     return lines
 
 
+def _first(published: str | None) -> str:
+    return f" <small>first published {esc(shown_published(published))}</small>" if published else ""
+
+
 def _conflicts(c: Comparison) -> list[str]:
     items = []
     for conflict in c.conflicts:
         values = "".join(
             f'<li><span class="value">{esc(v.value)}</span>'
-            + (f" <small>first published {esc(v.first_published)}</small>" if v.first_published else "")
+            + _first(v.first_published)
             + ": " + "; ".join(cite(e) for e in v.evidence) + "</li>"
             for v in conflict.values
         )

@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterable
 
 from newsprism.compare import Comparison, OutletProfile, compare_story, outlet_profiles
-from newsprism.compare.result import Evidence, agreed_values, values_by_outlet
+from newsprism.compare.result import Evidence, agreed_values, shown_published, values_by_outlet
 from newsprism.model import Article
 from newsprism.report.html import comparison_html, profiles_html
 
@@ -61,7 +61,7 @@ def cite(ev: Evidence) -> str:
 
 
 def _first(published: str | None) -> str:
-    return f" (first published {md(published)})" if published else ""
+    return f" (first published {md(shown_published(published))})" if published else ""
 
 
 def _bullets(lines: Iterable[str]) -> list[str]:

@@ -15,6 +15,7 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader
 
 from newsprism.annotate.techniques import summarise
+from newsprism.compare.result import shown_published
 from newsprism.compare.story import stored_techniques
 from newsprism.model import Article
 from newsprism.serve import queries, render
@@ -40,6 +41,7 @@ PAGE_SIZE = 25
 environment = Environment(loader=FileSystemLoader(PACKAGE_DIR / "templates"), autoescape=True)
 environment.filters["safe_url"] = render.safe_url
 environment.filters["agreed"] = render.agreed
+environment.filters["shown_published"] = shown_published
 environment.globals["csv_tables"] = tuple(CSV_TABLES)
 templates = Jinja2Templates(env=environment)
 
