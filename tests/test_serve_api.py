@@ -462,3 +462,13 @@ def test_a_story_page_shows_why_differing_values_agree() -> None:
     page = environment.get_template("comparison.html").render(comparison=compare_story(story).to_dict(),
                                                               compared="story")
     assert "<strong>100</strong> (“at speeds of more than 100 mph”) / <strong>120</strong>" in page
+
+
+def test_a_story_page_shows_a_report_dated_without_a_time_by_its_day() -> None:
+    toll = "A landslide that hit the village of Orla on Tuesday killed {} people, the regional governor said."
+    story = [Article(source=f"{outlet}.txt", text=toll.format(dead), outlet=outlet, published=day)
+             for outlet, dead, day in (("Alpha", 4, "2026-05-12"), ("Beta", 9, "2026-05-13T08:00:00+00:00"))]
+    page = environment.get_template("comparison.html").render(comparison=compare_story(story).to_dict(),
+                                                              compared="story")
+    assert "first published 2026-05-12<" in page and "23:59:59" not in page
+    assert "first published 2026-05-13T08:00:00+00:00" in page
