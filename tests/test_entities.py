@@ -87,6 +87,13 @@ def test_misspelt_first_name_merges_when_the_surname_agrees() -> None:
     assert canonical_of(text)["Anthony Blinken"] == {"Antony Blinken"}
 
 
+def test_a_name_ending_in_an_organisation_word_is_no_person() -> None:
+    text = "She was taken to Tomas Keller Hospital, where she died on Monday. Tomas Keller founded it in 1950."
+    labels = {e["text"]: e["label"] for e in find_entities(text)}
+    assert parse(text).ents[0].label_ == "PERSON"  # what the parser says, which the layer corrects
+    assert labels["Tomas Keller Hospital"] == "ORG" and labels["Tomas Keller"] == "PERSON"
+
+
 def test_different_people_with_one_surname_stay_apart() -> None:
     text = "Anna Kovacs chairs the board. Her brother Peter Kovacs runs the mill."
     found = canonical_of(text)

@@ -45,9 +45,15 @@ from newsprism.extract.text import without_marks
 if TYPE_CHECKING:
     from spacy.tokens import Token
 
-VERSION = "0.3"
+VERSION = "0.4"  # 0.4: a "person" whose name ends in an organisation word ("Gordon Advisors") is an ORG
 KEPT_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "NORP", "EVENT", "FAC"})
 PLACE_ONLY_LABELS = frozenset({"PRODUCT", "WORK_OF_ART"})  # kept only when the context says "city of X"
+# Last words that make a name an organisation's, never a person's surname ("Bank", "Church", "Post" can be)
+ORG_DESIGNATORS = frozenset({
+    "advisors", "advisers", "associates", "partners", "inc", "llc", "ltd", "corp", "corporation", "holdings",
+    "technologies", "industries", "consulting", "center", "centre", "hospital", "department", "ministry", "agency",
+    "university", "college", "institute", "foundation", "club", "company", "group",
+})
 TITLE_WORDS = frozenset({
     "mr", "mr.", "mrs", "mrs.", "ms", "ms.", "dr", "dr.", "prof", "prof.", "sir", "dame", "president", "vice",
     "prime", "minister", "ministers", "secretary", "of", "state", "foreign", "defence", "defense", "interior",
@@ -179,6 +185,8 @@ def _mention(text: str, start: int, end: int, label: str) -> Mention:
     if suffix and label in ("GPE", "LOC"):
         end, label = suffix.end(), "LOC"
     span = text[start:end]
+    if label == "PERSON" and span.split()[-1].lower().rstrip(".") in ORG_DESIGNATORS:
+        label = "ORG"  # "Gordon Advisors", "Betty Ford Center": a name the parser took for a person's
     return Mention(start, end, span, label, strip_title(span) if label == "PERSON" else span)
 
 
