@@ -386,11 +386,10 @@ def _a_title(text: str, start: int, end: int) -> bool:
     if not MIN_TITLE_WORDS <= len(words) <= MAX_TITLE_WORDS or not _title_cased(words) \
             or _SENTENCE_INSIDE.search(text, start, end):  # "The Donald. Big Daddy." is said
         return False
-    line_start = text.rfind("\n", 0, start) + 1
-    window = max(line_start, start - TITLE_CONTEXT_CHARS)
-    before = _WORD.findall(text, window, start)
-    if before and window > line_start and text[window - 1].isalnum():
-        before = before[1:]  # a word cut by the window
+    window = max(0, start - TITLE_CONTEXT_CHARS)
+    line_break = text.rfind("\n", window, start)
+    cut = line_break < 0 and window > 0 and text[window - 1].isalnum()  # the window's first word is cut
+    before = _WORD.findall(text, line_break + 1 if line_break >= 0 else window, start)[1 if cut else 0:]
     return bool(before) and not _title_cased(before)
 
 
