@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable
-from functools import partial
+from functools import cache, partial
 from typing import Any
 
 from newsprism.annotate.techniques import summarise
@@ -113,13 +113,14 @@ def omissions(articles: list[Article], slots: list[list[Mention]], mentions: lis
     # (kind, what, evidence per carrying article, the ids of articles that state it otherwise): the last is
     # asked only of what most outlets carry, since it searches every article
     things: list[tuple[str, str, dict[str, list[Evidence]], Callable[[], set[str]]]] = []
-    with_headlines = mentions + headline_mentions(articles)
+    # the headlines' counts are parsed only when a fact most outlets carry asks for them
+    with_headlines = cache(lambda: mentions + headline_mentions(articles))
     for slot in slots:
         carried: dict[str, list[Evidence]] = defaultdict(list)
         for m in slot:
             carried[m.article.id].append(evidence(m.article, m.start, m.end))
         things.append(("fact", f"{slot_name(slot)}: {'/'.join(sorted({m.value for m in slot}))}", carried,
-                       partial(stated_by, slot, with_headlines)))
+                       partial(_stated_with_headlines, slot, with_headlines)))
     for group in groups:
         quoted: dict[str, list[Evidence]] = defaultdict(list)
         for variant in group.variants:
@@ -140,6 +141,10 @@ def omissions(articles: list[Article], slots: list[list[Mention]], mentions: lis
             if outlet_of(article) not in stating and (not article.language or article.language in languages):
                 found.append(Omission(kind, what, article.id, outlet_of(article), carrying, sample))
     return sorted(found, key=lambda o: (o.outlet, o.article_id, o.kind, o.what))
+
+
+def _stated_with_headlines(slot: list[Mention], with_headlines: Callable[[], list[Mention]]) -> set[str]:
+    return stated_by(slot, with_headlines())
 
 
 def _written_as(name: str, mentions: dict[str, list[Evidence]]) -> list[re.Pattern[str]]:
