@@ -170,7 +170,7 @@ def _misattributed(quotes: list[Quote], people: set[str]) -> bool:
     names: dict[str, set[str]] = defaultdict(set)
     for quote in credited:
         names[quote.article.id].add(quote.speaker_name or "")
-    sure = [q for q in credited if not any(not same_speaker(a, b) for a, b in combinations(names[q.article.id], 2))]
+    sure = [q for q in credited if all(same_speaker(a, b) for a, b in combinations(names[q.article.id], 2))]
     return any(a.article.id != b.article.id and not same_speaker(a.speaker_name or "", b.speaker_name or "")
                and _same_words(a, b) for a, b in combinations(sure, 2))
 

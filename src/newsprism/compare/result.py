@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass, field, replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time
 from typing import Any
 
 from newsprism.model import Article
@@ -43,13 +43,13 @@ def published_at(article: Article) -> datetime | None:
     try:
         moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
         if "T" not in value:
-            moment += timedelta(days=1, microseconds=-1)
+            moment = datetime.combine(moment.date(), time.max)
     except (ValueError, OverflowError):
         return None
     return moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-_END_OF_DAY = "T23:59:59.999999+00:00"
+_END_OF_DAY = f"T{time.max.isoformat()}+00:00"  # the instant ``published_at`` gives a report dated without a time
 
 
 def shown_published(instant: str) -> str:
